@@ -1,0 +1,20 @@
+"""Shared fixtures: every test runs with Warden's config directories moved into tmp."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never read or write the real ~/.claude or /etc/claude-code, nor use a real key."""
+    base = tmp_path_factory.mktemp("warden-config")
+    monkeypatch.setenv("WARDEN_CONFIG_DIR", str(base / "user"))
+    monkeypatch.setenv("WARDEN_MANAGED_DIR", str(base / "managed"))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_MODEL", raising=False)
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)

@@ -1,0 +1,1 @@
+"""The agent loop and what it reports (UI-free; never imports Textual)."""

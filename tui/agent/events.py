@@ -1,0 +1,97 @@
+"""What the agent loop reports while a turn runs.
+
+The agent calls its sink with these plain dataclasses; the TUI wraps each in a Textual message,
+tests collect them in a list.  The order within a turn is::
+
+    TurnStarted, (TextDelta* TextDone)?, (ToolCallPrepared, ApprovalNeeded?)*, ToolFinished*, ...,
+    TurnFinished | AgentError
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.approvals import ApprovalRequest
+    from tui.permissions.decision import Decision
+    from tui.tools.base import ToolCall, ToolResult
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStarted:
+    """A user prompt was accepted and the model is being asked."""
+
+    prompt: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the model's Markdown answer, as it streams."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextDone:
+    """The current text block of the model's answer is complete."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallPrepared:
+    """The model asked for a tool call; the engine has decided on it."""
+
+    call: ToolCall
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallInvalid:
+    """The model asked for a tool call that could not be prepared (bad input, unknown tool)."""
+
+    tool_use_id: str
+    name: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalNeeded:
+    """A call waits for the user; resolve ``request.future`` with an Answer."""
+
+    request: ApprovalRequest
+
+
+@dataclass(frozen=True, slots=True)
+class ToolFinished:
+    """A call ran, was denied, or was not run; ``result`` is what the model receives."""
+
+    call: ToolCall
+    result: ToolResult
+    ran: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TurnFinished:
+    """The turn ended: ``stop_reason`` from the API, or ``"interrupted"``/``"denied"``."""
+
+    stop_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentError:
+    """The turn failed (API error after the SDK's retries, connection refused...)."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelResolved:
+    """The model name in use is known (the default needs the SDK's model list)."""
+
+    model: str
+
+
+AgentEvent = (
+    TurnStarted | TextDelta | TextDone | ToolCallPrepared | ToolCallInvalid | ApprovalNeeded
+    | ToolFinished | TurnFinished | AgentError | ModelResolved
+)

@@ -1,0 +1,270 @@
+"""The agent loop: stream a reply, prepare its tool calls, ask the engine, run what is allowed.
+
+``DESIGN.md`` "One turn, as data".  The loop is a plain object: it reports through a sink
+callable (``sink(event)``), and waits on approval futures that whoever shows the requests
+resolves.  It never imports Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.agent import events as ev
+from tui.agent.results import INTERRUPTED, NOT_RUN_TURN_STOPPED, denied_text
+from tui.approvals import Answer, ApprovalRequest
+from tui.permissions import PermissionContext, decide
+from tui.permissions.decision import Decision
+from tui.tools.base import Tool, ToolCall, ToolContext, ToolInputError, ToolResult
+
+Sink = Callable[[ev.AgentEvent], None]
+
+
+@dataclass
+class _Pending:
+    """One tool_use of the current reply, through preparation, decision and result."""
+
+    tool_use_id: str
+    name: str
+    call: ToolCall | None = None
+    decision: Decision | None = None
+    request: ApprovalRequest | None = None
+    result: ToolResult | None = None
+    ran: bool = False
+
+
+@dataclass
+class Agent:
+    """Runs turns of the conversation against the Messages API.
+
+    Attributes:
+        client: an ``anthropic.AsyncAnthropic`` (or anything with the same ``messages.stream``).
+        model: the model name sent with each request.
+        tools: tool name → tool.
+        tool_ctx: where tools run.
+        perm_ctx: what the permission engine needs.
+        sink: receives every :mod:`tui.agent.events` event, in order.
+        system: the system prompt.
+        max_tokens: ``max_tokens`` of each request.
+        messages: the conversation so far, in the API's shape (user/assistant dicts).
+    """
+
+    client: Any
+    model: str
+    tools: dict[str, Tool]
+    tool_ctx: ToolContext
+    perm_ctx: PermissionContext
+    sink: Sink
+    system: str = ""
+    max_tokens: int = 8192
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def clear(self) -> None:
+        """Forget the conversation (``/clear``)."""
+        self.messages.clear()
+
+    async def run_turn(self, prompt: str) -> str:
+        """Send ``prompt`` and loop until the model stops asking for tools.
+
+        Returns:
+            The final stop reason: the API's (``"end_turn"``, ``"max_tokens"``...), ``"denied"``
+            when the user denied a call without a reason, ``"interrupted"`` when cancelled
+            (the cancellation is re-raised after the conversation is left consistent), or
+            ``"error"`` after an :class:`~tui.agent.events.AgentError`.
+        """
+        self._append_user([{"type": "text", "text": prompt}])
+        self.sink(ev.TurnStarted(prompt))
+        pending: list[_Pending] = []
+        try:
+            while True:
+                pending = []
+                try:
+                    content, stop_reason = await self._stream_reply()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the SDK's errors, after its own retries
+                    self.sink(ev.AgentError(_describe_api_error(exc)))
+                    self.sink(ev.TurnFinished("error"))
+                    return "error"
+                self.messages.append({"role": "assistant", "content": content})
+                tool_uses = [b for b in content if b["type"] == "tool_use"]
+                if not tool_uses:
+                    self.sink(ev.TurnFinished(stop_reason or "end_turn"))
+                    return stop_reason or "end_turn"
+                pending = [_Pending(b["id"], b["name"]) for b in tool_uses]
+                stopped = await self._run_tools(tool_uses, pending)
+                self._append_user([_result_block(p) for p in pending])
+                pending = []
+                if stopped:
+                    self.sink(ev.TurnFinished("denied"))
+                    return "denied"
+        except asyncio.CancelledError:
+            self._close_interrupted(pending)
+            self.sink(ev.TurnFinished("interrupted"))
+            raise
+
+    # -- streaming --------------------------------------------------------------------------
+
+    async def _stream_reply(self) -> tuple[list[dict[str, Any]], str | None]:
+        """Stream one assistant reply; returns its content blocks (API dicts) and stop reason."""
+        text_open = False
+        partial: list[str] = []
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "messages": self.messages,
+            "tools": [t.schema() for t in self.tools.values()],
+        }
+        if self.system:
+            kwargs["system"] = self.system
+        try:
+            async with self.client.messages.stream(**kwargs) as stream:
+                async for event in stream:
+                    etype = event.type
+                    if etype == "text":
+                        text_open = True
+                        partial.append(event.text)
+                        self.sink(ev.TextDelta(event.text))
+                    elif etype == "content_block_stop" and text_open:
+                        text_open = False
+                        self.sink(ev.TextDone())
+                final = await stream.get_final_message()
+        except asyncio.CancelledError:
+            if text_open:
+                self.sink(ev.TextDone())
+            text = "".join(partial)
+            if text:
+                # Keep what arrived, so the model knows what it had said when interrupted.
+                self.messages.append(
+                    {"role": "assistant", "content": [{"type": "text", "text": text}]}
+                )
+            raise
+        content: list[dict[str, Any]] = []
+        for block in final.content:
+            if block.type == "text":
+                if block.text:
+                    content.append({"type": "text", "text": block.text})
+            elif block.type == "tool_use":
+                content.append(
+                    {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}
+                )
+        return content, final.stop_reason
+
+    # -- tools ------------------------------------------------------------------------------
+
+    async def _run_tools(self, tool_uses: list[dict[str, Any]], pending: list[_Pending]) -> bool:
+        """Prepare and decide every call, post all approvals at once, then run in order.
+
+        Returns True when the user stopped the turn (deny without a reason).
+        """
+        loop = asyncio.get_running_loop()
+        for block, p in zip(tool_uses, pending, strict=True):
+            tool = self.tools.get(block["name"])
+            if tool is None:
+                p.result = ToolResult(f"Unknown tool {block['name']!r}.", is_error=True)
+                self.sink(ev.ToolCallInvalid(p.tool_use_id, p.name, p.result.content))
+                continue
+            try:
+                p.call = await tool.prepare(block["id"], block["input"], self.tool_ctx)
+            except ToolInputError as exc:
+                p.result = ToolResult(str(exc), is_error=True)
+                self.sink(ev.ToolCallInvalid(p.tool_use_id, p.name, str(exc)))
+                continue
+            p.decision = decide(p.call, self.perm_ctx)
+            self.sink(ev.ToolCallPrepared(p.call, p.decision))
+            if p.decision.behavior == "ask":
+                p.request = ApprovalRequest(p.call, p.decision, loop.create_future())
+                self.sink(ev.ApprovalNeeded(p.request))
+
+        stopped = False
+        for p in pending:
+            if p.result is not None or p.call is None:
+                continue
+            if stopped:
+                self._not_run(p, NOT_RUN_TURN_STOPPED)
+                continue
+            assert p.decision is not None
+            if p.decision.behavior == "deny":
+                self._not_run(p, denied_text(None, by_rule=p.decision.rule or p.decision.source))
+                continue
+            if p.request is not None:
+                answer: Answer = await p.request.future
+                if not answer.allowed:
+                    reason = answer.reason if answer.kind == "deny_with_reason" else None
+                    self._not_run(p, denied_text(reason))
+                    if answer.kind == "deny":
+                        stopped = True
+                        self._cancel_requests(pending)
+                    continue
+                if answer.kind == "allow_session":
+                    self.perm_ctx.session_allowed.add((p.call.name, p.call.summary))
+                if answer.change is not None:
+                    p.call.change = answer.change
+            await self._execute(p)
+        return stopped
+
+    async def _execute(self, p: _Pending) -> None:
+        assert p.call is not None
+        tool = self.tools[p.call.name]
+        try:
+            p.result = await tool.run(p.call, self.tool_ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a tool bug must reach the model and the user, not crash
+            p.result = ToolResult(f"{p.call.name} failed: {type(exc).__name__}: {exc}", True)
+        p.ran = True
+        self.sink(ev.ToolFinished(p.call, p.result, ran=True))
+
+    def _not_run(self, p: _Pending, text: str) -> None:
+        p.result = ToolResult(text, is_error=True)
+        if p.call is not None:
+            self.sink(ev.ToolFinished(p.call, p.result, ran=False))
+
+    @staticmethod
+    def _cancel_requests(pending: list[_Pending]) -> None:
+        for p in pending:
+            if p.request is not None and not p.request.future.done():
+                p.request.future.cancel()
+
+    # -- conversation bookkeeping -----------------------------------------------------------
+
+    def _append_user(self, blocks: list[dict[str, Any]]) -> None:
+        """Append a user message, merging into the previous one if it is also from the user."""
+        if self.messages and self.messages[-1]["role"] == "user":
+            self.messages[-1]["content"].extend(blocks)
+        else:
+            self.messages.append({"role": "user", "content": list(blocks)})
+
+    def _close_interrupted(self, pending: list[_Pending]) -> None:
+        """After Esc: every tool_use of the last reply gets a result, so the history stays valid."""
+        self._cancel_requests(pending)
+        if not pending:
+            return
+        for p in pending:
+            if p.result is None:
+                p.result = ToolResult(INTERRUPTED, is_error=True)
+                if p.call is not None:
+                    self.sink(ev.ToolFinished(p.call, p.result, ran=False))
+        self._append_user([_result_block(p) for p in pending])
+
+
+def _result_block(p: _Pending) -> dict[str, Any]:
+    assert p.result is not None
+    block: dict[str, Any] = {
+        "type": "tool_result",
+        "tool_use_id": p.tool_use_id,
+        "content": p.result.content,
+    }
+    if p.result.is_error:
+        block["is_error"] = True
+    return block
+
+
+def _describe_api_error(exc: BaseException) -> str:
+    """One line for the user: the API's own message where there is one."""
+    status = getattr(exc, "status_code", None)
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    name = type(exc).__name__
+    return f"{name} ({status}): {message}" if status else f"{name}: {message}"

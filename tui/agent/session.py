@@ -1,0 +1,113 @@
+"""An agent session: config in, a connected :class:`~tui.agent.loop.Agent` out (UI-free).
+
+Connecting imports the Anthropic SDK and pydantic, which takes over a second; it runs in a
+thread so the first screen is painted without waiting for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+from tui.agent import events as ev
+from tui.agent.loop import Agent, Sink
+from tui.config import AppConfig
+from tui.permissions import PermissionContext
+
+
+class NoApiKey(RuntimeError):
+    """No API key in the environment or the keychain; ``detail`` says what was tried."""
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or "no API key found")
+        self.detail = detail
+
+
+class AgentSession:
+    """Owns the client, the tools and the agent for one run of Warden."""
+
+    def __init__(self, config: AppConfig, sink: Sink) -> None:
+        self.config = config
+        self.sink = sink
+        self.agent: Agent | None = None
+        self.recorder: Any = None
+        self.perm_ctx = PermissionContext(working_dirs=(config.cwd, *config.additional_dirs))
+        self._ready = asyncio.Event()
+
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`connect` has finished."""
+        return self._ready.is_set()
+
+    async def wait_ready(self) -> None:
+        """Wait until :meth:`connect` has finished."""
+        await self._ready.wait()
+
+    async def connect(self) -> str:
+        """Find the key, import the SDK, build the client, tools and agent.
+
+        Returns:
+            The model name in use (also reported as :class:`ModelResolved`).
+
+        Raises:
+            NoApiKey: no key was configured and none is in the environment or keychain.
+        """
+        return await asyncio.to_thread(self._connect_sync)
+
+    def _connect_sync(self) -> str:
+        from tui.agent.client import ClientConfig, make_client
+        from tui.agent.models import newest_sonnet
+        from tui.agent.prompt import system_prompt
+        from tui.credentials import find_api_key
+        from tui.tools import default_tools
+        from tui.tools.base import ToolContext
+
+        cfg = self.config
+        key = cfg.api_key
+        if key is None:
+            lookup = find_api_key()
+            if lookup.key is None:
+                raise NoApiKey(lookup.problem)
+            key = lookup.key
+        client, self.recorder = make_client(
+            ClientConfig(api_key=key, base_url=cfg.base_url, record_to=cfg.record_to)
+        )
+        model = cfg.model or newest_sonnet()
+        env = {**os.environ, **cfg.extra_env} if cfg.extra_env else None
+        tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=cfg.additional_dirs, env=env)
+        self.agent = Agent(
+            client=client,
+            model=model,
+            tools=default_tools(),
+            tool_ctx=tool_ctx,
+            perm_ctx=self.perm_ctx,
+            sink=self.sink,
+            system=system_prompt(cfg.cwd, cfg.additional_dirs),
+        )
+        return model
+
+    def mark_ready(self, model: str) -> None:
+        """Called on the event loop after :meth:`connect` succeeded."""
+        self._ready.set()
+        self.sink(ev.ModelResolved(model))
+
+    async def run_turn(self, prompt: str) -> str:
+        """Run one turn (waits for :meth:`connect` first)."""
+        await self.wait_ready()
+        assert self.agent is not None
+        return await self.agent.run_turn(prompt)
+
+    def clear(self) -> None:
+        """Forget the conversation."""
+        if self.agent is not None:
+            self.agent.clear()
+
+    def save_recording(self, prompt: str) -> Path | None:
+        """Write the recorded cassette when ``--record`` was given; returns its path."""
+        if self.recorder is None or self.config.record_to is None or self.agent is None:
+            return None
+        path: Path = self.config.record_to
+        self.recorder.save(path, cwd=self.config.cwd, model=self.agent.model, prompt=prompt)
+        return path

@@ -1,0 +1,128 @@
+"""The ``warden`` command line.
+
+``warden`` runs the TUI in the current directory against the real API; ``warden --demo`` runs it
+on a copy of the bundled sample project against a recorded model; ``warden login`` stores the
+API key in the OS keychain.  Heavy imports (Textual, the SDK) happen only when needed, so
+``--help`` and ``login`` are quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (subcommand ``login``; everything else runs the TUI)."""
+    parser = argparse.ArgumentParser(
+        prog="warden",
+        description="A terminal coding agent whose security you can see.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="run on a copy of a sample project with a recorded model (no key)")
+    parser.add_argument("--demo-dir", type=Path, metavar="DIR",
+                        help="where --demo copies the sample project (replaced if present)")
+    parser.add_argument("--demo-tps", type=float, default=None, metavar="N",
+                        help="tokens per second of the recorded model (0: as fast as possible)")
+    parser.add_argument("--record", type=Path, metavar="FILE",
+                        help="record this session's model exchanges into a cassette FILE")
+    parser.add_argument("--model", help="model name (default: ANTHROPIC_MODEL, settings "
+                        "'model', else the newest Sonnet the SDK knows)")
+    parser.add_argument("--add-dir", type=Path, action="append", default=[], metavar="DIR",
+                        help="an additional working directory (repeatable)")
+    parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("command", nargs="?", choices=["login"],
+                        help="login: store your API key in the OS keychain")
+    return parser
+
+
+def _login() -> int:
+    import getpass
+
+    from tui.credentials import store_api_key
+
+    key = getpass.getpass("Anthropic API key (input hidden): ")
+    try:
+        store_api_key(key)
+    except ValueError as exc:
+        print(f"warden: {exc}; nothing was stored.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # keyring backends raise their own error types
+        print(f"warden: the OS keychain refused the key ({exc}). Set ANTHROPIC_API_KEY "
+              "instead.", file=sys.stderr)
+        return 1
+    print("Stored in the OS keychain. Run `warden` in your project.")
+    return 0
+
+
+def make_config(args: argparse.Namespace):
+    """Build the :class:`~tui.config.AppConfig` (and the replay server for ``--demo``).
+
+    Returns:
+        ``(config, server)``; ``server`` is ``None`` unless ``--demo``.
+    """
+    from tui.agent.models import configured_model
+    from tui.config import AppConfig
+    from tui.settings import load_scalars
+
+    server = None
+    if args.demo:
+        from tui.demo.launch import DEMO_LABEL, demo_env, prepare_demo_project, start_replay
+        from tui.demo.launch import DEMO_TOKENS_PER_SECOND
+        from tui.demo.cassette import load_cassette
+        from tui.demo.launch import DEMO_CASSETTE
+
+        cwd = prepare_demo_project(args.demo_dir)
+        tps = DEMO_TOKENS_PER_SECOND if args.demo_tps is None else (args.demo_tps or None)
+        server = start_replay(cwd, tokens_per_second=tps)
+        cassette = load_cassette(DEMO_CASSETTE)
+        config = AppConfig(
+            cwd=cwd, model=cassette.model, api_key="demo-recorded-model",
+            base_url=server.base_url, label=DEMO_LABEL, initial_prompt=cassette.prompt,
+            extra_env=demo_env(),
+        )
+        return config, server
+
+    cwd = (args.cwd or Path.cwd()).resolve()
+    settings = load_scalars(cwd)
+    settings_model = settings.values.get("model")
+    model = configured_model(args.model, dict(os.environ),
+                             settings_model if isinstance(settings_model, str) else None)
+    config = AppConfig(
+        cwd=cwd,
+        additional_dirs=tuple(p.resolve() for p in args.add_dir),
+        model=model,
+        base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
+        record_to=args.record.resolve() if args.record else None,
+        notices=list(settings.problems),
+    )
+    return config, server
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``warden`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "login":
+        return _login()
+    for d in args.add_dir:
+        if not d.is_dir():
+            print(f"warden: --add-dir {d}: not a directory", file=sys.stderr)
+            return 2
+    config, server = make_config(args)
+
+    from tui.app import WardenApp
+
+    app = WardenApp(config)
+    try:
+        app.run()
+    finally:
+        if server is not None:
+            server.stop()
+    saved = app.main_screen.save_recording()
+    if saved is not None:
+        print(f"Recorded the session into {saved}")
+    if config.is_demo:
+        print(f"The demo project (with any changes you approved) is in {config.cwd}")
+    return app.return_code or 0

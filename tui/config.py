@@ -1,0 +1,40 @@
+"""Everything a Warden session is started with (built by the CLI, read by the app)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class AppConfig:
+    """How this session runs.
+
+    Attributes:
+        cwd: the working directory (absolute, resolved).
+        additional_dirs: ``--add-dir`` directories.
+        model: the model the user asked for, or ``None`` for the SDK's newest Sonnet.
+        api_key: the key to use; ``None`` means "look it up" (environment, then keychain).
+        base_url: the API's base URL (the replay server's in the demo), ``None`` for the default.
+        label: shown in the status line; the demo sets "Demo: recorded model responses".
+        initial_prompt: pre-filled in the input (the demo's recorded prompt).
+        record_to: record the session's exchanges into this cassette file.
+        extra_env: variables added to the environment of Bash commands.
+        notices: messages to show in the chat at start (settings problems...).
+    """
+
+    cwd: Path
+    additional_dirs: tuple[Path, ...] = ()
+    model: str | None = None
+    api_key: str | None = None
+    base_url: str | None = None
+    label: str = ""
+    initial_prompt: str = ""
+    record_to: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when a recorded model answers instead of the real API."""
+        return self.label.startswith("Demo")

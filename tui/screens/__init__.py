@@ -1,0 +1,1 @@
+"""Screens of the Warden app; each has its TCSS beside it."""

@@ -1,0 +1,241 @@
+"""The main screen: chat on the left, the approval queue and the diff viewer on the right.
+
+The screen owns the :class:`~tui.agent.session.AgentSession` and routes its events to widgets
+(attributes down, messages up): it never renders anything itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from tui.agent import events as ev
+from tui.agent.session import AgentSession, NoApiKey
+from tui.config import AppConfig
+from tui.messages import AgentUpdate
+from widgets.approval_queue import ApprovalQueue
+from widgets.chat_log import ChatLog, ToolLine
+from widgets.diff_view import DiffView
+from widgets.prompt_input import SLASH_COMMANDS, PromptInput
+from widgets.status_line import StatusLine
+
+HELP_KEYS = {
+    "enter": "send the prompt",
+    "esc": "interrupt the running turn",
+    "y / n / N": "on an approval card: allow once / deny (stops the turn) / deny with a reason",
+    "tab": "move between the input and the approval cards",
+    "ctrl+q": "quit",
+}
+
+
+def short_path(path: Path) -> str:
+    """``path`` with the home directory shown as ``~``."""
+    home = Path.home()
+    try:
+        return "~/" + str(path.relative_to(home)) if path != home else "~"
+    except ValueError:
+        return str(path)
+
+
+class MainScreen(Screen[None]):
+    """Chat, approvals and diffs for one session."""
+
+    CSS_PATH = "main.tcss"
+
+    BINDINGS = [
+        Binding("escape", "interrupt", "Interrupt", id="main.interrupt"),
+        Binding("ctrl+l", "clear", "Clear", id="main.clear", show=False),
+    ]
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.session = AgentSession(config, self._post_event)
+        self._tool_lines: dict[str, ToolLine] = {}
+        self._turn: Worker[str] | None = None
+        self._first_prompt = ""
+
+    # -- typed accessors --------------------------------------------------------------------
+
+    @property
+    def chat(self) -> ChatLog:
+        return self.query_one("#chat", ChatLog)
+
+    @property
+    def queue(self) -> ApprovalQueue:
+        return self.query_one("#queue", ApprovalQueue)
+
+    @property
+    def diff(self) -> DiffView:
+        return self.query_one("#diff", DiffView)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one("#prompt", PromptInput)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    @property
+    def turn_running(self) -> bool:
+        """True while a turn is in flight."""
+        return self._turn is not None and self._turn.state in (
+            WorkerState.PENDING, WorkerState.RUNNING,
+        )
+
+    # -- composition ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield ChatLog(id="chat")
+            with Vertical(id="side", classes="-idle"):
+                yield ApprovalQueue(id="queue")
+                yield DiffView(id="diff")
+        yield PromptInput(value=self.config.initial_prompt, id="prompt")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        status = self.status
+        status.cwd = short_path(self.config.cwd)
+        status.model = self.config.model or ""
+        status.label = self.config.label
+        if self.config.is_demo:
+            self.chat.add_notice(
+                "Demo: recorded model responses. The answers replay a recording, not a live "
+                f"model; the edits and commands you approve really run, in a copy at "
+                f"{self.config.cwd}.",
+                "warning",
+            )
+        for notice in self.config.notices:
+            self.chat.add_notice(notice, "warning")
+        self.prompt.focus()
+        self.call_after_refresh(self._connect)
+
+    @work(exclusive=True, group="connect")
+    async def _connect(self) -> None:
+        try:
+            model = await self.session.connect()
+        except NoApiKey as exc:
+            from tui.screens.no_key import NoKeyScreen
+
+            await self.app.push_screen(NoKeyScreen(exc.detail))
+            return
+        self.session.mark_ready(model)
+
+    # -- events from the agent --------------------------------------------------------------
+
+    def _post_event(self, event: ev.AgentEvent) -> None:
+        self.post_message(AgentUpdate(event))
+
+    @on(AgentUpdate)
+    async def _agent_update(self, message: AgentUpdate) -> None:
+        event = message.event
+        chat = self.chat
+        match event:
+            case ev.TextDelta(text=text):
+                chat.append_text(text)
+            case ev.TextDone():
+                await chat.end_text()
+            case ev.ToolCallPrepared(call=call, decision=decision):
+                line = chat.add_tool(call.name, call.summary)
+                self._tool_lines[call.tool_use_id] = line
+                if decision.behavior == "ask":
+                    line.set_status("waiting for your approval")
+            case ev.ToolCallInvalid(tool_use_id=tid, name=name, error=error):
+                chat.add_tool(name, "").set_status(error, error=True)
+            case ev.ApprovalNeeded(request=request):
+                self.queue.add_request(request, focus=not self.prompt.value.strip())
+            case ev.ToolFinished(call=call, result=result, ran=ran):
+                line = self._tool_lines.pop(call.tool_use_id, None)
+                if line is not None:
+                    line.set_status(_outcome(result.content, ran), error=result.is_error)
+            case ev.TurnStarted():
+                self.status.busy = True
+            case ev.TurnFinished(stop_reason=reason):
+                await chat.end_text()
+                self.status.busy = False
+                if reason == "interrupted":
+                    chat.add_notice("Interrupted.", "warning")
+                elif reason == "denied":
+                    chat.add_notice("Turn stopped: you denied a call. Say what to do instead.")
+                elif reason == "max_tokens":
+                    chat.add_notice("The reply hit the max_tokens limit.", "warning")
+                self.prompt.focus()
+            case ev.AgentError(message=text):
+                chat.add_notice(text, "error")
+            case ev.ModelResolved(model=model):
+                self.status.model = model
+
+    @on(ApprovalQueue.Changed)
+    def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
+        changes = [r.call.change for r in message.requests if r.call.change is not None]
+        self.query_one("#side").set_class(not message.requests, "-idle")
+        self.diff.set_class(not changes, "-empty")
+        self.diff.set_changes(changes)
+        if not message.requests and not self.prompt.has_focus:
+            self.prompt.focus()
+
+    # -- input ------------------------------------------------------------------------------
+
+    @on(PromptInput.Submitted, "#prompt")
+    def _submitted(self, event: PromptInput.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        if text.startswith("/"):
+            self.prompt.value = ""
+            self._slash_command(text)
+            return
+        if self.turn_running:
+            self.notify("A turn is running: wait for it or press esc to interrupt it.")
+            return
+        self.prompt.value = ""
+        self._first_prompt = self._first_prompt or text
+        self.chat.add_prompt(text)
+        if not self.session.ready:
+            self.chat.add_notice("Connecting to the model…")
+        self._turn = self.run_worker(self.session.run_turn(text), group="turn", exclusive=True)
+
+    def _slash_command(self, text: str) -> None:
+        name = text.split()[0].lower()
+        if name == "/help":
+            lines = ["Commands:"] + [f"  {k:<8} {v}" for k, v in SLASH_COMMANDS.items()]
+            lines += ["Keys:"] + [f"  {k:<10} {v}" for k, v in HELP_KEYS.items()]
+            self.chat.add_notice("\n".join(lines))
+        elif name == "/clear":
+            self.action_clear()
+        elif name == "/quit":
+            self.app.exit()
+        else:
+            self.chat.add_notice(f"Unknown command {name}. Type /help for the list.", "warning")
+
+    def action_interrupt(self) -> None:
+        """Cancel the running turn; pending approvals are withdrawn."""
+        if self.turn_running and self._turn is not None:
+            self._turn.cancel()
+
+    async def action_clear(self) -> None:
+        """Forget the conversation and clear the chat."""
+        self.action_interrupt()
+        self.session.clear()
+        await self.chat.clear_log()
+
+    def save_recording(self) -> Path | None:
+        """Write the ``--record`` cassette, if recording."""
+        return self.session.save_recording(self._first_prompt)
+
+
+def _outcome(content: str, ran: bool) -> str:
+    first = content.strip().splitlines()[0] if content.strip() else "(no output)"
+    if len(first) > 120:
+        first = first[:117] + "…"
+    return first if ran else f"not run: {first}"

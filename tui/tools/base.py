@@ -1,0 +1,159 @@
+"""The tool seam: what every tool the model can call looks like (UI-free).
+
+A tool turns the model's raw ``tool_use`` input into a :class:`ToolCall` (validated, paths made
+absolute, the proposed :class:`~tui.diffs.FileChange` computed for edits) in :meth:`Tool.prepare`;
+the permission engine decides on that call; only then :meth:`Tool.run` performs it.  Inputs follow
+Claude Code's tool inputs (``reference/claude-code-security-model.md`` §8.3).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from tui.diffs import FileChange
+
+PermissionClass = Literal["read", "edit", "shell"]
+
+
+class ToolInputError(ValueError):
+    """The model's input for a tool is invalid; the message is returned to it as an error."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    """What goes back to the model as a ``tool_result`` block.
+
+    ``content`` is plain text; ``is_error`` marks failures (non-zero exit, missing file, denial).
+    """
+
+    content: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """Where tools run.
+
+    Attributes:
+        cwd: the directory Warden was started in (absolute, resolved).
+        additional_dirs: further working directories (``--add-dir``), absolute.
+        env: environment for Bash commands; ``None`` means the current process environment.
+        output_limit: maximum characters of tool output returned to the model.
+    """
+
+    cwd: Path
+    additional_dirs: tuple[Path, ...] = ()
+    env: Mapping[str, str] | None = None
+    output_limit: int = 30_000
+
+    @property
+    def working_dirs(self) -> tuple[Path, ...]:
+        """The working directories: ``cwd`` first, then the additional ones."""
+        return (self.cwd, *self.additional_dirs)
+
+    def resolve(self, path: str) -> Path:
+        """Make ``path`` absolute against ``cwd`` (``~`` expanded), without following symlinks."""
+        p = Path(path).expanduser()
+        if not p.is_absolute():
+            p = self.cwd / p
+        return Path(_normpath(str(p)))
+
+    def display(self, path: Path) -> str:
+        """``path`` relative to ``cwd`` when inside it, else absolute; for showing to people."""
+        try:
+            return str(path.relative_to(self.cwd))
+        except ValueError:
+            return str(path)
+
+
+def _normpath(p: str) -> str:
+    import os.path
+
+    return os.path.normpath(p)
+
+
+@dataclass
+class ToolCall:
+    """One prepared ``tool_use``: validated and ready for the permission engine.
+
+    Attributes:
+        tool_use_id: the ``id`` of the model's ``tool_use`` block.
+        name: tool name, e.g. ``"Bash"``.
+        input: the raw input as the model sent it.
+        params: the validated input model.
+        permission_class: ``"read"``, ``"edit"`` or ``"shell"``.
+        summary: one line for people: the command, or the display path.
+        description: the model's own ``description`` of a Bash command, if any.
+        paths: absolute paths the call reads or writes.
+        command: the shell command for Bash.
+        change: the proposed file change for Edit/Write; replaced by the UI when the user accepts
+            only some hunks or edits the proposal.
+    """
+
+    tool_use_id: str
+    name: str
+    input: dict[str, Any]
+    params: BaseModel
+    permission_class: PermissionClass
+    summary: str
+    description: str | None = None
+    paths: tuple[Path, ...] = ()
+    command: str | None = None
+    change: FileChange | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Tool(ABC):
+    """Base class of the built-in tools.
+
+    Subclasses set ``name``, ``description`` (shown to the model), ``Input`` (a pydantic model)
+    and ``permission_class``, and implement :meth:`prepare_call` and :meth:`run`.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Input: ClassVar[type[BaseModel]]
+    permission_class: ClassVar[PermissionClass]
+
+    def schema(self) -> dict[str, Any]:
+        """The tool definition for the Messages API ``tools`` parameter."""
+        schema = self.Input.model_json_schema(by_alias=True)
+        schema.pop("title", None)
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
+        return {"name": self.name, "description": self.description, "input_schema": schema}
+
+    async def prepare(self, tool_use_id: str, raw: dict[str, Any], ctx: ToolContext) -> ToolCall:
+        """Validate ``raw`` and build the :class:`ToolCall`.
+
+        Raises:
+            ToolInputError: the input does not match the tool's schema, or names a path that
+                cannot be used (the message says why, for the model).
+        """
+        if not isinstance(raw, dict):
+            raise ToolInputError(f"{self.name} input must be a JSON object")
+        try:
+            params = self.Input.model_validate(raw)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            raise ToolInputError(f"Invalid input for {self.name}: {problems}") from None
+        return await self.prepare_call(tool_use_id, raw, params, ctx)
+
+    @abstractmethod
+    async def prepare_call(
+        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
+    ) -> ToolCall:
+        """Build the call from validated ``params`` (may read files, never writes)."""
+
+    @abstractmethod
+    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
+        """Perform an approved call.  Failures come back as ``ToolResult(is_error=True)``."""

@@ -1,0 +1,119 @@
+"""The chat pane: user prompts, the model's streaming Markdown, tool-call lines and notices.
+
+The model's text is streamed through :class:`~textual.widgets.Markdown`'s ``MarkdownStream`` with
+the pane anchored to the bottom (``STYLE.md`` §7).  Deltas are coalesced and flushed at most
+:attr:`ChatLog.FLUSH_INTERVAL` apart, so a fast stream re-parses the Markdown a few times a
+second rather than once per token.  Everything here is untrusted text: it is rendered as Markdown
+(never as Textual markup), with link opening off.
+"""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+
+class ToolLine(Static):
+    """One tool call in the chat: ``● Bash  python -m pytest -q`` and, below, its outcome."""
+
+    DEFAULT_CSS = """
+    ToolLine { padding: 0 1; color: $text-muted; }
+    ToolLine.-error { color: $text-error; }
+    """
+
+    def __init__(self, tool: str, summary: str, status: str = "") -> None:
+        self._tool = tool
+        self._summary = summary
+        self._status = status
+        super().__init__(self._content(), markup=False)
+
+    def _content(self) -> Content:
+        parts: list[tuple[str, str] | str] = [("● ", "$accent"), (self._tool, "bold"), "  "]
+        parts.append(self._summary)
+        if self._status:
+            parts.append(("\n  ⎿ ", "dim"))
+            parts.append(self._status)
+        return Content.assemble(*parts)
+
+    def set_status(self, status: str, *, error: bool = False) -> None:
+        """Show the outcome under the call (first line of the result, or why it did not run)."""
+        self._status = status
+        self.set_class(error, "-error")
+        self.update(self._content())
+
+
+class ChatLog(VerticalScroll):
+    """A scrolling transcript of the conversation, anchored to the newest line."""
+
+    FLUSH_INTERVAL = 0.08
+    """Seconds between Markdown updates while a reply streams."""
+
+    DEFAULT_CSS = """
+    ChatLog { padding: 0 1; }
+    ChatLog > .user-prompt {
+        margin: 1 0 0 0; padding: 0 1;
+        background: $boost; border-left: outer $primary;
+    }
+    ChatLog > Markdown { margin: 0; padding: 0 1; }
+    ChatLog > .notice { padding: 0 1; color: $text-muted; }
+    ChatLog > .notice.-error { color: $text-error; }
+    ChatLog > .notice.-warning { color: $text-warning; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._markdown: Markdown | None = None
+        self._stream: MarkdownStream | None = None
+        self._pending: list[str] = []
+        self._flush_scheduled = False
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def add_prompt(self, text: str) -> None:
+        """Show the user's prompt."""
+        self.mount(Static(Content(text), classes="user-prompt", markup=False))
+
+    def add_notice(self, text: str, severity: str = "information") -> None:
+        """A one-line notice (``information``, ``warning`` or ``error``)."""
+        classes = "notice" + (f" -{severity}" if severity != "information" else "")
+        self.mount(Static(Content(text), classes=classes, markup=False))
+
+    def add_tool(self, tool: str, summary: str) -> ToolLine:
+        """Add a tool-call line and return it, so its outcome can be shown later."""
+        line = ToolLine(tool, summary)
+        self.mount(line)
+        return line
+
+    def append_text(self, delta: str) -> None:
+        """Add a piece of the model's answer; starts a new Markdown block when needed."""
+        if self._markdown is None:
+            self._markdown = Markdown(open_links=False)
+            self.mount(self._markdown)
+            self._stream = Markdown.get_stream(self._markdown)
+        self._pending.append(delta)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.set_timer(self.FLUSH_INTERVAL, self._flush)
+
+    async def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self._stream is not None and self._pending:
+            text = "".join(self._pending)
+            self._pending.clear()
+            await self._stream.write(text)
+
+    async def end_text(self) -> None:
+        """The current answer block is complete: write what is left and close its stream."""
+        await self._flush()
+        if self._stream is not None:
+            await self._stream.stop()
+        self._stream = None
+        self._markdown = None
+
+    async def clear_log(self) -> None:
+        """Remove everything (``/clear``)."""
+        await self.end_text()
+        await self.remove_children()
