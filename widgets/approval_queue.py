@@ -53,10 +53,16 @@ class ApprovalCard(Widget, can_focus=True):
     class Answered(Message):
         """The user answered ``request``."""
 
-        def __init__(self, request: ApprovalRequest, answer: Answer) -> None:
+        def __init__(self, card: ApprovalCard, request: ApprovalRequest, answer: Answer) -> None:
             super().__init__()
+            self.card = card
             self.request = request
             self.answer = answer
+
+        @property
+        def control(self) -> ApprovalCard:
+            """The card that was answered."""
+            return self.card
 
     def __init__(self, request: ApprovalRequest) -> None:
         super().__init__(id=f"approval-{request.request_id}")
@@ -102,7 +108,7 @@ class ApprovalCard(Widget, can_focus=True):
         return monotonic() - self._shown_at < self.GUARD_SECONDS
 
     def _answer(self, answer: Answer) -> None:
-        self.post_message(self.Answered(self.request, answer))
+        self.post_message(self.Answered(self, self.request, answer))
 
     def action_allow_once(self) -> None:
         if not self._guarded():

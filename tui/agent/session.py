@@ -99,6 +99,11 @@ class AgentSession:
         assert self.agent is not None
         return await self.agent.run_turn(prompt)
 
+    async def aclose(self) -> None:
+        """Close the HTTP client (call before the event loop ends)."""
+        if self.agent is not None:
+            await self.agent.client.close()
+
     def clear(self) -> None:
         """Forget the conversation."""
         if self.agent is not None:

@@ -131,6 +131,9 @@ class MainScreen(Screen[None]):
             return
         self.session.mark_ready(model)
 
+    async def on_unmount(self) -> None:
+        await self.session.aclose()
+
     # -- events from the agent --------------------------------------------------------------
 
     def _post_event(self, event: ev.AgentEvent) -> None:
@@ -187,13 +190,13 @@ class MainScreen(Screen[None]):
     # -- input ------------------------------------------------------------------------------
 
     @on(PromptInput.Submitted, "#prompt")
-    def _submitted(self, event: PromptInput.Submitted) -> None:
+    async def _submitted(self, event: PromptInput.Submitted) -> None:
         text = event.value.strip()
         if not text:
             return
         if text.startswith("/"):
             self.prompt.value = ""
-            self._slash_command(text)
+            await self._slash_command(text)
             return
         if self.turn_running:
             self.notify("A turn is running: wait for it or press esc to interrupt it.")
@@ -205,14 +208,14 @@ class MainScreen(Screen[None]):
             self.chat.add_notice("Connecting to the model…")
         self._turn = self.run_worker(self.session.run_turn(text), group="turn", exclusive=True)
 
-    def _slash_command(self, text: str) -> None:
+    async def _slash_command(self, text: str) -> None:
         name = text.split()[0].lower()
         if name == "/help":
             lines = ["Commands:"] + [f"  {k:<8} {v}" for k, v in SLASH_COMMANDS.items()]
             lines += ["Keys:"] + [f"  {k:<10} {v}" for k, v in HELP_KEYS.items()]
             self.chat.add_notice("\n".join(lines))
         elif name == "/clear":
-            self.action_clear()
+            await self.action_clear()
         elif name == "/quit":
             self.app.exit()
         else:

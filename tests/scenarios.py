@@ -1,0 +1,161 @@
+"""Scripted UI scenarios, shared by the snapshot tests and ``make screenshots``.
+
+Each scenario builds a :class:`~tui.app.WardenApp` on a copy of the demo project (in a fixed
+directory, so paths on screen are the same on every run), replays the demo cassette with no
+pacing, and drives the app with Pilot to the state worth looking at.
+
+``python -m tests.scenarios screenshots`` writes every scenario as SVG into ``screenshots/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import WardenApp
+from tui.config import AppConfig
+from tui.demo.cassette import load_cassette
+from tui.demo.launch import DEMO_CASSETTE, DEMO_LABEL, demo_env, prepare_demo_project
+
+SIZE = (140, 42)
+THEME = "warden-dark"
+FIXED_DIR = Path(tempfile.gettempdir()) / "warden-scenarios" / "statskit"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class DemoRun:
+    """A WardenApp on a fresh copy of the demo project, with its replay server."""
+
+    def __init__(self, cwd: Path = FIXED_DIR) -> None:
+        from tui.demo.server import ReplayServer
+
+        self.cwd = prepare_demo_project(cwd)
+        self.cassette = load_cassette(DEMO_CASSETTE)
+        self.server = ReplayServer(self.cassette, cwd=self.cwd, tokens_per_second=None)
+        self.server.start()
+        self.config = AppConfig(
+            cwd=self.cwd, model=self.cassette.model, api_key="test-not-a-key",
+            base_url=self.server.base_url, label=DEMO_LABEL,
+            initial_prompt=self.cassette.prompt, extra_env=demo_env(),
+        )
+        self.app = WardenApp(self.config, theme=THEME)
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+async def wait_until(pilot: Pilot, predicate: Callable[[], object], timeout: float = 20.0,
+                     what: str = "condition") -> None:
+    """Pause the pilot until ``predicate()`` is truthy.
+
+    Raises:
+        TimeoutError: naming ``what`` when it does not happen within ``timeout`` seconds.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers and pending refreshes finish (for a stable picture)."""
+    await pilot.pause(0.3)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def answer(pilot: Pilot, key: str, *, reason: str | None = None) -> None:
+    """Answer the focused approval card after its accidental-key guard has passed."""
+    from widgets.approval_queue import ApprovalCard
+
+    await pilot.pause(ApprovalCard.GUARD_SECONDS + 0.05)
+    await pilot.press(key)
+    if reason is not None:
+        await pilot.press(*reason)
+        await pilot.press("enter")
+
+
+async def to_pending_command(pilot: Pilot) -> None:
+    """Send the demo prompt and stop when the injected `curl | sh` command waits for approval."""
+    app = pilot.app
+    assert isinstance(app, WardenApp)
+    screen = app.main_screen
+    await wait_until(pilot, lambda: screen.session.ready, what="the model connection")
+    await pilot.press("enter")
+    await wait_until(
+        pilot,
+        lambda: any((c.request.call.command or "").startswith("curl") for c in screen.queue.cards),
+        what="the curl approval card",
+    )
+    await wait_until(pilot, lambda: not screen.turn_running or screen.queue.cards, what="idle")
+    await settle(pilot)
+
+
+async def to_pending_two_file_edit(pilot: Pilot) -> None:
+    """Deny the curl command with a reason; stop when two edits wait, diffs shown."""
+    from widgets.diff_view import DiffView
+
+    await to_pending_command(pilot)
+    screen = pilot.app.main_screen  # type: ignore[attr-defined]
+    await answer(pilot, "N", reason="Never run scripts from the internet")
+    await wait_until(
+        pilot,
+        lambda: len([c for c in screen.queue.cards if c.request.call.name == "Edit"]) == 2,
+        what="two edit cards",
+    )
+    await wait_until(pilot, lambda: bool(screen.diff.query("DiffHunk")), what="diff hunks")
+    await settle(pilot)
+    assert isinstance(screen.diff, DiffView)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named state of the UI, with the file name its screenshot gets."""
+
+    name: str
+    drive: Callable[[Pilot], Awaitable[None]]
+    description: str
+
+
+SCENARIOS = [
+    Scenario("main_pending_command", to_pending_command,
+             "The demo's injected `curl | sh` waits in the approval queue."),
+    Scenario("main_pending_edit", to_pending_two_file_edit,
+             "Two edits proposed in one turn, with their diffs beside the chat."),
+]
+
+
+async def _screenshot(scenario: Scenario, out_dir: Path) -> Path:
+    run = DemoRun()
+    try:
+        async with run.app.run_test(size=SIZE) as pilot:
+            await scenario.drive(pilot)
+            path = run.app.save_screenshot(f"{scenario.name}.svg", str(out_dir))
+    finally:
+        run.close()
+    return Path(path)
+
+
+def main(argv: list[str]) -> int:
+    """``screenshots [OUT_DIR]``: write every scenario's SVG."""
+    if not argv or argv[0] != "screenshots":
+        print("usage: python -m tests.scenarios screenshots [OUT_DIR]", file=sys.stderr)
+        return 2
+    out_dir = Path(argv[1]) if len(argv) > 1 else ROOT / "screenshots"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for scenario in SCENARIOS:
+        path = asyncio.run(_screenshot(scenario, out_dir))
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
