@@ -29,8 +29,13 @@ async def test_without_a_key_the_screen_says_how_to_provide_one(tmp_path: Path, 
     app = WardenApp(config)
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "NoKeyScreen", what="screen")
-        text = " ".join(str(s.render()) for s in app.screen.query("MarkdownParagraph"))
-        assert "ANTHROPIC_API_KEY" in text and "warden --demo" in text
+
+        def text() -> str:
+            return " ".join(str(s.render()) for s in app.screen.query("MarkdownParagraph"))
+
+        await wait_until(pilot, lambda: "ANTHROPIC_API_KEY" in text(), what="the key help")
+        assert "warden --demo" in text()
+        assert "warden login" in app.screen.query_one("Markdown").source
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -38,7 +43,7 @@ async def test_without_a_key_the_screen_says_how_to_provide_one(tmp_path: Path, 
 async def test_real_api_path_uses_key_and_base_url_from_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`warden` outside the demo talks to ANTHROPIC_BASE_URL with ANTHROPIC_API_KEY; no demo label."""
+    """Outside the demo, `warden` uses ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY; no demo label."""
     project = tmp_path / "proj"
     project.mkdir()
     cassette = load_cassette(DEMO_CASSETTE.with_name("long_answer.json"))

@@ -32,8 +32,10 @@ class WardenApp(App[None]):
         self.theme = theme
         self.main_screen = MainScreen(config)
 
-    def get_default_screen(self) -> MainScreen:
-        return self.main_screen
+    def on_mount(self) -> None:
+        # Pushed rather than returned from get_default_screen: Textual loads a screen's
+        # CSS_PATH only for screens it pushes or installs.
+        self.push_screen(self.main_screen)
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's variables plus Warden's semantic ones (``$risk-high``, ``$diff-added-bg``...).

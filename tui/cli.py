@@ -69,15 +69,18 @@ def make_config(args: argparse.Namespace):
 
     server = None
     if args.demo:
-        from tui.demo.launch import DEMO_LABEL, demo_env, prepare_demo_project, start_replay
-        from tui.demo.launch import DEMO_TOKENS_PER_SECOND
-        from tui.demo.cassette import load_cassette
-        from tui.demo.launch import DEMO_CASSETTE
+        from tui.demo.launch import (
+            DEMO_LABEL,
+            DEMO_TOKENS_PER_SECOND,
+            demo_env,
+            prepare_demo_project,
+            start_replay,
+        )
 
         cwd = prepare_demo_project(args.demo_dir)
         tps = DEMO_TOKENS_PER_SECOND if args.demo_tps is None else (args.demo_tps or None)
         server = start_replay(cwd, tokens_per_second=tps)
-        cassette = load_cassette(DEMO_CASSETTE)
+        cassette = server.cassette
         config = AppConfig(
             cwd=cwd, model=cassette.model, api_key="demo-recorded-model",
             base_url=server.base_url, label=DEMO_LABEL, initial_prompt=cassette.prompt,
@@ -110,7 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         if not d.is_dir():
             print(f"warden: --add-dir {d}: not a directory", file=sys.stderr)
             return 2
-    config, server = make_config(args)
+    try:
+        config, server = make_config(args)
+    except OSError as exc:
+        print(f"warden: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from tui.demo.launch import DemoSetupError
+
+        if isinstance(exc, DemoSetupError):
+            print(f"warden: {exc}", file=sys.stderr)
+            return 2
+        raise
 
     from tui.app import WardenApp
 
@@ -120,9 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-    saved = app.main_screen.save_recording()
-    if saved is not None:
-        print(f"Recorded the session into {saved}")
+    if config.record_to is not None:
+        from tui.demo.cassette import CassetteError
+
+        try:
+            saved = app.main_screen.save_recording()
+        except CassetteError as exc:
+            print(f"warden: nothing was recorded into {config.record_to}: {exc}", file=sys.stderr)
+        else:
+            if saved is not None:
+                print(f"Recorded the session into {saved}")
     if config.is_demo:
         print(f"The demo project (with any changes you approved) is in {config.cwd}")
     return app.return_code or 0

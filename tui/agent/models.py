@@ -49,7 +49,9 @@ def newest_sonnet() -> str:
     return pick_newest_sonnet(_literal_strings(Model)) or FALLBACK_MODEL
 
 
-def configured_model(cli: str | None, env: dict[str, str], settings_model: str | None) -> str | None:
+def configured_model(
+    cli: str | None, env: dict[str, str], settings_model: str | None
+) -> str | None:
     """The model the user asked for, by precedence: ``--model``, ``ANTHROPIC_MODEL``, settings.
 
     Returns ``None`` when none is set (the caller then uses :func:`newest_sonnet`).

@@ -153,14 +153,15 @@ class MainScreen(Screen[None]):
                 self._tool_lines[call.tool_use_id] = line
                 if decision.behavior == "ask":
                     line.set_status("waiting for your approval")
-            case ev.ToolCallInvalid(tool_use_id=tid, name=name, error=error):
+            case ev.ToolCallInvalid(name=name, error=error):
                 chat.add_tool(name, "").set_status(error, error=True)
             case ev.ApprovalNeeded(request=request):
                 self.queue.add_request(request, focus=not self.prompt.value.strip())
             case ev.ToolFinished(call=call, result=result, ran=ran):
                 line = self._tool_lines.pop(call.tool_use_id, None)
                 if line is not None:
-                    line.set_status(_outcome(result.content, ran), error=result.is_error)
+                    line.set_status(_outcome(call.name, result.content, ran),
+                                    error=result.is_error)
             case ev.TurnStarted():
                 self.status.busy = True
             case ev.TurnFinished(stop_reason=reason):
@@ -237,8 +238,16 @@ class MainScreen(Screen[None]):
         return self.session.save_recording(self._first_prompt)
 
 
-def _outcome(content: str, ran: bool) -> str:
-    first = content.strip().splitlines()[0] if content.strip() else "(no output)"
+def _outcome(tool: str, content: str, ran: bool) -> str:
+    """One line under a tool call: what came of it."""
+    lines = content.strip().splitlines()
+    if ran and tool == "Read":
+        return f"read {len(lines)} lines"
+    if ran and tool == "Glob" and lines and lines[0].startswith("/"):
+        return f"{len(lines)} paths"
+    first = lines[0] if lines else "(no output)"
+    if ran and tool == "Bash" and len(lines) > 1:
+        first = f"{lines[-1]}  ({len(lines)} lines of output)"
     if len(first) > 120:
         first = first[:117] + "…"
     return first if ran else f"not run: {first}"
