@@ -153,23 +153,32 @@ class ApprovalQueue(VerticalScroll):
 
     @property
     def requests(self) -> list[ApprovalRequest]:
-        """The pending requests, in the order they arrived."""
-        return [card.request for card in self.query_children(ApprovalCard)]
+        """The pending requests, in the order they arrived (answered ones excluded)."""
+        return [card.request for card in self.cards]
 
     @property
     def cards(self) -> list[ApprovalCard]:
-        """The cards, in order."""
-        return list(self.query_children(ApprovalCard))
+        """The cards of unanswered requests, in order."""
+        return [
+            card for card in self.query_children(ApprovalCard)
+            if not card.request.future.done()
+        ]
 
     def add_request(self, request: ApprovalRequest, *, focus: bool = True) -> ApprovalCard:
         """Show a new request; when the turn is interrupted its card goes away by itself."""
         card = ApprovalCard(request)
         self.mount(card)
         request.future.add_done_callback(lambda _f: self._withdraw(card))
-        if focus and not any(c.has_focus_within for c in self.cards if c is not card):
-            self.call_after_refresh(card.focus)
+        if focus:
+            self.call_after_refresh(self._focus_oldest)
         self.post_message(self.Changed(self.requests))
         return card
+
+    def _focus_oldest(self) -> None:
+        """Focus the oldest pending card unless a card already has focus."""
+        cards = self.cards
+        if cards and not any(c.has_focus_within for c in cards):
+            cards[0].focus()
 
     def _withdraw(self, card: ApprovalCard) -> None:
         if card.is_attached:
