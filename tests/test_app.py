@@ -113,3 +113,37 @@ def test_every_binding_has_a_description_and_an_id() -> None:
             assert isinstance(binding, Binding)
             assert binding.description, f"{owner.__name__} {binding.key} has no description"
             assert binding.id, f"{owner.__name__} {binding.key} has no id"
+
+
+async def test_record_writes_a_cassette_that_replays_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`warden --record FILE`: the session's exchanges become a cassette that replays them."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    out = tmp_path / "session.json"
+    original = load_cassette(DEMO_CASSETTE.with_name("long_answer.json"))
+    with ReplayServer(original, cwd=project) as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-must-not-be-recorded")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        config, _ = make_config(build_parser().parse_args(
+            ["--cwd", str(project), "--model", "claude-test", "--record", str(out)]))
+        app = WardenApp(config)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.main_screen
+            await wait_until(pilot, lambda: screen.session.ready, what="connect")
+            await pilot.press(*"Explain", "enter")
+            await wait_until(pilot, lambda: screen.session.agent and len(
+                screen.session.agent.messages) == 2 and not screen.turn_running, what="answer")
+            answer_text = screen.session.agent.messages[1]["content"][0]["text"]
+        saved = app.main_screen.save_recording()
+    assert saved == out.resolve()
+    raw = out.read_text()
+    assert "sk-test-must-not-be-recorded" not in raw
+    recorded = load_cassette(out)
+    assert recorded.prompt == "Explain" and recorded.model == "claude-test"
+    replayed = "".join(
+        e["data"]["delta"]["text"] for e in recorded.nodes[recorded.start].events
+        if e["data"].get("type") == "content_block_delta"
+    )
+    assert replayed == answer_text
