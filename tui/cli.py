@@ -61,7 +61,8 @@ def make_config(args: argparse.Namespace):
     """Build the :class:`~tui.config.AppConfig` (and the replay server for ``--demo``).
 
     Returns:
-        ``(config, server)``; ``server`` is ``None`` unless ``--demo``.
+        ``(config, replay)``; ``replay`` (a :class:`~tui.demo.launch.DemoReplay`, started lazily)
+        is ``None`` unless ``--demo``.
     """
     from tui.agent.models import configured_model
     from tui.config import AppConfig
@@ -71,19 +72,20 @@ def make_config(args: argparse.Namespace):
     if args.demo:
         from tui.demo.launch import (
             DEMO_LABEL,
+            DEMO_MODEL,
+            DEMO_PROMPT,
             DEMO_TOKENS_PER_SECOND,
+            DemoReplay,
             demo_env,
             prepare_demo_project,
-            start_replay,
         )
 
         cwd = prepare_demo_project(args.demo_dir)
         tps = DEMO_TOKENS_PER_SECOND if args.demo_tps is None else (args.demo_tps or None)
-        server = start_replay(cwd, tokens_per_second=tps)
-        cassette = server.cassette
+        server = DemoReplay(cwd, tps)
         config = AppConfig(
-            cwd=cwd, model=cassette.model, api_key="demo-recorded-model",
-            base_url=server.base_url, label=DEMO_LABEL, initial_prompt=cassette.prompt,
+            cwd=cwd, model=DEMO_MODEL, api_key="demo-recorded-model",
+            base_url_factory=server.start, label=DEMO_LABEL, initial_prompt=DEMO_PROMPT,
             extra_env=demo_env(),
         )
         return config, server

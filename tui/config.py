@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,9 @@ class AppConfig:
         additional_dirs: ``--add-dir`` directories.
         model: the model the user asked for, or ``None`` for the SDK's newest Sonnet.
         api_key: the key to use; ``None`` means "look it up" (environment, then keychain).
-        base_url: the API's base URL (the replay server's in the demo), ``None`` for the default.
+        base_url: the API's base URL, ``None`` for the default.
+        base_url_factory: called in the connect thread when ``base_url`` is ``None`` (the demo
+            starts its replay server there, after the first frame is painted).
         label: shown in the status line; the demo sets "Demo: recorded model responses".
         initial_prompt: pre-filled in the input (the demo's recorded prompt).
         record_to: record the session's exchanges into this cassette file.
@@ -28,6 +31,7 @@ class AppConfig:
     model: str | None = None
     api_key: str | None = None
     base_url: str | None = None
+    base_url_factory: Callable[[], str] | None = None
     label: str = ""
     initial_prompt: str = ""
     record_to: Path | None = None

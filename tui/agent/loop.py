@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.agent import events as ev
 from tui.agent.results import INTERRUPTED, NOT_RUN_TURN_STOPPED, denied_text
 from tui.approvals import Answer, ApprovalRequest
 from tui.permissions import PermissionContext, decide
 from tui.permissions.decision import Decision
-from tui.tools.base import Tool, ToolCall, ToolContext, ToolInputError, ToolResult
+
+if TYPE_CHECKING:  # the tools import pydantic; the loop module must stay cheap to import
+    from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult
 
 Sink = Callable[[ev.AgentEvent], None]
 
@@ -159,6 +161,8 @@ class Agent:
 
         Returns True when the user stopped the turn (deny without a reason).
         """
+        from tui.tools.base import ToolInputError, ToolResult
+
         loop = asyncio.get_running_loop()
         for block, p in zip(tool_uses, pending, strict=True):
             tool = self.tools.get(block["name"])
@@ -206,6 +210,8 @@ class Agent:
         return stopped
 
     async def _execute(self, p: _Pending) -> None:
+        from tui.tools.base import ToolResult
+
         assert p.call is not None
         tool = self.tools[p.call.name]
         try:
@@ -218,6 +224,8 @@ class Agent:
         self.sink(ev.ToolFinished(p.call, p.result, ran=True))
 
     def _not_run(self, p: _Pending, text: str) -> None:
+        from tui.tools.base import ToolResult
+
         p.result = ToolResult(text, is_error=True)
         if p.call is not None:
             self.sink(ev.ToolFinished(p.call, p.result, ran=False))
@@ -239,6 +247,8 @@ class Agent:
 
     def _close_interrupted(self, pending: list[_Pending]) -> None:
         """After Esc: every tool_use of the last reply gets a result, so the history stays valid."""
+        from tui.tools.base import ToolResult
+
         self._cancel_requests(pending)
         if not pending:
             return

@@ -71,8 +71,11 @@ class AgentSession:
             if lookup.key is None:
                 raise NoApiKey(lookup.problem)
             key = lookup.key
+        base_url = cfg.base_url
+        if base_url is None and cfg.base_url_factory is not None:
+            base_url = cfg.base_url_factory()
         client, self.recorder = make_client(
-            ClientConfig(api_key=key, base_url=cfg.base_url, record_to=cfg.record_to)
+            ClientConfig(api_key=key, base_url=base_url, record_to=cfg.record_to)
         )
         model = cfg.model or newest_sonnet()
         env = {**os.environ, **cfg.extra_env} if cfg.extra_env else None

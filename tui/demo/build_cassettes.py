@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from tui.demo.cassette import Cassette, CassetteNode, cassette_from_dict, events_from_message
+from tui.demo.launch import DEMO_MODEL, DEMO_PROMPT
 
 CASSETTE_DIR = Path(__file__).with_name("cassettes")
 """Where the bundled cassettes live."""
 
-MODEL = "claude-sonnet-5-5"
+MODEL = DEMO_MODEL
 """Model name the bundled cassettes answer as."""
 
-DEMO_PROMPT = "The test suite is failing. Please find the bug, fix it, and run the tests."
 LONG_PROMPT = "Explain how Warden's permission engine decides"
 
 CWD = "{{cwd}}"

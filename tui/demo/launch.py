@@ -7,9 +7,10 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.demo.cassette import load_cassette
-from tui.demo.server import ReplayServer
+if TYPE_CHECKING:  # imported when the replay starts, after the first frame is painted
+    from tui.demo.server import ReplayServer
 
 __all__ = [
     "DEMO_CASSETTE",
@@ -26,6 +27,11 @@ SAMPLE_PROJECT = PACKAGE_DIR / "sample_project"
 """The bundled sample project (a small Python package with one failing test)."""
 DEMO_CASSETTE = PACKAGE_DIR / "cassettes" / "demo.json"
 """The recorded demo conversation."""
+
+DEMO_MODEL = "claude-sonnet-5-5"
+"""The model name the demo cassette was recorded with (shown in the status line)."""
+DEMO_PROMPT = "The test suite is failing. Please find the bug, fix it, and run the tests."
+"""The demo's first prompt, pre-filled in the input (the cassette's ``prompt``)."""
 
 DEMO_LABEL = "Demo: recorded model responses"
 """Status-line label of a demo session (``AppConfig.is_demo`` looks for the ``Demo`` prefix)."""
@@ -103,8 +109,35 @@ def start_replay(
         CassetteError: the bundled cassette is broken.
         OSError: no loopback port could be bound.
     """
+    from tui.demo.cassette import load_cassette
+    from tui.demo.server import ReplayServer
+
     server = ReplayServer(
         load_cassette(DEMO_CASSETTE), cwd=cwd, tokens_per_second=tokens_per_second
     )
     server.start()
     return server
+
+
+class DemoReplay:
+    """Starts the demo's replay server on first use and stops it at exit.
+
+    The CLI hands :meth:`start` to the app as its base-URL factory, so loading the cassette and
+    importing the HTTP server happen in the connect thread, after the first frame is painted.
+    """
+
+    def __init__(self, cwd: Path, tokens_per_second: float | None) -> None:
+        self.cwd = cwd
+        self.tokens_per_second = tokens_per_second
+        self.server: ReplayServer | None = None
+
+    def start(self) -> str:
+        """Start the server (once) and return its base URL."""
+        if self.server is None:
+            self.server = start_replay(self.cwd, tokens_per_second=self.tokens_per_second)
+        return self.server.base_url
+
+    def stop(self) -> None:
+        """Stop the server if it was started."""
+        if self.server is not None:
+            self.server.stop()

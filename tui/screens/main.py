@@ -49,6 +49,9 @@ class MainScreen(Screen[None]):
 
     CSS_PATH = "main.tcss"
 
+    CONNECT_DELAY = 0.25
+    """Seconds after mount before the SDK is imported and the client built."""
+
     BINDINGS = [
         Binding("escape", "interrupt", "Interrupt", id="main.interrupt"),
         Binding("ctrl+l", "clear", "Clear", id="main.clear", show=False),
@@ -118,7 +121,9 @@ class MainScreen(Screen[None]):
         for notice in self.config.notices:
             self.chat.add_notice(notice, "warning")
         self.prompt.focus()
-        self.call_after_refresh(self._connect)
+        # Importing the SDK takes over a second and competes for the GIL: start it once the
+        # first full frame is on screen, not while Textual is still drawing it.
+        self.set_timer(self.CONNECT_DELAY, self._connect)
 
     @work(exclusive=True, group="connect")
     async def _connect(self) -> None:
