@@ -11,7 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.scenarios import DemoRun, answer, to_pending_command, to_pending_two_file_edit, wait_until
+from tests.scenarios import (
+    DemoRun,
+    answer,
+    to_pending_command,
+    to_pending_two_file_edit,
+    wait_until,
+)
 from tui.agent.results import DENIED_PREFIX
 from widgets.approval_queue import ApprovalCard
 

@@ -60,7 +60,7 @@ def test_broken_settings_file_is_reported_with_line_and_column(tmp_path: Path) -
     loaded = load_scalars(tmp_path)
     assert "model" not in loaded.values
     assert len(loaded.problems) == 1
-    assert "settings.json:3:1" in loaded.problems[0]
+    assert "settings.json:2:15: remove the trailing comma" in loaded.problems[0]
 
 
 def test_api_key_from_environment_first() -> None:

@@ -32,9 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
                         "'model', else the newest Sonnet the SDK knows)")
     parser.add_argument("--add-dir", type=Path, action="append", default=[], metavar="DIR",
                         help="an additional working directory (repeatable)")
+    parser.add_argument("--permission-mode", metavar="MODE",
+                        help="start mode: default, acceptEdits, plan, dontAsk, bypassPermissions")
+    parser.add_argument("--dangerously-skip-permissions", action="store_true",
+                        help="same as --permission-mode bypassPermissions")
+    parser.add_argument("--settings", metavar="FILE_OR_JSON",
+                        help="an extra settings layer for this session (command-line scope)")
+    parser.add_argument("--allowedTools", "--allowed-tools", nargs="+", default=[],
+                        metavar="RULE", help="allow rules for this session")
+    parser.add_argument("--disallowedTools", "--disallowed-tools", nargs="+", default=[],
+                        metavar="RULE", help="deny rules for this session")
     parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("command", nargs="?", choices=["login"],
-                        help="login: store your API key in the OS keychain")
+    parser.add_argument("command", nargs="?", choices=["login", "check", "explain"],
+                        help="login: store your API key in the OS keychain; "
+                        "check: how a tool call is decided (warden check --help); "
+                        "explain: what a shell command does (warden explain --help)")
     return parser
 
 
@@ -91,6 +103,18 @@ def make_config(args: argparse.Namespace):
         return config, server
 
     cwd = (args.cwd or Path.cwd()).resolve()
+    mode = "bypassPermissions" if args.dangerously_skip_permissions else args.permission_mode
+    if mode is not None:
+        from tui.permissions.modes import normalise_mode
+
+        mode = normalise_mode(mode)
+    cli_settings = None
+    if args.settings or args.allowedTools or args.disallowedTools:
+        from tui.settings.model import CliSettings
+
+        cli_settings = CliSettings(settings=args.settings,
+                                   allowed_tools=tuple(args.allowedTools),
+                                   disallowed_tools=tuple(args.disallowedTools))
     settings = load_scalars(cwd)
     settings_model = settings.values.get("model")
     model = configured_model(args.model, dict(os.environ),
@@ -101,13 +125,23 @@ def make_config(args: argparse.Namespace):
         model=model,
         base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
         record_to=args.record.resolve() if args.record else None,
-        notices=list(settings.problems),
+        permission_mode=mode,
+        cli_settings=cli_settings,
     )
     return config, server
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``warden`` console script; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "check":
+        from tui.check import check_main
+
+        return check_main(argv[1:])
+    if argv and argv[0] == "explain":
+        from tui.check import explain_main
+
+        return explain_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "login":
         return _login()
@@ -117,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         config, server = make_config(args)
+    except ValueError as exc:  # an unknown --permission-mode
+        print(f"warden: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"warden: {exc}", file=sys.stderr)
         return 1

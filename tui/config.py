@@ -24,6 +24,9 @@ class AppConfig:
         record_to: record the session's exchanges into this cassette file.
         extra_env: variables added to the environment of Bash commands.
         notices: messages to show in the chat at start (settings problems...).
+        permission_mode: ``--permission-mode`` (``None``: settings ``defaultMode``, else default).
+        cli_settings: ``--settings``, ``--allowedTools``, ``--disallowedTools`` (a
+            :class:`tui.settings.model.CliSettings`), or ``None``.
     """
 
     cwd: Path
@@ -37,6 +40,8 @@ class AppConfig:
     record_to: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    permission_mode: str | None = None
+    cli_settings: object | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -13,27 +13,41 @@ from time import monotonic
 
 from textual import on
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.approvals import Answer, ApprovalRequest
+from tui.permissions.suggest import describe_rule
 
 _TITLES = {"shell": "Run a command", "edit": "Change a file", "read": "Read outside the project"}
 
 
+_RISK_STYLE = {
+    "read-only": "$risk-low", "writes-project": "$risk-medium", "writes-outside": "$risk-high",
+    "network": "$risk-high", "destructive": "$risk-high", "unknown": "$risk-high",
+}
+
+
 class ApprovalCard(Widget, can_focus=True):
-    """One pending request; ``y`` allow once, ``n`` deny, ``N`` deny with a reason."""
+    """One pending request.
+
+    Keys: ``y`` allow once, ``a`` allow always (edit the suggested rule, then enter saves it to
+    ``.claude/settings.local.json``; for edits: allow edits for this session), ``n`` deny,
+    ``N`` deny with a reason.  Keys a request does not offer are hidden.
+    """
 
     GUARD_SECONDS = 0.5
 
     BINDINGS = [
         Binding("y", "allow_once", "Allow once", id="approval.allow_once"),
+        Binding("a", "allow_always", "Always allow", id="approval.allow_always"),
         Binding("n", "deny", "Deny", id="approval.deny"),
         Binding("N", "deny_with_reason", "Deny with reason", key_display="N",
                 id="approval.deny_with_reason"),
+        Binding("escape", "cancel_input", "Cancel", id="approval.cancel_input", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -41,13 +55,19 @@ class ApprovalCard(Widget, can_focus=True):
         height: auto; padding: 0 1; margin: 0 0 1 0;
         border: round $panel-lighten-2; background: $surface;
     }
-    ApprovalCard:focus { border: round $warning; }
+    ApprovalCard:focus, ApprovalCard:focus-within { border: round $warning; }
     ApprovalCard > .approval-card--title { text-style: bold; }
     ApprovalCard > .approval-card--subject { background: $boost; padding: 0 1; }
     ApprovalCard > .approval-card--why { color: $text-muted; }
+    ApprovalCard > .approval-card--explain { color: $text; }
+    ApprovalCard > .approval-card--mismatch {
+        color: $text-error; text-style: bold; background: $error 15%; padding: 0 1;
+    }
     ApprovalCard > .approval-card--keys { color: $text-muted; }
-    ApprovalCard > Input { display: none; }
-    ApprovalCard.-reason > Input { display: block; }
+    ApprovalCard > .approval-card--rules { display: none; height: auto; }
+    ApprovalCard.-rules > .approval-card--rules { display: block; }
+    ApprovalCard > #reason { display: none; }
+    ApprovalCard.-reason > #reason { display: block; }
     """
 
     class Answered(Message):
@@ -64,18 +84,27 @@ class ApprovalCard(Widget, can_focus=True):
             """The card that was answered."""
             return self.card
 
-    def __init__(self, request: ApprovalRequest) -> None:
+    def __init__(self, request: ApprovalRequest, *, local_settings: str = "") -> None:
         super().__init__(id=f"approval-{request.request_id}")
         self.request = request
+        self.local_settings = local_settings or ".claude/settings.local.json"
         self._shown_at = monotonic()
+
+    @property
+    def is_edit(self) -> bool:
+        """True for Edit/Write requests (their "always" lasts for the session)."""
+        return self.request.call.permission_class == "edit"
 
     def compose(self):
         call = self.request.call
+        explanation = self.request.explanation
         title = _TITLES.get(call.permission_class, "Use a tool")
-        yield Static(
-            Content.assemble((f"{call.name}", "bold $warning"), "  ", title),
-            classes="approval-card--title", markup=False,
-        )
+        parts: list[tuple[str, str] | str] = [(call.name, "bold $warning"), "  ", title]
+        risk = getattr(explanation, "risk", None)
+        if risk:
+            style = f"bold $background on {_RISK_STYLE.get(risk, '$risk-high')}"
+            parts += ["  ", (f" {risk} ", style)]
+        yield Static(Content.assemble(*parts), classes="approval-card--title", markup=False)
         subject = call.command if call.command is not None else call.summary
         if call.change is not None:
             change = call.change
@@ -83,22 +112,47 @@ class ApprovalCard(Widget, can_focus=True):
             subject = f"{call.summary}  ({verb})"
         yield Static(Content(subject), classes="approval-card--subject", markup=False)
         if call.description:
-            yield Static(
-                Content.assemble(("Model says: ", "dim"), call.description),
-                classes="approval-card--why", markup=False,
-            )
-        yield Static(
-            Content.assemble(("Why asking: ", "dim"), self.request.decision.reason),
-            classes="approval-card--why", markup=False,
-        )
-        yield Static(
-            Content.assemble(
-                ("y", "bold"), " allow once   ", ("n", "bold"), " deny   ",
-                ("N", "bold"), " deny with reason",
-            ),
-            classes="approval-card--keys", markup=False,
-        )
-        yield Input(placeholder="Why not? (enter to send to the model, esc to cancel)")
+            yield Static(Content.assemble(("Model says: ", "dim"), call.description),
+                         classes="approval-card--why", markup=False)
+        if explanation is not None:
+            yield Static(Content.assemble(("Warden: ", "dim"), getattr(explanation, "summary", "")),
+                         classes="approval-card--explain", markup=False)
+            mismatch = _mismatch(call.description, explanation)
+            if mismatch:
+                yield Static(Content("⚠ " + mismatch), classes="approval-card--mismatch",
+                             markup=False)
+        decision = self.request.decision
+        why = decision.reason
+        if decision.rule:
+            why += f"  [{decision.source}]"
+        yield Static(Content.assemble(("Why asking: ", "dim"), why),
+                     classes="approval-card--why", markup=False)
+        yield Static(self._keys(), classes="approval-card--keys", markup=False)
+        with Vertical(classes="approval-card--rules"):
+            yield Static(Content(f"Always allow: saves to {self.local_settings}. Edit the rule, "
+                                 "enter saves, esc cancels."), markup=False)
+            for index, rule in enumerate(self.request.suggested_rules):
+                yield Input(value=rule, id=f"rule-{index}", classes="approval-card--rule")
+                yield Static(Content(describe_rule(rule)), id=f"covers-{index}",
+                             classes="approval-card--covers", markup=False)
+        yield Input(placeholder="Why not? (enter sends it to the model, esc cancels)",
+                    id="reason")
+
+    def _keys(self) -> Content:
+        parts: list[tuple[str, str] | str] = [("y", "bold"), " allow once   "]
+        if self.check_action("allow_always", ()):
+            label = " allow edits this session   " if self.is_edit else " always allow…   "
+            parts += [("a", "bold"), label]
+        parts += [("n", "bold"), " deny   ", ("N", "bold"), " deny with reason"]
+        return Content.assemble(*parts)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys this request does not offer."""
+        if action == "allow_always":
+            return self.is_edit or bool(self.request.suggested_rules)
+        if action == "cancel_input":
+            return self.has_class("-reason") or self.has_class("-rules")
+        return True
 
     def on_mount(self) -> None:
         self._shown_at = monotonic()
@@ -114,6 +168,15 @@ class ApprovalCard(Widget, can_focus=True):
         if not self._guarded():
             self._answer(Answer("allow_once"))
 
+    def action_allow_always(self) -> None:
+        if self._guarded():
+            return
+        if self.is_edit:
+            self._answer(Answer("allow_session"))
+            return
+        self.add_class("-rules")
+        self.query(".approval-card--rule").first(Input).focus()
+
     def action_deny(self) -> None:
         if not self._guarded():
             self._answer(Answer("deny"))
@@ -122,18 +185,41 @@ class ApprovalCard(Widget, can_focus=True):
         if self._guarded():
             return
         self.add_class("-reason")
-        self.query_one(Input).focus()
+        self.query_one("#reason", Input).focus()
 
-    @on(Input.Submitted)
+    def action_cancel_input(self) -> None:
+        self.remove_class("-reason", "-rules")
+        self.focus()
+
+    @on(Input.Changed, ".approval-card--rule")
+    def _rule_changed(self, event: Input.Changed) -> None:
+        index = (event.input.id or "rule-0").removeprefix("rule-")
+        self.query_one(f"#covers-{index}", Static).update(Content(describe_rule(event.value)))
+
+    @on(Input.Submitted, ".approval-card--rule")
+    def _rules_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        rules = tuple(i.value.strip() for i in self.query(".approval-card--rule").results(Input)
+                      if i.value.strip())
+        self._answer(Answer("allow_always", rules=rules) if rules else Answer("allow_once"))
+
+    @on(Input.Submitted, "#reason")
     def _reason_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         reason = event.value.strip()
         self._answer(Answer("deny_with_reason", reason=reason) if reason else Answer("deny"))
 
-    def key_escape(self) -> None:
-        if self.has_class("-reason"):
-            self.remove_class("-reason")
-            self.focus()
+
+def _mismatch(description: str | None, explanation: object) -> str | None:
+    from tui.permissions.mismatch import description_mismatch
+
+    commands = getattr(explanation, "commands", ())
+    return description_mismatch(
+        description, getattr(explanation, "risk", "unknown"),
+        deletes=any(getattr(c, "deletes", ()) for c in commands),
+        network=any(getattr(c, "hosts", ()) for c in commands)
+        or getattr(explanation, "risk", "") == "network",
+    )
 
 
 class ApprovalQueue(VerticalScroll):

@@ -47,7 +47,7 @@ class ToolLine(Static):
 class ChatLog(VerticalScroll):
     """A scrolling transcript of the conversation, anchored to the newest line."""
 
-    FLUSH_INTERVAL = 0.08
+    FLUSH_INTERVAL = 0.15
     """Seconds between Markdown updates while a reply streams."""
 
     DEFAULT_CSS = """

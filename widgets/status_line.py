@@ -25,9 +25,16 @@ class StatusLine(Widget):
     label: reactive[str] = reactive("")
     busy: reactive[bool] = reactive(False)
 
+    MODE_STYLES = {
+        "default": "$mode-default", "acceptEdits": "$mode-accept-edits", "plan": "$mode-plan",
+        "dontAsk": "$mode-default", "bypassPermissions": "$mode-bypass",
+    }
+    """Background colour variable of the mode badge, per mode."""
+
     def render(self) -> Content:
+        badge = self.MODE_STYLES.get(self.mode, "$mode-default")
         parts: list[tuple[str, str] | str] = [
-            (f" {self.mode} ", "bold $text on $primary-muted"), "  ",
+            (f" {self.mode} ", f"bold $background on {badge}"), "  ",
             ("model ", "dim"), self.model or "…", "  ",
             ("cwd ", "dim"), self.cwd,
         ]

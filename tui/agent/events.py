@@ -91,7 +91,22 @@ class ModelResolved:
     model: str
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should read: a settings problem, a saved rule, a refused mode."""
+
+    text: str
+    severity: str = "information"
+
+
+@dataclass(frozen=True, slots=True)
+class ModeChanged:
+    """The permission mode in force changed (settings loaded, Shift+Tab)."""
+
+    mode: str
+
+
 AgentEvent = (
     TurnStarted | TextDelta | TextDone | ToolCallPrepared | ToolCallInvalid | ApprovalNeeded
-    | ToolFinished | TurnFinished | AgentError | ModelResolved
+    | ToolFinished | TurnFinished | AgentError | ModelResolved | Notice | ModeChanged
 )

@@ -62,6 +62,35 @@ class Agent:
     system: str = ""
     max_tokens: int = 8192
     messages: list[dict[str, Any]] = field(default_factory=list)
+    grant: Callable[[str, tuple[str, ...]], None] = lambda kind, rules: None
+    """Called with ``("allow_session" | "allow_always", rules)`` when the user grants rules."""
+
+    def describe(self, call: ToolCall) -> tuple[list[str], object | None]:
+        """Suggested "always allow" rules and Warden's explanation for a call that asks."""
+        from tui.permissions.engine import CallView
+        from tui.permissions.suggest import suggest_rules
+
+        view = CallView.of(call)
+        explanation = None
+        analysis = None
+        if call.command is not None:
+            from tui.shell.explain import explain
+
+            explanation = explain(call.command, cwd=self.tool_ctx.cwd,
+                                  working_dirs=self.tool_ctx.working_dirs)
+            analysis = explanation.analysis  # type: ignore[attr-defined]
+        if self.perm_ctx.policy.allow_managed_only:
+            return [], explanation
+        return suggest_rules(view, analysis, self.tool_ctx.cwd), explanation
+
+    def _session_rules(self, call: ToolCall) -> tuple[str, ...]:
+        """"Allow edits this session" for an edit: Edit rules for every working directory."""
+        if call.permission_class != "edit":
+            return ()
+        from tui.permissions.suggest import escape_path
+
+        return tuple(f"Edit(//{escape_path(str(d)).lstrip('/')}/**)"
+                     for d in self.tool_ctx.working_dirs)
 
     def clear(self) -> None:
         """Forget the conversation (``/clear``)."""
@@ -179,7 +208,10 @@ class Agent:
             p.decision = decide(p.call, self.perm_ctx)
             self.sink(ev.ToolCallPrepared(p.call, p.decision))
             if p.decision.behavior == "ask":
-                p.request = ApprovalRequest(p.call, p.decision, loop.create_future())
+                suggested, explanation = self.describe(p.call)
+                p.request = ApprovalRequest(p.call, p.decision, loop.create_future(),
+                                            suggested_rules=tuple(suggested),
+                                            explanation=explanation)
                 self.sink(ev.ApprovalNeeded(p.request))
 
         stopped = False
@@ -202,8 +234,10 @@ class Agent:
                         stopped = True
                         self._cancel_requests(pending)
                     continue
-                if answer.kind == "allow_session":
-                    self.perm_ctx.session_allowed.add((p.call.name, p.call.summary))
+                if answer.kind in ("allow_session", "allow_always"):
+                    rules = answer.rules or self._session_rules(p.call)
+                    if rules:
+                        self.grant(answer.kind, rules)
                 if answer.change is not None:
                     p.call.change = answer.change
             await self._execute(p)

@@ -17,9 +17,16 @@ class Decision:
         reason: one sentence a person can read, e.g. "Edits always ask in default mode".
         rule: the rule text that decided, e.g. ``"Bash(npm test *)"``, or ``None`` when no rule did.
         source: what decided: a settings file and scope, the mode, a built-in check or the user.
+        trace: the evaluation steps in order, one line each (``warden check`` prints them).
     """
 
     behavior: Behavior
     reason: str
     rule: str | None = None
     source: str = "built-in"
+    trace: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """``{"decision", "reason", "rule", "source"}`` as ``warden check --json`` prints it."""
+        return {"decision": self.behavior, "reason": self.reason, "rule": self.rule,
+                "source": self.source}

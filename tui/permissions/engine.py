@@ -1,23 +1,124 @@
-"""``decide()``: the first-cut permission engine.
+"""``decide()``: Claude Code's evaluation order, rule for rule, and fail closed.
 
-First cut of ``SPEC.md`` §2–§5, fail closed: reads (Read, Glob, Grep) inside the working
-directories run; reads outside them ask; every edit, write and shell command asks; an unknown
-tool asks.  Symlinks are resolved before the working-directory check, so a link inside the
-project that points outside it asks.  The full rule model (settings scopes, allow/ask/deny rules,
-modes, shell analysis) replaces the body of :func:`decide` without changing its signature.
+Order (REF §2.7, ``SPEC.md`` §3): deny rules → ask rules → built-in checks that no rule may
+approve (unanalysable commands, critical-path removals, destructive git on unsaved work) →
+permission mode → allow rules → built-in read-only allowances → prompt.  First match wins;
+specificity never matters.  Suspicious constructs, protected paths, network commands and writes
+outside the working directories are *forced* prompts: allow rules and ``acceptEdits`` cannot
+approve them, ``bypassPermissions`` can.  In ``dontAsk`` every would-be prompt is a deny.
+
+The function is pure apart from path resolution (``realpath`` for the symlink dual check), glob
+expansion of read targets, and ``git status`` when a destructive git command meets a repository.
 """
 
 from __future__ import annotations
 
+import glob as globlib
 import os
+import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.permissions.decision import Decision
+from tui.permissions.policy import Policy, source_label
+from tui.permissions.protected import protected_reason
 
 if TYPE_CHECKING:
+    from tui.permissions.rules import Rule
+    from tui.shell.model import ShellAnalysis, SimpleCommand
     from tui.tools.base import ToolCall
+
+READ_TOOLS = frozenset({"Read", "Glob", "Grep", "LSP"})
+"""Tools covered by ``Read(...)`` path rules (REF §2.1)."""
+EDIT_TOOLS = frozenset({"Edit", "Write", "NotebookEdit", "MultiEdit"})
+"""Tools covered by ``Edit(...)`` path rules (REF §2.1)."""
+ACCEPT_EDITS_COMMANDS = frozenset({"mkdir", "touch", "rm", "rmdir", "mv", "cp", "sed"})
+"""Filesystem commands ``acceptEdits`` approves inside the working directories (REF §3)."""
+EXACT_ONLY_WRAPPERS = frozenset({"watch", "setsid", "ionice", "flock"})
+"""Exec wrappers that only an exact-string allow rule may approve (REF §2.3)."""
+EXEC_FLAGS: dict[str, tuple[str, ...]] = {
+    "find": ("-exec", "-execdir", "-ok", "-okdir", "-delete"),
+    "sort": ("--compress-program",),
+    "git": ("-c", "--config-env", "--exec-path", "--ext-diff", "--upload-pack", "-O",
+            "--open-files-in-pager"),
+    "rg": ("--pre", "--hostname-bin"),
+    "man": ("-P", "--pager", "-p", "--preprocessor", "-H", "--html"),
+    "xargs": (),
+}
+"""Flags that make a command run another program: with one of them present, only an
+exact-string allow rule approves the command, never a prefix rule (REF §2.3 extends this to
+``find -exec``; Warden applies it to every exec-capable flag it knows)."""
+PRIMARY_FIELDS = ("command", "file_path", "path", "notebook_path", "url")
+_UNC_PREFIXES = ("\\\\", "\\??\\", "//?/")
+
+
+@dataclass(frozen=True)
+class CallView:
+    """What the engine looks at: the tool, its raw input, absolute paths, command, URL."""
+
+    tool: str
+    input: Mapping[str, Any]
+    paths: tuple[Path, ...] = ()
+    command: str | None = None
+    url: str | None = None
+    raw_paths: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, call: ToolCall | CallView) -> CallView:
+        """Build the view of a prepared :class:`~tui.tools.base.ToolCall` (or pass one through)."""
+        if isinstance(call, CallView):
+            return call
+        raw = tuple(str(call.input.get(k)) for k in ("file_path", "path", "notebook_path")
+                    if isinstance(call.input.get(k), str))
+        return cls(call.name, call.input, tuple(call.paths), call.command,
+                   call.input.get("url") if isinstance(call.input.get("url"), str) else None,
+                   raw)
+
+    @classmethod
+    def from_input(cls, tool: str, tool_input: Mapping[str, Any], cwd: Path) -> CallView:
+        """Build the view straight from a tool name and input (``warden check``).
+
+        Paths are made absolute against ``cwd`` the way the tools do it; Glob and Grep without a
+        ``path`` search ``cwd``.
+        """
+        raw: list[str] = []
+        for key in ("file_path", "notebook_path", "path"):
+            value = tool_input.get(key)
+            if isinstance(value, str) and value:
+                raw.append(value)
+        if not raw and tool in ("Glob", "Grep"):
+            raw.append(str(cwd))
+        paths = tuple(_absolute(p, cwd) for p in raw)
+        command = tool_input.get("command") if tool == "Bash" else None
+        url = tool_input.get("url")
+        return cls(tool, tool_input, paths, command if isinstance(command, str) else None,
+                   url if isinstance(url, str) else None, tuple(raw))
+
+
+def _absolute(path: str, cwd: Path) -> Path:
+    p = Path(os.path.expanduser(path))
+    if not p.is_absolute():
+        p = cwd / p
+    return Path(os.path.normpath(p))
+
+
+def git_has_unsaved_work(cwd: Path) -> bool:
+    """True when the repository at ``cwd`` has uncommitted changes or unpushed commits.
+
+    Fails closed: any error (git missing, not a repo, timeout) counts as unsaved work.
+    """
+    try:
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=cwd, capture_output=True,
+                                text=True, timeout=3)
+        if status.returncode != 0 or status.stdout.strip():
+            return True
+        ahead = subprocess.run(["git", "rev-list", "--count", "@{upstream}..HEAD"], cwd=cwd,
+                               capture_output=True, text=True, timeout=3)
+        return ahead.returncode != 0 or ahead.stdout.strip() not in ("", "0")
+    except (OSError, subprocess.SubprocessError):
+        return True
 
 
 @dataclass
@@ -25,21 +126,29 @@ class PermissionContext:
     """What :func:`decide` needs besides the call.
 
     Attributes:
-        working_dirs: absolute working directories (cwd first, then ``--add-dir`` ones).
-        mode: the permission mode; only ``"default"`` is honoured by this first cut.
-        session_allowed: ``(tool name, summary)`` pairs the user allowed for this session.
+        working_dirs: absolute working directories (cwd first, then additional ones).
+        mode: the permission mode (``tui.permissions.modes``).
+        policy: the compiled rules (settings, command line, this session).
+        home: the home directory (``~`` in rules and the protected shell rc files).
+        repo_has_unsaved_work: asked only when a destructive git command is about to run.
     """
 
     working_dirs: tuple[Path, ...]
     mode: str = "default"
-    session_allowed: set[tuple[str, str]] = field(default_factory=set)
+    policy: Policy = field(default_factory=Policy)
+    home: Path = field(default_factory=Path.home)
+    repo_has_unsaved_work: Callable[[Path], bool] = git_has_unsaved_work
+
+    @property
+    def cwd(self) -> Path:
+        """The directory Warden started in."""
+        return self.working_dirs[0]
 
 
 def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
-    """True when ``path`` (absolute) is one of ``roots`` or below one, after resolving symlinks.
+    """True when ``path`` and its real path are both inside one of ``roots`` (``SPEC.md`` §5).
 
-    Both the path as written and its real path must be inside (``SPEC.md`` §5: a symlink's link
-    and target are both checked; allowing needs both).
+    A symlink inside the project that points outside it is outside.
     """
     real_roots = tuple(Path(os.path.realpath(r)) for r in roots)
     candidates = (Path(os.path.normpath(path)), Path(os.path.realpath(path)))
@@ -48,33 +157,414 @@ def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
     )
 
 
-def decide(call: ToolCall, ctx: PermissionContext) -> Decision:
+class _Eval:
+    """One evaluation: the call, its shell analysis and the trace being written."""
+
+    def __init__(self, call: ToolCall | CallView, ctx: PermissionContext) -> None:
+        self.view = CallView.of(call)
+        self.ctx = ctx
+        self.trace: list[str] = []
+        self.analysis: ShellAnalysis | None = None
+        if self.view.tool == "Bash" and self.view.command is not None:
+            from tui.shell import analyze
+
+            self.analysis = analyze(self.view.command, cwd=ctx.cwd, home=ctx.home,
+                                    working_dirs=ctx.working_dirs)
+
+    # -- results -------------------------------------------------------------------------
+
+    def result(self, behavior: str, reason: str, rule: Rule | None = None,
+               source: str | None = None) -> Decision:
+        if behavior == "ask" and self.ctx.mode == "dontAsk":
+            self.trace.append("dontAsk mode: a prompt becomes a deny")
+            behavior = "deny"
+            reason = f"{reason} In dontAsk mode Warden denies instead of asking."
+            source = source or "mode: dontAsk"
+        src = source or (source_label(rule.source) if rule is not None else "built-in")
+        self.trace.append(f"→ {behavior}: {reason}")
+        return Decision(behavior, reason, rule.text if rule is not None else None,  # type: ignore[arg-type]
+                        src, tuple(self.trace))
+
+    # -- rule matching --------------------------------------------------------------------
+
+    def matches(self, rule: Rule, side: str) -> str | None:
+        """What ``rule`` matched in this call (for the reason), or ``None``.
+
+        ``side`` is ``"deny"`` for deny and ask rules (match more), ``"allow"`` for allow rules
+        (match less).
+        """
+        view = self.view
+        kind = rule.kind
+        if kind == "path":
+            return self._path_rule(rule, side)
+        if not rule.matches_tool(view.tool):
+            return None
+        if kind in ("tool", "mcp"):
+            return view.tool
+        if kind == "param":
+            from tui.permissions.rules import param_matches
+
+            return rule.specifier if param_matches(rule.specifier or "", view.input) else None
+        if kind == "bash":
+            return self._bash_rule(rule, side)
+        if kind == "domain":
+            from tui.permissions.domains import domain_matches, host_port_of
+
+            host = host_port_of(view.url) if view.url else None
+            spec = (rule.specifier or "").partition(":")[2].strip()
+            return host if host is not None and domain_matches(spec, host) else None
+        # "specifier": a plain string compared with the tool's primary field.
+        from fnmatch import fnmatchcase
+
+        spec = rule.specifier or ""
+        for key, value in view.input.items():
+            if not isinstance(value, str):
+                continue
+            if side == "allow" and key not in PRIMARY_FIELDS and key != "subagent_type":
+                continue
+            if value == spec or (side == "deny" and fnmatchcase(value, spec)):
+                return value
+        return None
+
+    def _bash_rule(self, rule: Rule, side: str) -> str | None:
+        from tui.permissions.rules import bash_matches
+
+        spec = rule.specifier or ""
+        analysis = self.analysis
+        if analysis is None:
+            return None
+        if not analysis.ok or side == "deny":
+            # Deny and ask rules see past every prefix and wrapper, and for a command Warden
+            # cannot analyse they are tried on the raw text and each naive segment of it.
+            for text in self._deny_texts():
+                if bash_matches(spec, text):
+                    return text
+            return None
+        return None  # allow rules are applied per sub-command in _bash_allowed
+
+    def _deny_texts(self) -> list[str]:
+        analysis = self.analysis
+        assert analysis is not None
+        texts: list[str] = []
+        for cmd in analysis.commands:
+            texts.append(cmd.text)
+            raw = " ".join(cmd.raw.split())
+            if raw != cmd.text:
+                texts.append(raw)
+        whole = " ".join(analysis.command.split())
+        texts.append(whole)
+        if not analysis.ok:
+            import re
+
+            for seg in re.split(r"[;&|\n()`]+|\$\(", analysis.command):
+                words = seg.split()
+                while words and "=" in words[0] and not words[0].startswith("="):
+                    words.pop(0)
+                if words:
+                    texts.append(" ".join(words))
+        return texts
+
+    def _path_rule(self, rule: Rule, side: str) -> str | None:
+        """Path rules: ``Read(...)`` and ``Edit(...)`` only; the others are never consulted."""
+        if rule.tool not in ("Read", "Edit"):
+            return None
+        view = self.view
+        targets: list[Path] = []
+        if view.tool in READ_TOOLS:
+            # An Edit allow also grants read (REF §2.1).
+            if rule.tool == "Read" or (rule.tool == "Edit" and side == "allow"):
+                targets = list(view.paths)
+        elif view.tool in EDIT_TOOLS:
+            # A Read deny also blocks edits and writes (REF §2.1).
+            if rule.tool == "Edit" or (rule.tool == "Read" and side == "deny"):
+                targets = list(view.paths)
+        elif view.tool == "Bash" and self.analysis is not None:
+            if rule.tool == "Edit" or (rule.tool == "Read" and side == "deny"):
+                targets += [p for p in self._write_paths() if p is not None]
+            if rule.tool == "Read" and side == "deny":
+                targets += self._read_paths()
+        for target in targets:
+            if self._path_matches(rule, target, side):
+                return str(target)
+        return None
+
+    def _path_matches(self, rule: Rule, path: Path, side: str) -> bool:
+        from tui.permissions.paths import path_matches, symlink_views
+
+        views = symlink_views(path)
+        hits = [path_matches(rule, v, cwd=self.ctx.cwd, home=self.ctx.home) for v in views]
+        return any(hits) if side == "deny" else all(hits)
+
+    def _write_paths(self) -> list[Path | None]:
+        assert self.analysis is not None
+        return [ref.path for ref in self.analysis.writes]
+
+    def _read_paths(self) -> list[Path]:
+        """Read targets; a glob is expanded against the files that exist (bounded)."""
+        assert self.analysis is not None
+        out: list[Path] = []
+        for ref in self.analysis.reads:
+            if ref.path is not None:
+                out.append(ref.path)
+            elif any(ch in ref.text for ch in "*?["):
+                pattern = ref.text if os.path.isabs(ref.text) else str(self.ctx.cwd / ref.text)
+                for i, hit in enumerate(globlib.iglob(os.path.expanduser(pattern),
+                                                      recursive=True)):
+                    if i >= 500:
+                        break
+                    out.append(Path(os.path.normpath(hit)))
+        return out
+
+    # -- allow side ------------------------------------------------------------------------
+
+    def first_allow(self, predicate: Callable[[Rule], bool]) -> Rule | None:
+        for rule in self.ctx.policy.allow:
+            if predicate(rule):
+                return rule
+        return None
+
+    def allow_rule_for_paths(self, paths: list[Path], family: str) -> Rule | None:
+        """An allow rule covering every path (``Edit`` rules also cover reads)."""
+        if not paths:
+            return None
+        tools = ("Read", "Edit") if family == "Read" else ("Edit",)
+        for rule in self.ctx.policy.allow:
+            if rule.kind != "path" or rule.tool not in tools:
+                continue
+            if all(self._path_matches(rule, p, "allow") for p in paths):
+                return rule
+        return None
+
+    def bash_command_allowed(self, cmd: SimpleCommand) -> Rule | None:
+        """The allow rule that approves one sub-command, if any (REF §2.3)."""
+        from tui.permissions.rules import bash_matches
+        from tui.shell.data import SAFE_ENV_VARS
+
+        if any(name not in SAFE_ENV_VARS for name, _ in cmd.env):
+            return None  # allow rules never match past an unsafe assignment
+        exact_only = (bool(EXACT_ONLY_WRAPPERS & set(cmd.wrappers))
+                      or cmd.origin == "find -exec" or _has_exec_flag(cmd))
+        for rule in self.ctx.policy.allow:
+            if not rule.matches_tool("Bash"):
+                continue
+            if rule.kind == "tool":
+                return rule
+            if rule.kind != "bash":
+                continue
+            spec = rule.specifier or ""
+            if exact_only:
+                whole = " ".join(self.analysis.command.split()) if self.analysis else ""
+                if "*" not in spec and spec in (" ".join(cmd.raw.split()), whole):
+                    return rule
+                continue
+            if bash_matches(spec, cmd.text):
+                return rule
+        return None
+
+
+def decide(call: ToolCall | CallView, ctx: PermissionContext) -> Decision:
     """Decide whether ``call`` runs (allow), waits for the user (ask) or is refused (deny).
 
     Args:
-        call: a prepared tool call (absolute ``paths``).
-        ctx: working directories and session grants.
+        call: a prepared tool call, or a :class:`CallView` built from raw input.
+        ctx: working directories, mode and policy.
 
     Returns:
-        A :class:`Decision` whose ``reason`` says in one sentence why.  Never raises for a
-        well-formed call; anything it does not recognise asks.
+        A :class:`~tui.permissions.decision.Decision` naming the deciding rule and its source,
+        with the evaluation trace.  Never raises for a well-formed call; anything it does not
+        recognise asks.
     """
-    if call.permission_class == "read":
-        if call.paths and all(is_inside(p, ctx.working_dirs) for p in call.paths):
-            return Decision("allow", "Reads inside the working directories run without asking.",
-                            source="built-in: working directory")
-        return Decision("ask", "This reads outside the working directories.",
-                        source="built-in: working directory")
-    if (call.name, call.summary) in ctx.session_allowed:
-        return Decision("allow", "You allowed this for the rest of the session.",
-                        source="user: this session")
-    if call.permission_class == "edit":
-        where = ("" if all(is_inside(p, ctx.working_dirs) for p in call.paths)
-                 else " It is outside the working directories.")
-        return Decision("ask", "Edits and writes always ask in default mode." + where,
-                        source="mode: default")
-    if call.permission_class == "shell":
-        return Decision("ask", "Shell commands always ask in default mode.",
-                        source="mode: default")
-    return Decision("ask", f"Warden does not know the tool {call.name!r}, so it asks.",
-                    source="built-in: unknown tool")
+    ev = _Eval(call, ctx)
+    view = ev.view
+    mode = ctx.mode
+    policy = ctx.policy
+    ev.trace.append(f"tool {view.tool}; mode {mode}")
+
+    # UNC and WebDAV paths can leak credentials before any rule is consulted (SPEC §5).
+    if _has_unc(view):
+        return ev.result("ask", "The call names a Windows UNC or device path, which always asks.",
+                         source="built-in: UNC path")
+
+    # 1-2. Deny rules, then ask rules: first match wins, in every mode.
+    for behavior, rules in (("deny", policy.deny), ("ask", policy.ask)):
+        for rule in rules:
+            hit = ev.matches(rule, "deny")
+            if hit is not None:
+                ev.trace.append(f"{behavior} rule {rule.text} ({source_label(rule.source)}) "
+                                f"matched {hit}")
+                verb = "Denied" if behavior == "deny" else "Asking"
+                return ev.result(behavior, f"{verb} by the rule {rule.text}.", rule)
+        ev.trace.append(f"{behavior} rules: none of {len(rules)} matched")
+
+    # 3. Built-in checks.
+    forced: list[str] = []  # prompts that allow rules and acceptEdits may not approve
+    analysis = ev.analysis
+    if view.tool == "Bash":
+        if analysis is None:
+            return ev.result("ask", "The Bash call has no command string.",
+                             source="built-in: invalid input")
+        if not analysis.ok:
+            return ev.result("ask", f"Warden could not analyse this command "
+                             f"({analysis.fail_reason}), so it asks.",
+                             source="built-in: command analysis")
+        if analysis.critical_removals:
+            return ev.result("ask", "It removes a critical path: "
+                             f"{', '.join(analysis.critical_removals)}.",
+                             source="built-in: critical path")
+        if analysis.destructive_git and mode != "bypassPermissions" and \
+                ctx.repo_has_unsaved_work(ctx.cwd):
+            return ev.result("ask", f"{'; '.join(analysis.destructive_git)} would discard "
+                             "uncommitted or unpushed work in this repository.",
+                             source="built-in: destructive git")
+        forced += [f.reason for f in analysis.findings if f.code != "exec-wrapper"]
+        for ref in analysis.writes:
+            forced += _write_problems(ref.path, ref.text, ctx, ev)
+    elif view.tool in EDIT_TOOLS:
+        for path in view.paths:
+            reason = protected_reason(str(path))
+            if reason:
+                forced.append(f"It writes {path}: {reason}.")
+    if forced:
+        ev.trace.append("forced prompt: " + " ".join(forced))
+
+    # 4. Permission mode.
+    if mode == "bypassPermissions":
+        if forced:
+            ev.trace.append("bypassPermissions approves forced prompts")
+        return ev.result("allow", "bypassPermissions mode approves every call that no deny or "
+                         "ask rule caught.", source="mode: bypassPermissions")
+    if mode == "plan" and (view.tool in EDIT_TOOLS or
+                           (view.tool == "Bash" and not (analysis and analysis.read_only))):
+        return ev.result("ask", "Plan mode: edits and commands that change things wait until "
+                         "you approve them.", source="mode: plan")
+    if forced:
+        return ev.result("ask", " ".join(forced), source="built-in: safety check")
+    if mode == "acceptEdits" and _accept_edits_approves(ev):
+        return ev.result("allow", "acceptEdits mode approves file changes inside the working "
+                         "directories.", source="mode: acceptEdits")
+
+    # 5-6. Allow rules, then the built-in read-only allowances.
+    return _allow_or_prompt(ev)
+
+
+def _has_exec_flag(cmd: SimpleCommand) -> bool:
+    flags = EXEC_FLAGS.get(cmd.program)
+    if not flags:
+        return False
+    return any(word == flag or (flag.startswith("--") and word.startswith(flag + "="))
+               for word in cmd.argv[1:] for flag in flags)
+
+
+def _has_unc(view: CallView) -> bool:
+    texts = list(view.raw_paths)
+    if view.command:
+        texts.append(view.command)
+    return any(t.startswith(_UNC_PREFIXES) or (view.command == t and "\\\\" in t)
+               for t in texts)
+
+
+def _write_problems(path: Path | None, text: str, ctx: PermissionContext, ev: _Eval) -> list[str]:
+    """Reasons a shell write target must be prompted for, whatever the allow rules say."""
+    if path is None:
+        return [f"It writes to {text!r}, a path Warden cannot resolve before it runs."]
+    reason = protected_reason(str(path))
+    if reason:
+        return [f"It writes {path}: {reason}."]
+    return []
+
+
+def _accept_edits_approves(ev: _Eval) -> bool:
+    ctx, view, analysis = ev.ctx, ev.view, ev.analysis
+    if view.tool in EDIT_TOOLS:
+        return bool(view.paths) and all(is_inside(p, ctx.working_dirs) for p in view.paths)
+    if view.tool == "Bash" and analysis is not None and analysis.commands:
+        if analysis.network or analysis.findings:
+            return False
+        if not all(cmd.program in ACCEPT_EDITS_COMMANDS and cmd.origin == "top"
+                   for cmd in analysis.commands):
+            return False
+        return all(ref.path is not None and is_inside(ref.path, ctx.working_dirs)
+                   for ref in analysis.writes)
+    return False
+
+
+def _allow_or_prompt(ev: _Eval) -> Decision:
+    ctx, view = ev.ctx, ev.view
+    inside = bool(view.paths) and all(is_inside(p, ctx.working_dirs) for p in view.paths)
+
+    if view.tool in READ_TOOLS:
+        if inside:
+            return ev.result("allow", "Reads inside the working directories run without asking.",
+                             source="built-in: working directory")
+        rule = ev.allow_rule_for_paths(list(view.paths), "Read")
+        if rule is not None:
+            return ev.result("allow", f"Allowed by the rule {rule.text}.", rule)
+        return ev.result("ask", "This reads outside the working directories.",
+                         source="built-in: working directory")
+
+    if view.tool in EDIT_TOOLS:
+        rule = ev.allow_rule_for_paths(list(view.paths), "Edit")
+        if rule is not None:
+            return ev.result("allow", f"Allowed by the rule {rule.text}.", rule)
+        where = "" if inside else " It is outside the working directories."
+        return ev.result("ask", f"Edits and writes ask unless a rule allows them.{where}",
+                         source=f"mode: {ctx.mode}")
+
+    if view.tool == "Bash":
+        return _bash_allow_or_prompt(ev)
+
+    for rule in ctx.policy.allow:
+        if rule.kind in ("path", "bash", "param"):
+            continue
+        if ev.matches(rule, "allow") is not None:
+            return ev.result("allow", f"Allowed by the rule {rule.text}.", rule)
+    if view.tool == "WebFetch" and view.url:
+        from tui.permissions.domains import host_of
+
+        if host_of(view.url) is None:
+            return ev.result("ask", "Warden cannot tell which host this URL reaches.",
+                             source="built-in: URL")
+    return ev.result("ask", f"No rule allows {view.tool}, so Warden asks.",
+                     source=f"mode: {ctx.mode}")
+
+
+def _bash_allow_or_prompt(ev: _Eval) -> Decision:
+    ctx = ev.ctx
+    analysis = ev.analysis
+    assert analysis is not None
+    if analysis.read_only:
+        return ev.result("allow", "Every part of the command is a built-in read-only command.",
+                         source="built-in: read-only command")
+    deciding: list[Rule] = []
+    unapproved: list[str] = []
+    from tui.shell import command_is_read_only
+
+    for index, cmd in enumerate(analysis.commands):
+        rule = ev.bash_command_allowed(cmd)
+        if rule is not None:
+            deciding.append(rule)
+            ev.trace.append(f"`{cmd.text}` allowed by {rule.text} ({source_label(rule.source)})")
+        elif command_is_read_only(analysis, index):
+            ev.trace.append(f"`{cmd.text}` is a built-in read-only command")
+        else:
+            unapproved.append(cmd.text or cmd.raw)
+    if unapproved:
+        why = "No rule allows " + ", ".join(f"`{t}`" for t in unapproved[:3])
+        if analysis.network:
+            why += f"; it reaches the network ({', '.join(analysis.network[:3])})"
+        return ev.result("ask", why + ".", source=f"mode: {ctx.mode}")
+    # Write targets need their own approval: an Edit rule, inside the working directories.
+    for ref in analysis.writes:
+        assert ref.path is not None  # unresolved targets were forced prompts already
+        rule = ev.allow_rule_for_paths([ref.path], "Edit")
+        if rule is None:
+            return ev.result("ask", f"It writes {ref.path}, and no Edit rule allows that.",
+                             source=f"mode: {ctx.mode}")
+        deciding.append(rule)
+    first = deciding[0] if deciding else None
+    if first is None:
+        return ev.result("allow", "Every part of the command is a built-in read-only command.",
+                         source="built-in: read-only command")
+    return ev.result("allow", f"Allowed by the rule {first.text}." if len(deciding) == 1 else
+                     "Every part is allowed: " + ", ".join(sorted({r.text for r in deciding})),
+                     first)

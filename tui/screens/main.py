@@ -54,6 +54,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "interrupt", "Interrupt", id="main.interrupt"),
+        Binding("shift+tab", "cycle_mode", "Mode", id="main.cycle_mode", priority=True),
         Binding("ctrl+l", "clear", "Clear", id="main.clear", show=False),
     ]
 
@@ -183,6 +184,10 @@ class MainScreen(Screen[None]):
                 chat.add_notice(text, "error")
             case ev.ModelResolved(model=model):
                 self.status.model = model
+            case ev.ModeChanged(mode=mode):
+                self.status.mode = mode
+            case ev.Notice(text=text, severity=severity):
+                chat.add_notice(text, severity)
 
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
@@ -226,6 +231,15 @@ class MainScreen(Screen[None]):
             self.app.exit()
         else:
             self.chat.add_notice(f"Unknown command {name}. Type /help for the list.", "warning")
+
+    def action_cycle_mode(self) -> None:
+        """Shift+Tab: default → acceptEdits → plan (→ bypassPermissions if started in it)."""
+        from tui.permissions.modes import next_mode
+
+        session = self.session
+        mode = next_mode(session.perm_ctx.mode,  # type: ignore[arg-type]
+                         bypass_in_cycle=session.bypass_in_cycle)
+        session.set_mode(mode)
 
     def action_interrupt(self) -> None:
         """Cancel the running turn; pending approvals are withdrawn."""

@@ -1,27 +1,58 @@
-"""Settings files: where they are and, for now, the scalar keys the walking skeleton needs.
+"""Settings: Claude Code's settings files, read and written so a team's policy means the same.
 
-Scopes and file locations follow ``SPEC.md`` §1 (Claude Code's files, so a team's policy applies
-unchanged).  ``WARDEN_CONFIG_DIR`` moves the user directory (``~/.claude``) and
-``WARDEN_MANAGED_DIR`` the managed one (``/etc/claude-code``); tests always set both.  The full
-loader (validation, arrays, rules, watching) is the permission-engine issue's.
+Scopes and file locations follow ``SPEC.md`` §1; merging REF §4.2; fail closed ``SPEC.md`` §1.
+
+* :mod:`tui.settings.model` — the data model (:class:`SettingsSource`, :class:`RuleEntry`,
+  :class:`SettingsProblem`, :class:`LoadedFile`, :class:`Settings`, :class:`CliSettings`);
+* :mod:`tui.settings.loader` — :func:`load_settings` (discover, validate, fail closed, merge);
+* :mod:`tui.settings.paths` — where the files are and each source's ``/path`` anchor;
+* :mod:`tui.settings.writer` — adding, removing and moving rules in a file, atomically;
+* :mod:`tui.settings.schema` — validation against Warden's ``schema.json`` (or another schema).
+
+:func:`load_scalars` is the walking skeleton's view (top-level scalars only), kept for its callers.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Scopes from highest to lowest precedence (``SPEC.md`` §1).
+from tui.settings.loader import load_settings
+from tui.settings.model import (
+    CliSettings,
+    LoadedFile,
+    RuleEntry,
+    Scope,
+    Settings,
+    SettingsProblem,
+    SettingsSource,
+)
+from tui.settings.paths import (
+    anchor_for,
+    discover_sources,
+    local_settings_path,
+    managed_dir,
+    project_settings_path,
+    user_dir,
+    user_settings_path,
+)
+
+__all__ = [
+    "CliSettings", "LoadedFile", "LoadedSettings", "RuleEntry", "SCOPES", "Scope", "Settings",
+    "SettingsFile", "SettingsProblem", "SettingsSource", "anchor_for", "discover_sources",
+    "load_scalars", "load_settings", "local_settings_path", "managed_dir",
+    "project_settings_path", "settings_files", "user_dir", "user_settings_path",
+]
+
+#: File scopes from highest to lowest precedence (``SPEC.md`` §1).
 SCOPES = ("managed", "command line", "local", "project", "user")
 
 
 @dataclass(frozen=True)
 class SettingsFile:
-    """One settings file of one scope, as found on disk."""
+    """One settings file of one scope, as found on disk (may not exist)."""
 
     scope: str
     path: Path
@@ -29,9 +60,10 @@ class SettingsFile:
 
 @dataclass
 class LoadedSettings:
-    """Merged scalar settings plus the problems met while loading.
+    """Merged top-level scalar settings plus the problems met while loading.
 
-    ``problems`` are sentences naming the file, line and column and what to do.
+    ``values`` maps a key to its merged scalar value; ``sources`` says which file set it;
+    ``problems`` are ``str(SettingsProblem)`` lines naming the file, line and column.
     """
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -39,61 +71,25 @@ class LoadedSettings:
     problems: list[str] = field(default_factory=list)
 
 
-def user_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The user settings directory: ``$WARDEN_CONFIG_DIR`` or ``~/.claude``."""
-    env = os.environ if env is None else env
-    return Path(env.get("WARDEN_CONFIG_DIR") or Path.home() / ".claude")
-
-
-def managed_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The managed settings directory: ``$WARDEN_MANAGED_DIR`` or ``/etc/claude-code``."""
-    env = os.environ if env is None else env
-    return Path(env.get("WARDEN_MANAGED_DIR") or "/etc/claude-code")
-
-
 def settings_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[SettingsFile]:
     """The settings files that apply in ``cwd``, highest precedence first (may not exist)."""
-    managed = managed_dir(env)
-    files = [SettingsFile("managed", managed / "managed-settings.json")]
-    dropins = managed / "managed-settings.d"
-    if dropins.is_dir():
-        files += [SettingsFile("managed", p) for p in sorted(dropins.glob("*.json"))]
-    files += [
-        SettingsFile("local", cwd / ".claude" / "settings.local.json"),
-        SettingsFile("project", cwd / ".claude" / "settings.json"),
-        SettingsFile("user", user_dir(env) / "settings.json"),
-    ]
-    return files
+    return [SettingsFile(s.scope, s.path) for s in discover_sources(cwd, env) if s.path]
 
 
 def load_scalars(cwd: Path, env: Mapping[str, str] | None = None) -> LoadedSettings:
-    """Read every settings file and merge top-level scalar keys (highest scope wins).
-
-    A file that is not valid JSON contributes nothing and adds a problem naming its line and
-    column; it never raises.
-    """
-    out = LoadedSettings()
-    for sf in settings_files(cwd, env):
-        try:
-            text = sf.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+    """The top-level scalar keys of the merged settings (highest scope wins), from
+    :func:`load_settings`; never raises.  A broken file contributes nothing it would not
+    contribute to :func:`load_settings` and adds its problems."""
+    settings = load_settings(cwd, env=env)
+    out = LoadedSettings(problems=[str(p) for p in settings.problems])
+    # Highest source first; among managed files the later one wins.
+    managed = [f for f in settings.files if f.source.scope == "managed"]
+    ordered = [*reversed(managed), *(f for f in settings.files if f.source.scope != "managed")]
+    for loaded in ordered:
+        if loaded.source.path is None or not loaded.data:
             continue
-        except OSError as exc:
-            out.problems.append(f"{sf.path}: cannot be read ({exc.strerror}); it was ignored.")
-            continue
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            out.problems.append(
-                f"{sf.path}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg}); its settings "
-                "were ignored. Fix the file (comments are not allowed in settings files)."
-            )
-            continue
-        if not isinstance(data, dict):
-            out.problems.append(f"{sf.path}: the top level must be a JSON object; ignored.")
-            continue
-        for key, value in data.items():
+        for key, value in loaded.data.items():
             if isinstance(value, (str, int, float, bool)) and key not in out.values:
                 out.values[key] = value
-                out.sources[key] = sf
+                out.sources[key] = SettingsFile(loaded.source.scope, loaded.source.path)
     return out

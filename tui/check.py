@@ -1,0 +1,220 @@
+"""``warden check`` and ``warden explain``: the permission engine and the command analysis from
+the command line, for people who write policy and for CI.
+
+``warden check --tool Bash --input '{"command": "git push"}' [--mode M] [--settings FILE|JSON]
+[--cwd DIR] [--json]`` prints the decision and its trace.  Without ``--settings`` the settings
+files that apply in ``--cwd`` are used (every scope); with it, that file or JSON object is the
+only source, so a result does not depend on the machine it runs on.
+
+``warden check --jsonl FILE|-`` reads one case per line (``{"id"?, "tool", "input", "settings"?,
+"mode"?, "files"?}``), evaluates each in a fresh temporary project directory holding ``files``
+with the case's ``settings`` as the only settings source, and prints one JSON object per line:
+``{"id"?, "decision", "reason", "rule", "source"}``, or ``{"id"?, "error": "..."}`` for a line it
+cannot use.
+
+``warden explain "COMMAND" [--json] [--cwd DIR]`` prints what a shell command does, derived from
+its parse, with a risk level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from tui.permissions.decision import Decision
+
+
+class CaseError(ValueError):
+    """A check case that cannot be evaluated; the message says what is wrong with it."""
+
+
+def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
+             settings: str | Mapping[str, Any] | None = None, mode: str | None = None,
+             discover: bool = True) -> Decision:
+    """Decide one call as Warden would in ``cwd``.
+
+    Args:
+        tool: tool name, e.g. ``"Bash"``.
+        tool_input: the tool's input object.
+        cwd: the working directory.
+        settings: a settings object, JSON text or a file path used as the command-line scope.
+        mode: the permission mode (default: settings ``defaultMode``, else ``default``).
+        discover: also load the settings files that apply in ``cwd`` (all scopes).
+
+    Raises:
+        CaseError: unknown mode, or settings that are not an object.
+    """
+    from tui.permissions.engine import CallView, PermissionContext, decide
+    from tui.permissions.modes import ModeError, normalise_mode
+    from tui.permissions.policy import Policy
+    from tui.settings import load_settings
+    from tui.settings.model import CliSettings
+
+    if isinstance(settings, Mapping):
+        settings = json.dumps(settings)
+    cli = CliSettings(settings=settings) if settings is not None else None
+    loaded = load_settings(cwd, cli=cli, only=None if discover else ())
+    policy = Policy.from_entries(loaded.rules)
+    try:
+        chosen = normalise_mode(mode or loaded.default_mode or "default")
+    except ModeError as exc:
+        raise CaseError(str(exc)) from None
+    working = (cwd, *(p for p, _ in loaded.additional_directories))
+    ctx = PermissionContext(working_dirs=working, mode=chosen, policy=policy)
+    view = CallView.from_input(tool, tool_input, cwd)
+    decision = decide(view, ctx)
+    problems = [str(p) for p in loaded.problems] + policy.warnings
+    if problems:
+        trace = tuple(f"settings: {p}" for p in problems) + decision.trace
+        decision = Decision(decision.behavior, decision.reason, decision.rule, decision.source,
+                            trace)
+    return decision
+
+
+def _write_files(root: Path, files: Mapping[str, Any]) -> None:
+    """Create a case's files below ``root``; refuses paths that leave it."""
+    for rel, content in files.items():
+        target = Path(os.path.normpath(root / rel))
+        if not str(target).startswith(str(root) + os.sep):
+            raise CaseError(f"files: {rel!r} leaves the project directory")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        elif isinstance(content, Mapping) and isinstance(content.get("symlink"), str):
+            os.symlink(content["symlink"], target)
+        else:
+            raise CaseError(f"files: {rel!r} must be a string or {{\"symlink\": target}}")
+
+
+def run_case(case: Any) -> dict[str, Any]:
+    """Evaluate one ``--jsonl`` case (already parsed) in a fresh temporary project directory."""
+    if not isinstance(case, dict):
+        raise CaseError("each line must be a JSON object")
+    tool, tool_input = case.get("tool"), case.get("input")
+    if not isinstance(tool, str) or not tool:
+        raise CaseError('"tool" must be a non-empty string')
+    if not isinstance(tool_input, dict):
+        raise CaseError('"input" must be a JSON object')
+    settings = case.get("settings", {})
+    if not isinstance(settings, dict):
+        raise CaseError('"settings" must be a settings object, as in settings.json')
+    mode = case.get("mode")
+    if mode is not None and not isinstance(mode, str):
+        raise CaseError('"mode" must be a string')
+    files = case.get("files") or {}
+    if not isinstance(files, dict):
+        raise CaseError('"files" must be an object of relative path -> content')
+    with tempfile.TemporaryDirectory(prefix="warden-check-") as tmp:
+        root = Path(os.path.realpath(tmp)) / "project"
+        root.mkdir()
+        _write_files(root, files)
+        decision = evaluate(tool, tool_input, cwd=root, settings=settings, mode=mode,
+                            discover=False)
+    return decision.to_json()
+
+
+def run_jsonl(lines: Iterable[str], out: TextIO) -> int:
+    """Evaluate every line; returns the number of lines that gave an error object."""
+    errors = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        case: Any = None
+        result: dict[str, Any]
+        try:
+            case = json.loads(line)
+            result = run_case(case)
+        except json.JSONDecodeError as exc:
+            result = {"error": f"line {number}: not JSON ({exc.msg} at column {exc.colno})"}
+        except CaseError as exc:
+            result = {"error": f"line {number}: {exc}"}
+        if "error" in result:
+            errors += 1
+        if isinstance(case, dict) and isinstance(case.get("id"), str):
+            result = {"id": case["id"], **result}
+        out.write(json.dumps(result) + "\n")
+        out.flush()
+    return errors
+
+
+def check_main(argv: list[str]) -> int:
+    """``warden check``; returns the exit status (0, or 2 for a usage error)."""
+    parser = argparse.ArgumentParser(prog="warden check",
+                                     description="Show how Warden decides a tool call.")
+    parser.add_argument("--tool", help="tool name, e.g. Bash, Read, Edit, WebFetch")
+    parser.add_argument("--input", help="the tool input as a JSON object")
+    parser.add_argument("--mode", help="permission mode (default: settings, else default)")
+    parser.add_argument("--settings", help="a settings file or JSON object: the only source")
+    parser.add_argument("--cwd", type=Path, default=None, help="working directory")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--jsonl", metavar="FILE", help="evaluate one case per line ('-': stdin)")
+    args = parser.parse_args(argv)
+    if args.jsonl:
+        if args.jsonl == "-":
+            run_jsonl(sys.stdin, sys.stdout)
+        else:
+            try:
+                with open(args.jsonl, encoding="utf-8") as fh:
+                    run_jsonl(fh, sys.stdout)
+            except OSError as exc:
+                print(f"warden check: {args.jsonl}: {exc.strerror}", file=sys.stderr)
+                return 2
+        return 0
+    if not args.tool or args.input is None:
+        parser.error("--tool and --input are required (or use --jsonl)")
+    try:
+        tool_input = json.loads(args.input)
+    except json.JSONDecodeError as exc:
+        parser.error(f"--input is not JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(tool_input, dict):
+        parser.error("--input must be a JSON object")
+    cwd = (args.cwd or Path.cwd()).resolve()
+    try:
+        decision = evaluate(args.tool, tool_input, cwd=cwd, settings=args.settings,
+                            mode=args.mode, discover=args.settings is None)
+    except CaseError as exc:
+        parser.error(str(exc))
+    if args.json:
+        print(json.dumps(decision.to_json()))
+        return 0
+    print(f"{decision.behavior.upper()}: {decision.reason}")
+    print(f"  rule:   {decision.rule or '(none)'}")
+    print(f"  source: {decision.source}")
+    print("trace:")
+    for step in decision.trace:
+        print(f"  {step}")
+    return 0
+
+
+def explain_main(argv: list[str]) -> int:
+    """``warden explain "COMMAND"``; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="warden explain",
+                                     description="Explain what a shell command does.")
+    parser.add_argument("command", help="the shell command, quoted")
+    parser.add_argument("--cwd", type=Path, default=None, help="working directory")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    from tui.shell.explain import explain
+
+    cwd = (args.cwd or Path.cwd()).resolve()
+    result = explain(args.command, cwd=cwd, working_dirs=(cwd,))
+    if args.json:
+        print(json.dumps(result.to_json()))
+        return 0
+    print(f"risk: {result.risk}")
+    print(result.summary)
+    for cmd in result.commands:
+        print(f"- {cmd.program}: {cmd.summary}")
+        for label in ("reads", "writes", "deletes", "executes", "hosts"):
+            values = getattr(cmd, label)
+            if values:
+                print(f"    {label}: {', '.join(values)}")
+    for warning in result.warnings:
+        print(f"! {warning}")
+    return 0

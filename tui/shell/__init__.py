@@ -1,0 +1,30 @@
+"""Warden's shell analyser: what a Bash command really does, before it runs (SPEC §4).
+
+``analyze(command, cwd=...)`` parses with bashlex and returns a
+:class:`~tui.shell.model.ShellAnalysis`; ``explain`` (in :mod:`tui.shell.explain`) turns it into
+plain words.  The published data sets are in :mod:`tui.shell.data`.  Nothing here imports
+Textual.
+"""
+
+from __future__ import annotations
+
+from tui.shell.analyzer import analyze
+from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
+
+
+def command_is_read_only(analysis: ShellAnalysis, index: int) -> bool:
+    """True when ``analysis.commands[index]`` on its own is a built-in read-only command.
+
+    Its redirect targets are not considered (the engine checks them as writes); everything
+    else is: the read-only set, write/exec flags, unsafe environment assignments, exec and
+    privilege wrappers, suspicious constructs in it, ``cd`` outside the working directories
+    and ``git`` after such a ``cd`` (REF §2.4).  False when the analysis is not ``ok`` or the
+    index is out of range.
+    """
+    if not analysis.ok or not 0 <= index < len(analysis.command_read_only):
+        return False
+    return analysis.command_read_only[index]
+
+
+__all__ = ["Finding", "PathRef", "Redirect", "ShellAnalysis", "SimpleCommand", "analyze",
+           "command_is_read_only"]

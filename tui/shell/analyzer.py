@@ -1,0 +1,660 @@
+"""The walk over bashlex's tree that turns a command line into a :class:`ShellAnalysis`.
+
+SPEC §4: split on ``&&``, ``||``, ``;``, ``|``, ``|&``, ``&`` and newlines; recurse into
+``$(...)``, backticks, ``<(...)``/``>(...)``, the string of ``bash -c``/``sh -c``/``eval``/
+``trap``/``watch``/``flock -c``, ``find -exec`` and here-documents fed to a shell; strip
+wrappers; track ``cd`` so relative paths resolve where they will be used; fail closed on
+anything not understood.  :func:`analyze_detailed` also returns per-command details for
+``explain``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.shell.data import (
+    EXEC_WRAPPERS,
+    PRIVILEGE_WRAPPERS,
+    SAFE_ENV_VARS,
+    SUSPICIOUS_CONSTRUCTS,
+)
+from tui.shell.effects import Ctx, Effects, Target, command_effects
+from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
+from tui.shell.parse import ParseFailure, heredoc_delimiter, parse
+from tui.shell.paths import NULL_DEVICES, Cwd, inside, is_unc, normalise, resolve_arg, union
+from tui.shell.words import Arg, Scan, args_of, make_arg, scan_word
+from tui.shell.wrappers import Stripped, strip_wrappers
+
+MAX_LENGTH = 10_000
+MAX_COMMANDS = 50
+MAX_DEPTH = 8
+_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_STATE_BUILTINS = frozenset({"alias", "hash", "enable", "shopt", "set", "unset", "source", ".",
+                             "export", "declare", "typeset", "local", "readonly", "read",
+                             "mapfile", "readarray", "trap", "eval", "builtin"})
+_DECLARERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+
+
+class _Fail(Exception):
+    """The command cannot be analysed with certainty; the message is the fail reason."""
+
+
+@dataclass
+class CommandDetail:
+    """What explain needs beyond :class:`SimpleCommand`: effects, links, read-only reasons."""
+
+    effects: Effects
+    link: str = ""
+    parent: int | None = None
+    read_only: bool = False
+    blockers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Detailed:
+    """:func:`analyze_detailed`'s result: the analysis and one detail per command."""
+
+    analysis: ShellAnalysis
+    details: list[CommandDetail]
+
+
+def _invisible(ch: str) -> bool:
+    if ch in "\t\n":
+        return False
+    cat = unicodedata.category(ch)
+    return cat in ("Cf", "Cc", "Co", "Cs", "Zl", "Zp") or (cat == "Zs" and ch != " ")
+
+
+class _Analyzer:
+    def __init__(self, command: str, cwd: Path, home: Path | None,
+                 working_dirs: Sequence[Path]) -> None:
+        self.command = command
+        self.cwd0 = normalise(str(cwd))
+        self.home = normalise(str(home)) if home is not None else None
+        dirs = [normalise(str(d)) for d in working_dirs] or [self.cwd0]
+        if self.cwd0 not in dirs:
+            dirs.insert(0, self.cwd0)
+        self.working_dirs = tuple(dirs)
+        self.commands: list[SimpleCommand] = []
+        self.details: list[CommandDetail] = []
+        self.writes: list[PathRef] = []
+        self.reads: list[PathRef] = []
+        self.findings: list[Finding] = []
+        self.network: list[str] = []
+        self.critical: list[str] = []
+        self.destructive: list[str] = []
+        self.tainted = False
+        self.depth = 0
+        self.inherit: tuple[str, ...] = ()
+        self.inherit_env: list[tuple[str, str]] = []
+        self.parent: int | None = None
+
+    # -- results ---------------------------------------------------------------------------
+
+    def finding(self, code: str, index: int | None, x: str = "") -> None:
+        reason = SUSPICIOUS_CONSTRUCTS[code].replace("{x}", x)
+        f = Finding(code, reason, index)
+        if f not in self.findings:
+            self.findings.append(f)
+
+    def result(self, ok: bool, reason: str | None) -> Detailed:
+        ro_each = tuple(d.read_only for d in self.details)
+        read_only = ok and all(ro_each) and not self.writes and not self.network and \
+            not self.findings and not self.critical and not self.destructive
+        analysis = ShellAnalysis(
+            command=self.command, ok=ok, fail_reason=reason, commands=tuple(self.commands),
+            writes=tuple(self.writes), reads=tuple(self.reads), findings=tuple(self.findings),
+            network=tuple(self.network), critical_removals=tuple(self.critical),
+            destructive_git=tuple(self.destructive), read_only=read_only,
+            command_read_only=ro_each if ok else tuple(False for _ in ro_each))
+        return Detailed(analysis, self.details)
+
+    def run(self) -> Detailed:
+        if len(self.command) > MAX_LENGTH:
+            return self.result(False, f"the command is longer than {MAX_LENGTH:,} characters")
+        for ch in self.command:
+            if _invisible(ch):
+                self.finding("invisible-character", None)
+                break
+        try:
+            self.source(self.command, (self.cwd0,), "top")
+        except (_Fail, ParseFailure) as exc:
+            return self.result(False, str(exc))
+        return self.result(True, None)
+
+    # -- walking ---------------------------------------------------------------------------
+
+    def source(self, text: str, cwd: Cwd, origin: str) -> Cwd:
+        if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
+                                   for ln in text.splitlines()):
+            return cwd
+        trees = parse(text)
+        link = ""
+        for tree in trees:
+            cwd = self.walk(tree, text, cwd, origin, link)
+            link = ";"
+        return cwd
+
+    def walk(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+        kind = node.kind
+        if kind == "list":
+            return self.walk_list(node, src, cwd, origin, link)
+        if kind == "pipeline":
+            for part in node.parts:
+                if part.kind == "pipe":
+                    link = part.pipe
+                elif part.kind == "reservedword":
+                    continue
+                else:
+                    self.walk(part, src, cwd, origin, link)
+            return cwd
+        if kind == "command":
+            return self.simple(node, src, cwd, origin, link)
+        if kind == "compound":
+            return self.compound(node, src, cwd, origin, link)
+        if kind in ("if", "for", "while", "until"):
+            return self.control(node, src, cwd, origin, link)
+        if kind == "function":
+            return self.function(node, src, cwd, origin, link)
+        raise _Fail(f"unsupported shell construct: {kind}")
+
+    def walk_list(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+        parts = list(node.parts)
+        for k, part in enumerate(parts):
+            if part.kind == "operator":
+                continue
+            op = parts[k + 1].op if k + 1 < len(parts) and parts[k + 1].kind == "operator" \
+                else ";"
+            after = self.walk(part, src, cwd, origin, link)
+            if op == "&":
+                pass  # a background job runs in a subshell: its cd does not apply
+            elif after != cwd:
+                cwd = after if op == "&&" else union(cwd, after)
+            link = op if op != "\n" else ";"
+        return cwd
+
+    def compound(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+        parts = list(node.list)
+        subshell = bool(parts) and parts[0].kind == "reservedword" and parts[0].word == "("
+        start = len(self.commands)
+        inner = cwd
+        for part in parts:
+            if part.kind == "reservedword":
+                continue
+            inner = self.walk(part, src, inner, origin, link)
+            link = ";"
+        index = start if len(self.commands) > start else None
+        for redirect in getattr(node, "redirects", []):
+            self.redirect(redirect, src, cwd, index if index is not None else 0, None)
+        return cwd if subshell else inner
+
+    def control(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+        loop = node.kind in ("for", "while", "until")
+        inner = None if loop and _changes_cwd(node) else cwd
+        for part in node.parts:
+            if part.kind == "reservedword":
+                continue
+            if part.kind == "word":
+                self.word_args(part, src, len(self.commands), cwd)
+                continue
+            inner = self.walk(part, src, inner, origin, link)
+            link = ";"
+        return union(cwd, inner)
+
+    def function(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+        self.finding("function-definition", len(self.commands))
+        self.tainted = True
+        body = getattr(node, "body", None)
+        if body is None:
+            raise _Fail("function without a body")
+        self.walk(body, src, cwd, "function", link)
+        return cwd
+
+    # -- words -----------------------------------------------------------------------------
+
+    def word_scan(self, wnode, src: str, index: int, cwd: Cwd,  # noqa: ANN001
+                  offset: int = 0) -> tuple[Scan, str, list[tuple[str, object]]]:
+        """Scan a word node; returns the scan, its raw text, and substitutions to walk."""
+        w0 = wnode.pos[0] + offset
+        raw = src[w0:wnode.pos[1]]
+        spans: list[tuple[int, int, str, str]] = []
+        subs: list[tuple[str, object, int]] = []
+        for part in getattr(wnode, "parts", []) or []:
+            kind = part.kind
+            s, e = part.pos[0] - w0, part.pos[1] - w0
+            if kind == "parameter":
+                spans.append((s, e, "param", str(getattr(part, "value", ""))))
+            elif kind == "commandsubstitution":
+                k = "backtick" if src[part.pos[0]:part.pos[0] + 1] == "`" else "cmdsubst"
+                spans.append((s, e, k, ""))
+                subs.append((k, part.command, s))
+            elif kind == "processsubstitution":
+                k = "<()" if src[part.pos[0]:part.pos[0] + 1] == "<" else ">()"
+                spans.append((s, e, "procsubst", ""))
+                subs.append((k, part.command, s))
+            elif kind == "tilde":
+                continue
+            else:
+                raise _Fail(f"unsupported word part: {kind}")
+        scan = scan_word(raw, spans)
+        self.scan_findings(scan, index)
+        # substitutions bashlex reported inside single quotes are literal text: not run
+        return scan, raw, [(k, c) for k, c, start in subs if start in scan.used_spans]
+
+    def scan_findings(self, scan: Scan, index: int) -> None:
+        if scan.ansi_c:
+            self.finding("ansi-c-quoting", index)
+        if scan.locale:
+            self.finding("locale-quoting", index)
+        if scan.line_continuation:
+            self.finding("line-continuation", index)
+        if scan.quoted_newline_comment:
+            self.finding("quoted-newline-comment", index)
+        for item in scan.items:
+            if item.kind == "param":
+                p = item.param
+                if p == "IFS" or p.startswith(("IFS:", "IFS%", "IFS#", "IFS/", "IFS^", "IFS,",
+                                               "IFS@", "IFS-", "IFS=", "IFS+", "IFS?", "IFS[")):
+                    self.finding("ifs", index)
+                if re.search(r"@[A-Za-z]$", p):
+                    self.finding("parameter-transformation", index)
+                if p.startswith("!") and len(p) > 1:
+                    self.finding("indirect-expansion", index)
+            elif item.kind == "cmdsubst":
+                self.finding("command-substitution", index)
+            elif item.kind == "backtick":
+                self.finding("backticks", index)
+            elif item.kind == "procsubst":
+                self.finding("process-substitution", index)
+            elif item.kind == "unknown":
+                if "IFS" in item.text:
+                    self.finding("ifs", index)
+
+    def word_args(self, wnode, src: str, index: int, cwd: Cwd,  # noqa: ANN001
+                  pending: list | None = None) -> list[Arg]:
+        scan, raw, subs = self.word_scan(wnode, src, index, cwd)
+        args, failed = args_of(scan, raw)
+        if failed:
+            self.finding("brace-expansion", index)
+        if pending is None:
+            self.walk_subs(subs, src, cwd)
+        else:
+            pending.extend(subs)
+        return args
+
+    def walk_subs(self, subs: list, src: str, cwd: Cwd, parent: int | None = None) -> None:
+        """Walk the commands of ``$()``, backticks and ``<()``/``>()`` found in words.
+
+        ``("heredoc-body", text)`` entries are the bodies of unquoted here-documents: the shell
+        expands them like a double-quoted string, so their substitutions are walked too.
+        """
+        for kind, cnode in subs:
+            saved = self.parent
+            self.parent = parent
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _Fail("commands are nested too deeply")
+                if kind == "heredoc-body":
+                    self.heredoc_substitutions(str(cnode), cwd, parent)
+                elif cnode is not None:
+                    origin = {"cmdsubst": "$()", "backtick": "``"}.get(kind, kind)
+                    self.walk(cnode, src, cwd, origin, "")
+            finally:
+                self.depth -= 1
+                self.parent = saved
+
+    def heredoc_substitutions(self, body: str, cwd: Cwd, parent: int | None) -> None:
+        """Walk the substitutions in an unquoted here-document body (best effort).
+
+        The body is read as the inside of a double-quoted word.  When that does not parse,
+        the "heredoc-expansion" finding already forces a prompt.
+        """
+        text = ': "' + body.replace('"', '\\"') + '"'
+        try:
+            trees = parse(text)
+        except ParseFailure:
+            return
+        for tree in trees:
+            if tree.kind != "command":
+                continue
+            for part in tree.parts:
+                if part.kind == "word":
+                    _, _, subs = self.word_scan(part, text, parent if parent is not None else 0,
+                                                cwd)
+                    self.walk_subs(subs, text, cwd, parent)
+
+    # -- simple commands -------------------------------------------------------------------
+
+    def simple(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+        index = len(self.commands)
+        assigns: list[tuple[str, str]] = []
+        args: list[Arg] = []
+        redirect_nodes = []
+        pending: list = []
+        for part in node.parts:
+            if part.kind == "assignment" and not args:
+                assigns.append(self.assignment(part, src, index, cwd, pending))
+            elif part.kind in ("word", "assignment"):
+                args.extend(self.word_args(part, src, index, cwd, pending))
+            elif part.kind == "redirect":
+                redirect_nodes.append(part)
+            else:
+                raise _Fail(f"unsupported part of a command: {part.kind}")
+        raw = src[node.pos[0]:node.pos[1]]
+        redirects: list[Redirect] = []
+        stdin_text: str | None = None
+        for r in redirect_nodes:
+            red, body = self.redirect(r, src, cwd, index, pending)
+            redirects.append(red)
+            if body is not None:
+                stdin_text = body
+        new_cwd = self.command_from_args(args, assigns, raw, cwd, origin, link, redirects,
+                                         stdin_text)
+        self.walk_subs(pending, src, cwd, index)
+        return new_cwd
+
+    def assignment(self, part, src: str, index: int, cwd: Cwd,  # noqa: ANN001
+                   pending: list) -> tuple[str, str]:
+        raw = src[part.pos[0]:part.pos[1]]
+        m = _ASSIGN.match(raw)
+        if m is None:
+            raise _Fail(f"unrecognised assignment {raw!r}")
+        name = m.group(1)
+        scan, _, subs = self.word_scan(part, src, index, cwd, offset=0)
+        pending.extend(subs)
+        # the value is everything after NAME= in the scanned items
+        value = "".join(it.text for it in scan.items)[len(m.group(0)):]
+        if name == "IFS":
+            self.finding("ifs", index)
+        return name, value
+
+    def redirect(self, r, src: str, cwd: Cwd, index: int,  # noqa: ANN001
+                 pending: list | None) -> tuple[Redirect, str | None]:
+        rtype = str(r.type)
+        fd = r.input if isinstance(getattr(r, "input", None), int) else None
+        op = f"{fd if fd is not None else ''}{rtype}"
+        out = r.output
+        if rtype in ("<<", "<<-"):
+            delim_raw = src[out.pos[0]:out.pos[1]] if hasattr(out, "pos") else str(out.word)
+            quoted = any(c in delim_raw for c in "'\"\\")
+            body = ""
+            if getattr(r, "heredoc", None) is not None:
+                body = str(r.heredoc.value)
+                lines = body.split("\n")
+                if lines and lines[-1].lstrip("\t") == heredoc_delimiter(delim_raw):
+                    body = "\n".join(lines[:-1]) + ("\n" if len(lines) > 1 else "")
+            if not quoted and re.search(r"\$\(|`|\$\{|\$\[", body):
+                self.finding("heredoc-expansion", index)
+                if re.search(r"\$\(|`", body) and pending is not None:
+                    pending.append(("heredoc-body", body))
+            return Redirect(op, fd, heredoc_delimiter(delim_raw), False), body
+        if not hasattr(out, "kind"):
+            # a duplication or close: 2>&1, >&-, <&0
+            return Redirect(op, fd, str(out), False), None
+        local: list = []
+        args = self.word_args(out, src, index, cwd, local if pending is None else pending)
+        if pending is None:
+            self.walk_subs(local, src, cwd, None)
+        arg = args[0] if len(args) == 1 else make_arg([], "")
+        if len(args) != 1:
+            arg = Arg(value=" ".join(a.value for a in args), raw=args[0].raw if args else "",
+                      static=False)
+        if rtype == "<<<":
+            return Redirect(op, fd, arg.value, False), arg.value + "\n"
+        is_write = ">" in rtype and not (rtype in (">&", "<&") and arg.value.isdigit())
+        is_read = "<" in rtype and rtype not in (">&",) and not (rtype == "<&" and
+                                                                 arg.value.isdigit())
+        target = arg.value
+        for path in resolve_arg(arg, cwd, self.home):
+            if is_write and not (path is not None and str(path) in NULL_DEVICES) and \
+                    target not in NULL_DEVICES:
+                self.writes.append(PathRef(target, path, "redirect", index))
+            if is_read and target not in NULL_DEVICES:
+                self.reads.append(PathRef(target, path, "<", index))
+        return Redirect(op, fd, target, is_write), None
+
+    # -- wrappers, effects, nested commands ------------------------------------------------
+
+    def command_from_args(self, args: list[Arg], env: list[tuple[str, str]], raw: str,
+                          cwd: Cwd, origin: str, link: str, redirects: list[Redirect],
+                          stdin_text: str | None) -> Cwd:
+        """Strip wrappers, record one SimpleCommand and its effects, then its nested ones."""
+        index = len(self.commands)
+        if index >= MAX_COMMANDS:
+            raise _Fail(f"the command has more than {MAX_COMMANDS} sub-commands")
+        self.word_findings(args, index)
+        env = [*self.inherit_env, *env]
+        stripped = strip_wrappers(args, env)
+        if stripped.fail:
+            raise _Fail(stripped.fail)
+        args = stripped.args
+        run_cwd = cwd
+        if stripped.chdir is not None:
+            paths = resolve_arg(stripped.chdir, cwd, self.home)
+            run_cwd = None if any(p is None for p in paths) else tuple(
+                p for p in paths if p is not None)
+        wrappers = (*self.inherit, *stripped.wrappers)
+        for w in stripped.wrappers:
+            if w in EXEC_WRAPPERS:
+                self.finding("exec-wrapper", index, w)
+            if w in PRIVILEGE_WRAPPERS:
+                self.finding("privileged", index, w)
+        if stripped.nested is not None and not args:
+            # watch 'CMD' / flock FILE -c 'CMD': only the nested commands run
+            self.with_inherit(wrappers, env, self.parent, lambda: self.nested_text(
+                stripped.nested[0], stripped.nested[1], run_cwd, False))  # type: ignore[index]
+            self.record_targets(stripped.targets, run_cwd, index)
+            return cwd
+        cmd_origin = stripped.origin or origin
+        if args:
+            self.program_findings(args[0], index)
+        argv = tuple(a.value for a in args)
+        cmd = SimpleCommand(argv=argv, text=" ".join(argv), raw=raw, env=tuple(env),
+                            wrappers=wrappers, origin=cmd_origin, redirects=tuple(redirects))
+        self.commands.append(cmd)
+        program = cmd.program
+        ctx = Ctx(program=program, args=args[1:], cwd=run_cwd, home=self.home,
+                  working_dirs=self.working_dirs, origin=cmd_origin,
+                  stdin_args=stripped.stdin_args, stdin_text=stdin_text)
+        if args:
+            effects = command_effects(ctx)
+        else:
+            effects = ctx.out
+            effects.info.extend(name for name, _ in env)
+        for arg, op, kind in stripped.targets:
+            effects.targets.append(Target(arg.value, resolve_arg(arg, run_cwd, self.home), op,
+                                          kind))
+        detail = CommandDetail(effects=effects, link=link, parent=self.parent)
+        self.details.append(detail)
+        self.record(effects, index)
+        new_cwd = self.read_only_check(detail, program, args, env, wrappers, cwd, run_cwd,
+                                       index)
+        self.with_inherit(wrappers, env, index, lambda: self.nested_of(stripped, effects,
+                                                                       run_cwd))
+        return new_cwd
+
+    def nested_of(self, stripped: Stripped, effects: Effects, run_cwd: Cwd) -> None:
+        for text, n_origin, dynamic in effects.nested_shells:
+            self.nested_text(text, n_origin, run_cwd, dynamic)
+        for n_args, n_origin in effects.nested_argvs:
+            self.command_from_args(list(n_args), [], " ".join(a.raw for a in n_args),
+                                   run_cwd, n_origin, "", [], None)
+
+    def with_inherit(self, wrappers: tuple[str, ...], env: list[tuple[str, str]],
+                     parent: int | None, fn) -> None:  # noqa: ANN001
+        saved = (self.inherit, self.inherit_env, self.parent)
+        self.inherit, self.inherit_env, self.parent = wrappers, list(env), parent
+        try:
+            fn()
+        finally:
+            self.inherit, self.inherit_env, self.parent = saved
+
+    def record_targets(self, targets: list[tuple[Arg, str, str]], cwd: Cwd,
+                       index: int) -> None:
+        for arg, op, kind in targets:
+            for path in resolve_arg(arg, cwd, self.home):
+                ref = PathRef(arg.value, path, op, index)
+                (self.reads if kind == "read" else self.writes).append(ref)
+
+    def read_only_check(self, detail: CommandDetail, program: str, args: list[Arg],
+                        env: list[tuple[str, str]], wrappers: tuple[str, ...], cwd: Cwd,
+                        run_cwd: Cwd, index: int) -> Cwd:
+        """Set ``detail.read_only`` (REF §2.4) and return the cwd after this command."""
+        effects = detail.effects
+        blockers = list(effects.blockers)
+        if any(w in PRIVILEGE_WRAPPERS or w in EXEC_WRAPPERS for w in wrappers):
+            blockers.append("it runs through " + ", ".join(wrappers))
+        unsafe = [name for name, _ in env if name not in SAFE_ENV_VARS]
+        if unsafe:
+            blockers.append(f"it sets {', '.join(unsafe)}, which is not a safe variable")
+            if not args and any(_may_be_environment(name) for name in unsafe):
+                self.tainted = True
+        if self.tainted and args:
+            blockers.append("an earlier part changed the shell's environment or functions")
+        if program in _STATE_BUILTINS and program not in _DECLARERS:
+            self.tainted = True
+        if program in _DECLARERS and any(n not in SAFE_ENV_VARS and _may_be_environment(n)
+                                         for n in effects.info):
+            self.tainted = True
+        if any(f.command_index == index for f in self.findings):
+            blockers.append("it contains a suspicious construct")
+        new_cwd: Cwd = cwd
+        if program in ("cd", "pushd", "popd", "chdir") and effects.new_cwd != "unchanged":
+            new_cwd = effects.new_cwd  # type: ignore[assignment]
+            if new_cwd is None or not all(inside(p, self.working_dirs) for p in new_cwd):
+                blockers.append("cd leaves the working directories or goes somewhere unknown")
+        if program == "git" and run_cwd != (self.cwd0,):
+            blockers.append("git runs in another directory, whose hooks and config apply")
+        detail.blockers = blockers
+        detail.read_only = not blockers
+        return new_cwd
+
+    def nested_text(self, text: str, origin: str, cwd: Cwd, dynamic: bool) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Fail("commands are nested too deeply")
+        try:
+            try:
+                self.source(text, cwd, origin)
+            except ParseFailure as exc:
+                raise _Fail(f"the command string given to {origin} cannot be parsed: {exc}") \
+                    from exc
+        finally:
+            self.depth -= 1
+
+    def record(self, effects: Effects, index: int) -> None:
+        for t in effects.targets:
+            for path in t.paths:
+                ref = PathRef(t.text, path, t.op, index)
+                (self.reads if t.kind == "read" else self.writes).append(ref)
+        for entry in effects.network:
+            if entry not in self.network:
+                self.network.append(entry)
+        for code, x in effects.findings:
+            self.finding(code, index, x)
+        for entry in effects.destructive:
+            if entry not in self.destructive:
+                self.destructive.append(entry)
+        for entry in effects.critical:
+            if entry not in self.critical:
+                self.critical.append(entry)
+
+    def word_findings(self, args: list[Arg], index: int) -> None:
+        for a in args:
+            v = a.value
+            if v.startswith("-") and a.static:
+                m = re.match(r"^--[A-Za-z0-9\u0080-\uffff][A-Za-z0-9_\u0080-\uffff-]*", v) \
+                    or re.match(r"^-[A-Za-z0-9\u0080-\uffff]+", v)
+                if m and any(a.quoted[:m.end()]):
+                    self.finding("quoted-flag", index)
+                if m and any(ord(c) > 127 for c in m.group(0)):
+                    self.finding("homoglyph", index)
+            if v[:1] in _DASHES:
+                self.finding("homoglyph", index)
+            if v.startswith("=") and len(v) > 1 and (v[1].isalpha() or v[1] == "_") and \
+                    a.quoted and not a.quoted[0]:
+                self.finding("zsh-equals", index)
+            if is_unc(v):
+                self.finding("unc-path", index)
+
+    def program_findings(self, a0: Arg, index: int) -> None:
+        if not a0.static:
+            self.finding("variable-command", index)
+        elif a0.glob:
+            self.finding("glob-command", index)
+        if a0.braced:
+            self.finding("brace-command", index)
+        if any(ord(c) > 127 for c in a0.value):
+            self.finding("homoglyph", index)
+
+
+def _may_be_environment(name: str) -> bool:
+    """Could assigning ``name`` change what later programs do?
+
+    Assigning a variable that is already exported changes the environment of every later
+    command.  Environment variables that change behaviour are upper-case by convention
+    (``PATH``, ``LD_PRELOAD``, ``GIT_SSH_COMMAND``); the lower-case exceptions are the proxy
+    variables, which only matter to network commands (never read-only anyway) but are listed.
+    """
+    return name != name.lower() or name in ("http_proxy", "https_proxy", "ftp_proxy",
+                                            "all_proxy", "no_proxy")
+
+
+def _changes_cwd(node) -> bool:  # noqa: ANN001
+    """True when a loop body contains cd/pushd/popd (its cwd differs between iterations)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if getattr(n, "kind", "") == "command":
+            for part in n.parts:
+                if part.kind == "word":
+                    if os.path.basename(part.word) in ("cd", "pushd", "popd", "chdir"):
+                        return True
+                    break
+        for attr in ("parts", "list"):
+            children = getattr(n, attr, None)
+            if isinstance(children, list):
+                stack.extend(c for c in children if hasattr(c, "kind"))
+        body = getattr(n, "command", None)
+        if body is not None and hasattr(body, "kind"):
+            stack.append(body)
+    return False
+
+
+def analyze_detailed(command: str, *, cwd: Path, home: Path | None = None,
+                     working_dirs: Sequence[Path] = ()) -> Detailed:
+    """Like :func:`tui.shell.analyze` but also returns per-command details (for explain).
+
+    Never raises: a bug in the analyser gives ``ok=False`` with
+    ``fail_reason="internal analyser error: ..."``.
+    """
+    try:
+        return _Analyzer(command, cwd, home, working_dirs).run()
+    except Exception as exc:  # noqa: BLE001 - fail closed on any analyser bug
+        return Detailed(ShellAnalysis(command=command, ok=False,
+                                      fail_reason=f"internal analyser error: "
+                                                  f"{type(exc).__name__}: {exc}"), [])
+
+
+def analyze(command: str, *, cwd: Path, home: Path | None = None,
+            working_dirs: Sequence[Path] = ()) -> ShellAnalysis:
+    """Analyse a shell command line before it runs (SPEC §4).
+
+    Args:
+        command: the command as the model wrote it (bash syntax).
+        cwd: the directory it will run in.
+        home: the user's home directory, for ``~`` and critical paths; ``None`` if unknown.
+        working_dirs: the session's working directories (cwd and ``--add-dir`` ones); cwd is
+            added when missing.
+
+    Returns:
+        A :class:`ShellAnalysis`.  Never raises; pure apart from ``os.path`` string functions.
+    """
+    return analyze_detailed(command, cwd=cwd, home=home, working_dirs=working_dirs).analysis
