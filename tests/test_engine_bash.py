@@ -232,3 +232,13 @@ def test_compound_is_never_looser_than_its_strictest_part(proj: Path, a, b, sep,
 @given(command=st.text(max_size=200), mode=MODES)
 def test_no_input_raises(proj: Path, command: str, mode: str) -> None:
     assert bash(command, proj, mode=mode, allow=["Bash(ls *)"]).behavior in RANK
+
+
+def test_rule_index_keeps_wildcard_first_words_and_legacy_forms(proj: Path) -> None:
+    """The allow-rule index by first word must not hide rules whose first word is open."""
+    assert bash("node --version", proj, allow=["Bash(* --version)"]).behavior == "allow"
+    assert bash("npmx run", proj, allow=["Bash(npm*)"]).behavior == "allow"
+    assert bash("git push", proj, allow=["Bash(git:*)"]).behavior == "allow"
+    assert bash("make", proj, allow=["Bash(make)"]).behavior == "allow"
+    assert bash("make all", proj, allow=["Bash(make)"]).behavior == "ask"
+    assert bash("anything at all", proj, allow=["Bash"]).behavior == "allow"

@@ -344,7 +344,9 @@ class _Eval:
             return None  # allow rules never match past an unsafe assignment
         exact_only = (bool(EXACT_ONLY_WRAPPERS & set(cmd.wrappers))
                       or cmd.origin == "find -exec" or _has_exec_flag(cmd))
-        for rule in self.ctx.policy.allow:
+        candidates = (self.ctx.policy.allow if exact_only else
+                      self.ctx.policy.bash_allow_candidates(cmd.argv[0] if cmd.argv else ""))
+        for rule in candidates:
             if not rule.matches_tool("Bash"):
                 continue
             if rule.kind == "tool":

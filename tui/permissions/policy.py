@@ -47,6 +47,9 @@ class Policy:
     warnings: list[str] = field(default_factory=list)
     allow_managed_only: bool = False
     """``allowManagedPermissionRulesOnly``: "always allow" is hidden and no rule is saved."""
+    _index_key: tuple[int, int] | None = field(default=None, repr=False, compare=False)
+    _index: tuple[dict[str, list[Rule]], list[Rule]] = field(
+        default=({}, []), repr=False, compare=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[object]) -> Policy:
@@ -69,6 +72,55 @@ class Policy:
         getattr(self, behavior).append(rule)
         return rule
 
+    def bash_allow_candidates(self, program: str) -> list[Rule]:
+        """Allow rules that could approve a sub-command whose first word is ``program``.
+
+        Rules are indexed by the literal first word of their pattern; rules whose first word
+        has a wildcard, bare ``Bash`` and ``Bash(*)`` are candidates for every command.  The
+        result keeps policy order.  The index is rebuilt when the allow list changes.
+        """
+        key = (id(self.allow), len(self.allow))
+        if self._index_key != key:
+            self._index = _index_bash_rules(self.allow)
+            self._index_key = key
+        by_word, anywhere = self._index
+        hits = by_word.get(program)
+        if not hits:
+            return anywhere
+        if not anywhere:
+            return hits
+        order = {id(r): i for i, r in enumerate(self.allow)}
+        return sorted([*hits, *anywhere], key=lambda r: order[id(r)])
+
     def rules(self) -> list[Rule]:
         """Every rule: deny, then ask, then allow."""
         return [*self.deny, *self.ask, *self.allow]
+
+
+def _first_word(spec: str) -> str | None:
+    """The literal first word every command matching ``spec`` must start with, or ``None``."""
+    if spec.endswith(":*"):
+        spec = spec[:-2] + " *"
+    star = spec.find("*")
+    literal = spec if star < 0 else spec[:star]
+    if star < 0:
+        return literal.split(" ", 1)[0] or None
+    if " " not in literal:
+        return None  # e.g. "ls*" or "*": the first word itself is open
+    return literal.split(" ", 1)[0] or None
+
+
+def _index_bash_rules(rules: list[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
+    by_word: dict[str, list[Rule]] = {}
+    anywhere: list[Rule] = []
+    for rule in rules:
+        if not rule.matches_tool("Bash"):
+            continue
+        if rule.kind == "bash":
+            word = _first_word(rule.specifier or "")
+            if word is not None:
+                by_word.setdefault(word, []).append(rule)
+                continue
+        if rule.kind in ("bash", "tool"):
+            anywhere.append(rule)
+    return by_word, anywhere
