@@ -1,0 +1,15 @@
+"""The README publishes the lists the code uses (SPEC §4), and stays in step with them."""
+
+from __future__ import annotations
+
+from tui.docs import README, published_lists
+
+
+def test_readme_published_lists_match_the_code() -> None:
+    """If this fails, run `python -m tui.docs` to regenerate the README block."""
+    assert published_lists() in README.read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    head = README.read_text(encoding="utf-8").split("\n## ", 1)[0]
+    assert "make demo" in head and "make test" in head
