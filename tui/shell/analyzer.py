@@ -6,16 +6,34 @@ SPEC §4: split on ``&&``, ``||``, ``;``, ``|``, ``|&``, ``&`` and newlines; rec
 wrappers; track ``cd`` so relative paths resolve where they will be used; fail closed on
 anything not understood.  :func:`analyze_detailed` also returns per-command details for
 ``explain``.
+
+Choices, each fail-closed:
+
+* cd tracking: ``cd X && cmd`` runs cmd in X; after ``cd X; cmd`` (or ``||``) cmd may run in
+  either directory, so relative paths give one PathRef per candidate; a ``cd`` Warden cannot
+  resolve (``cd "$D"``, ``cd -``, popd) makes later relative paths ``None``; cd in a subshell,
+  a pipeline or a background job does not carry over; a cd inside if/for/while makes every
+  path inside unknown.
+* Substitutions bashlex leaves inside ``${...}`` (``${x:-$(cmd)}``) are read by the analyser
+  itself; arithmetic there fails closed.
+* Unquoted here-document bodies are walked for ``$(...)``/backticks; a here-document fed to a
+  shell (``bash <<EOF``) is parsed as commands; a delimiter that is not a plain word fails
+  closed (bash and bashlex could disagree on where the document ends).
+* Taint: after an assignment to a possibly exported variable (``PATH=x``, ``export X=..``,
+  ``printf -v X``, ``${X:=..}``, ``read X``), ``alias``, ``hash``, ``enable``, ``shopt``,
+  ``set``, ``source`` or a function definition, no later command is read-only.
+* ``/dev/tcp`` and ``/dev/udp`` redirect targets are network connections (finding
+  ``dev-tcp``); ``/dev/null`` and the standard streams are not writes.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tui.shell.data import (
     EXEC_WRAPPERS,
@@ -24,20 +42,38 @@ from tui.shell.data import (
     SUSPICIOUS_CONSTRUCTS,
 )
 from tui.shell.effects import Ctx, Effects, Target, command_effects
+from tui.shell.findings import (
+    has_invisible,
+    may_be_environment,
+    program_codes,
+    scan_codes,
+    word_codes,
+)
 from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
 from tui.shell.parse import ParseFailure, heredoc_delimiter, parse
-from tui.shell.paths import NULL_DEVICES, Cwd, inside, is_unc, normalise, resolve_arg, union
-from tui.shell.words import Arg, Scan, args_of, make_arg, scan_word
+from tui.shell.paths import NULL_DEVICES, Cwd, inside, normalise, read_guesses, resolve_arg, union
+from tui.shell.words import (
+    Arg,
+    HiddenSubstitutionError,
+    Scan,
+    args_of,
+    hidden_substitutions,
+    make_arg,
+    scan_word,
+)
 from tui.shell.wrappers import Stripped, strip_wrappers
 
 MAX_LENGTH = 10_000
 MAX_COMMANDS = 50
 MAX_DEPTH = 8
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _STATE_BUILTINS = frozenset({"alias", "hash", "enable", "shopt", "set", "unset", "source", ".",
                              "export", "declare", "typeset", "local", "readonly", "read",
                              "mapfile", "readarray", "trap", "eval", "builtin"})
+_SUBST_CODES = {"$()": "command-substitution", "``": "backticks",
+                "<()": "process-substitution", ">()": "process-substitution"}
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9_./:=+@%,-]+$")
+_PLAIN_DELIMITER = re.compile(r"^[A-Za-z0-9_.,:=+@%/-]+$")
 _DECLARERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 
 
@@ -64,13 +100,6 @@ class Detailed:
     details: list[CommandDetail]
 
 
-def _invisible(ch: str) -> bool:
-    if ch in "\t\n":
-        return False
-    cat = unicodedata.category(ch)
-    return cat in ("Cf", "Cc", "Co", "Cs", "Zl", "Zp") or (cat == "Zs" and ch != " ")
-
-
 class _Analyzer:
     def __init__(self, command: str, cwd: Path, home: Path | None,
                  working_dirs: Sequence[Path]) -> None:
@@ -94,16 +123,19 @@ class _Analyzer:
         self.inherit: tuple[str, ...] = ()
         self.inherit_env: list[tuple[str, str]] = []
         self.parent: int | None = None
+        self.redirect_hosts: dict[int, list[str]] = {}
 
     # -- results ---------------------------------------------------------------------------
 
     def finding(self, code: str, index: int | None, x: str = "") -> None:
+        """Record a suspicious construct (deduplicated) for command ``index``."""
         reason = SUSPICIOUS_CONSTRUCTS[code].replace("{x}", x)
         f = Finding(code, reason, index)
         if f not in self.findings:
             self.findings.append(f)
 
     def result(self, ok: bool, reason: str | None) -> Detailed:
+        """Assemble the :class:`ShellAnalysis` (``ok`` false: every command not read-only)."""
         ro_each = tuple(d.read_only for d in self.details)
         read_only = ok and all(ro_each) and not self.writes and not self.network and \
             not self.findings and not self.critical and not self.destructive
@@ -116,12 +148,11 @@ class _Analyzer:
         return Detailed(analysis, self.details)
 
     def run(self) -> Detailed:
+        """Analyse the whole command; parse failures and :class:`_Fail` become ``ok=False``."""
         if len(self.command) > MAX_LENGTH:
             return self.result(False, f"the command is longer than {MAX_LENGTH:,} characters")
-        for ch in self.command:
-            if _invisible(ch):
-                self.finding("invisible-character", None)
-                break
+        if has_invisible(self.command):
+            self.finding("invisible-character", None)
         try:
             self.source(self.command, (self.cwd0,), "top")
         except (_Fail, ParseFailure) as exc:
@@ -131,6 +162,7 @@ class _Analyzer:
     # -- walking ---------------------------------------------------------------------------
 
     def source(self, text: str, cwd: Cwd, origin: str) -> Cwd:
+        """Parse ``text`` and walk every top-level tree; returns the cwd state afterwards."""
         if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                    for ln in text.splitlines()):
             return cwd
@@ -141,7 +173,8 @@ class _Analyzer:
             link = ";"
         return cwd
 
-    def walk(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+    def walk(self, node: Any, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:
+        """Walk one bashlex node; returns the cwd state after it (SPEC §4 splitting)."""
         kind = node.kind
         if kind == "list":
             return self.walk_list(node, src, cwd, origin, link)
@@ -164,7 +197,8 @@ class _Analyzer:
             return self.function(node, src, cwd, origin, link)
         raise _Fail(f"unsupported shell construct: {kind}")
 
-    def walk_list(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+    def walk_list(self, node: Any, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:
+        """A list split on ``;``, ``&&``, ``||``, ``&`` and newlines, tracking ``cd``."""
         parts = list(node.parts)
         for k, part in enumerate(parts):
             if part.kind == "operator":
@@ -179,7 +213,8 @@ class _Analyzer:
             link = op if op != "\n" else ";"
         return cwd
 
-    def compound(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+    def compound(self, node: Any, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:
+        """``{ ...; }`` (cd persists) or ``( ... )`` (a subshell: it does not), + redirects."""
         parts = list(node.list)
         subshell = bool(parts) and parts[0].kind == "reservedword" and parts[0].word == "("
         start = len(self.commands)
@@ -194,9 +229,9 @@ class _Analyzer:
             self.redirect(redirect, src, cwd, index if index is not None else 0, None)
         return cwd if subshell else inner
 
-    def control(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
-        loop = node.kind in ("for", "while", "until")
-        inner = None if loop and _changes_cwd(node) else cwd
+    def control(self, node: Any, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:
+        """if/for/while/until: a cd inside makes every path in it unknown (branches, loops)."""
+        inner = None if _changes_cwd(node) else cwd
         for part in node.parts:
             if part.kind == "reservedword":
                 continue
@@ -207,7 +242,8 @@ class _Analyzer:
             link = ";"
         return union(cwd, inner)
 
-    def function(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+    def function(self, node: Any, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:
+        """A function definition: flagged, its body walked, later commands tainted."""
         self.finding("function-definition", len(self.commands))
         self.tainted = True
         body = getattr(node, "body", None)
@@ -218,7 +254,7 @@ class _Analyzer:
 
     # -- words -----------------------------------------------------------------------------
 
-    def word_scan(self, wnode, src: str, index: int, cwd: Cwd,  # noqa: ANN001
+    def word_scan(self, wnode: Any, src: str, index: int, cwd: Cwd,
                   offset: int = 0) -> tuple[Scan, str, list[tuple[str, object]]]:
         """Scan a word node; returns the scan, its raw text, and substitutions to walk."""
         w0 = wnode.pos[0] + offset
@@ -245,39 +281,35 @@ class _Analyzer:
         scan = scan_word(raw, spans)
         self.scan_findings(scan, index)
         # substitutions bashlex reported inside single quotes are literal text: not run
-        return scan, raw, [(k, c) for k, c, start in subs if start in scan.used_spans]
+        out: list[tuple[str, object]] = [(k, c) for k, c, start in subs
+                                         if start in scan.used_spans]
+        for item in scan.items:
+            if item.kind not in ("param", "unknown"):
+                continue
+            try:
+                hidden = hidden_substitutions(item.text[1:] if item.kind == "param" else
+                                              item.text)
+            except HiddenSubstitutionError as exc:
+                raise _Fail(f"cannot read a substitution inside {item.text!r}: {exc}") from exc
+            for origin, text in hidden:
+                self.finding(_SUBST_CODES[origin], index)
+                out.append(("hidden", (origin, text)))
+        return scan, raw, out
 
     def scan_findings(self, scan: Scan, index: int) -> None:
-        if scan.ansi_c:
-            self.finding("ansi-c-quoting", index)
-        if scan.locale:
-            self.finding("locale-quoting", index)
-        if scan.line_continuation:
-            self.finding("line-continuation", index)
-        if scan.quoted_newline_comment:
-            self.finding("quoted-newline-comment", index)
-        for item in scan.items:
-            if item.kind == "param":
-                p = item.param
-                if p == "IFS" or p.startswith(("IFS:", "IFS%", "IFS#", "IFS/", "IFS^", "IFS,",
-                                               "IFS@", "IFS-", "IFS=", "IFS+", "IFS?", "IFS[")):
-                    self.finding("ifs", index)
-                if re.search(r"@[A-Za-z]$", p):
-                    self.finding("parameter-transformation", index)
-                if p.startswith("!") and len(p) > 1:
-                    self.finding("indirect-expansion", index)
-            elif item.kind == "cmdsubst":
-                self.finding("command-substitution", index)
-            elif item.kind == "backtick":
-                self.finding("backticks", index)
-            elif item.kind == "procsubst":
-                self.finding("process-substitution", index)
-            elif item.kind == "unknown":
-                if "IFS" in item.text:
-                    self.finding("ifs", index)
+        """Record the findings of one scanned word (an assigning ${X:=v} taints the rest)."""
+        for code in scan_codes(scan):
+            self.finding(code, index)
+            if code == "assigning-expansion":
+                self.tainted = True
 
-    def word_args(self, wnode, src: str, index: int, cwd: Cwd,  # noqa: ANN001
+    def word_args(self, wnode: Any, src: str, index: int, cwd: Cwd,
                   pending: list | None = None) -> list[Arg]:
+        """The arguments one word node becomes; substitutions walked now or deferred."""
+        raw = src[wnode.pos[0]:wnode.pos[1]]
+        if not getattr(wnode, "parts", None) and _PLAIN_WORD.match(raw):
+            # fast path: nothing quoted, expanded, globbed or brace-expanded
+            return [Arg(value=raw, raw=raw, static=True, quoted=(False,) * len(raw))]
         scan, raw, subs = self.word_scan(wnode, src, index, cwd)
         args, failed = args_of(scan, raw)
         if failed:
@@ -303,6 +335,9 @@ class _Analyzer:
                     raise _Fail("commands are nested too deeply")
                 if kind == "heredoc-body":
                     self.heredoc_substitutions(str(cnode), cwd, parent)
+                elif kind == "hidden":
+                    h_origin, h_text = cnode  # type: ignore[misc]
+                    self.nested_text(h_text, h_origin, cwd, False)
                 elif cnode is not None:
                     origin = {"cmdsubst": "$()", "backtick": "``"}.get(kind, kind)
                     self.walk(cnode, src, cwd, origin, "")
@@ -332,7 +367,8 @@ class _Analyzer:
 
     # -- simple commands -------------------------------------------------------------------
 
-    def simple(self, node, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:  # noqa: ANN001
+    def simple(self, node: Any, src: str, cwd: Cwd, origin: str, link: str) -> Cwd:
+        """One simple command node: words, assignments and redirects, then the command."""
         index = len(self.commands)
         assigns: list[tuple[str, str]] = []
         args: list[Arg] = []
@@ -360,8 +396,9 @@ class _Analyzer:
         self.walk_subs(pending, src, cwd, index)
         return new_cwd
 
-    def assignment(self, part, src: str, index: int, cwd: Cwd,  # noqa: ANN001
+    def assignment(self, part: Any, src: str, index: int, cwd: Cwd,
                    pending: list) -> tuple[str, str]:
+        """``NAME=value`` before a command: ``(name, value)``; substitutions deferred."""
         raw = src[part.pos[0]:part.pos[1]]
         m = _ASSIGN.match(raw)
         if m is None:
@@ -375,8 +412,9 @@ class _Analyzer:
             self.finding("ifs", index)
         return name, value
 
-    def redirect(self, r, src: str, cwd: Cwd, index: int,  # noqa: ANN001
+    def redirect(self, r: Any, src: str, cwd: Cwd, index: int,
                  pending: list | None) -> tuple[Redirect, str | None]:
+        """One redirection: the :class:`Redirect`, its write/read target, here-doc body."""
         rtype = str(r.type)
         fd = r.input if isinstance(getattr(r, "input", None), int) else None
         op = f"{fd if fd is not None else ''}{rtype}"
@@ -390,6 +428,10 @@ class _Analyzer:
                 lines = body.split("\n")
                 if lines and lines[-1].lstrip("\t") == heredoc_delimiter(delim_raw):
                     body = "\n".join(lines[:-1]) + ("\n" if len(lines) > 1 else "")
+            delimiter = heredoc_delimiter(delim_raw)
+            if "$" in delim_raw or "`" in delim_raw or not _PLAIN_DELIMITER.match(delimiter):
+                raise _Fail(f"here-document delimiter {delim_raw!r} is not a plain word, so "
+                            "Warden cannot be sure where the document ends")
             if not quoted and re.search(r"\$\(|`|\$\{|\$\[", body):
                 self.finding("heredoc-expansion", index)
                 if re.search(r"\$\(|`", body) and pending is not None:
@@ -412,12 +454,23 @@ class _Analyzer:
         is_read = "<" in rtype and rtype not in (">&",) and not (rtype == "<&" and
                                                                  arg.value.isdigit())
         target = arg.value
-        for path in resolve_arg(arg, cwd, self.home):
+        if target.startswith(("/dev/tcp/", "/dev/udp/")):
+            # bash itself opens a network connection for these redirect targets
+            entry = f"bash {target}"
+            if entry not in self.network:
+                self.network.append(entry)
+            self.redirect_hosts.setdefault(index, []).append(target.split("/")[3])
+            self.finding("dev-tcp", index)
+        paths = resolve_arg(arg, cwd, self.home)
+        for path in paths:
             if is_write and not (path is not None and str(path) in NULL_DEVICES) and \
                     target not in NULL_DEVICES:
                 self.writes.append(PathRef(target, path, "redirect", index))
             if is_read and target not in NULL_DEVICES:
                 self.reads.append(PathRef(target, path, "<", index))
+        if is_read:
+            for guess in read_guesses(arg, cwd, self.home):
+                self.reads.append(PathRef(target, guess, "<", index))
         return Redirect(op, fd, target, is_write), None
 
     # -- wrappers, effects, nested commands ------------------------------------------------
@@ -471,6 +524,7 @@ class _Analyzer:
         for arg, op, kind in stripped.targets:
             effects.targets.append(Target(arg.value, resolve_arg(arg, run_cwd, self.home), op,
                                           kind))
+        effects.hosts.extend(self.redirect_hosts.get(index, []))
         detail = CommandDetail(effects=effects, link=link, parent=self.parent)
         self.details.append(detail)
         self.record(effects, index)
@@ -481,6 +535,7 @@ class _Analyzer:
         return new_cwd
 
     def nested_of(self, stripped: Stripped, effects: Effects, run_cwd: Cwd) -> None:
+        """Walk what a command runs: ``bash -c``/``eval``/``sed e`` strings, ``find -exec``."""
         for text, n_origin, dynamic in effects.nested_shells:
             self.nested_text(text, n_origin, run_cwd, dynamic)
         for n_args, n_origin in effects.nested_argvs:
@@ -488,7 +543,8 @@ class _Analyzer:
                                    run_cwd, n_origin, "", [], None)
 
     def with_inherit(self, wrappers: tuple[str, ...], env: list[tuple[str, str]],
-                     parent: int | None, fn) -> None:  # noqa: ANN001
+                     parent: int | None, fn: Callable[[], None]) -> None:
+        """Run ``fn`` with nested commands inheriting wrappers, env and a parent index."""
         saved = (self.inherit, self.inherit_env, self.parent)
         self.inherit, self.inherit_env, self.parent = wrappers, list(env), parent
         try:
@@ -498,6 +554,7 @@ class _Analyzer:
 
     def record_targets(self, targets: list[tuple[Arg, str, str]], cwd: Cwd,
                        index: int) -> None:
+        """Record the wrappers' own targets (lock files, ``time -o`` files)."""
         for arg, op, kind in targets:
             for path in resolve_arg(arg, cwd, self.home):
                 ref = PathRef(arg.value, path, op, index)
@@ -514,14 +571,16 @@ class _Analyzer:
         unsafe = [name for name, _ in env if name not in SAFE_ENV_VARS]
         if unsafe:
             blockers.append(f"it sets {', '.join(unsafe)}, which is not a safe variable")
-            if not args and any(_may_be_environment(name) for name in unsafe):
+            if not args and any(may_be_environment(name) for name in unsafe):
                 self.tainted = True
         if self.tainted and args:
             blockers.append("an earlier part changed the shell's environment or functions")
         if program in _STATE_BUILTINS and program not in _DECLARERS:
             self.tainted = True
-        if program in _DECLARERS and any(n not in SAFE_ENV_VARS and _may_be_environment(n)
+        if program in _DECLARERS and any(n not in SAFE_ENV_VARS and may_be_environment(n)
                                          for n in effects.info):
+            self.tainted = True
+        if program == "printf" and _printf_assigns_environment(args):
             self.tainted = True
         if any(f.command_index == index for f in self.findings):
             blockers.append("it contains a suspicious construct")
@@ -537,6 +596,7 @@ class _Analyzer:
         return new_cwd
 
     def nested_text(self, text: str, origin: str, cwd: Cwd, dynamic: bool) -> None:
+        """Parse and walk a command string run by another command (depth-limited)."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Fail("commands are nested too deeply")
@@ -550,6 +610,7 @@ class _Analyzer:
             self.depth -= 1
 
     def record(self, effects: Effects, index: int) -> None:
+        """Move one command's effects into the analysis."""
         for t in effects.targets:
             for path in t.paths:
                 ref = PathRef(t.text, path, t.op, index)
@@ -567,47 +628,31 @@ class _Analyzer:
                 self.critical.append(entry)
 
     def word_findings(self, args: list[Arg], index: int) -> None:
-        for a in args:
-            v = a.value
-            if v.startswith("-") and a.static:
-                m = re.match(r"^--[A-Za-z0-9\u0080-\uffff][A-Za-z0-9_\u0080-\uffff-]*", v) \
-                    or re.match(r"^-[A-Za-z0-9\u0080-\uffff]+", v)
-                if m and any(a.quoted[:m.end()]):
-                    self.finding("quoted-flag", index)
-                if m and any(ord(c) > 127 for c in m.group(0)):
-                    self.finding("homoglyph", index)
-            if v[:1] in _DASHES:
-                self.finding("homoglyph", index)
-            if v.startswith("=") and len(v) > 1 and (v[1].isalpha() or v[1] == "_") and \
-                    a.quoted and not a.quoted[0]:
-                self.finding("zsh-equals", index)
-            if is_unc(v):
-                self.finding("unc-path", index)
+        """Record the findings of a command's words."""
+        for code in word_codes(args):
+            self.finding(code, index)
 
     def program_findings(self, a0: Arg, index: int) -> None:
-        if not a0.static:
-            self.finding("variable-command", index)
-        elif a0.glob:
-            self.finding("glob-command", index)
-        if a0.braced:
-            self.finding("brace-command", index)
-        if any(ord(c) > 127 for c in a0.value):
-            self.finding("homoglyph", index)
+        """Record the findings of a command's name."""
+        for code in program_codes(a0):
+            self.finding(code, index)
 
 
-def _may_be_environment(name: str) -> bool:
-    """Could assigning ``name`` change what later programs do?
+def _printf_assigns_environment(args: list[Arg]) -> bool:
+    """``printf -v NAME`` where NAME may be an environment variable (or is unknown)."""
+    for k, a in enumerate(args[1:], start=1):
+        if a.value == "-v":
+            name = args[k + 1] if k + 1 < len(args) else None
+        elif a.value.startswith("-v") and not a.value.startswith("--"):
+            name = Arg(value=a.value[2:], raw=a.raw, static=a.static)
+        else:
+            continue
+        if name is None or not name.static or may_be_environment(name.value):
+            return True
+    return False
 
-    Assigning a variable that is already exported changes the environment of every later
-    command.  Environment variables that change behaviour are upper-case by convention
-    (``PATH``, ``LD_PRELOAD``, ``GIT_SSH_COMMAND``); the lower-case exceptions are the proxy
-    variables, which only matter to network commands (never read-only anyway) but are listed.
-    """
-    return name != name.lower() or name in ("http_proxy", "https_proxy", "ftp_proxy",
-                                            "all_proxy", "no_proxy")
 
-
-def _changes_cwd(node) -> bool:  # noqa: ANN001
+def _changes_cwd(node: Any) -> bool:
     """True when a loop body contains cd/pushd/popd (its cwd differs between iterations)."""
     stack = [node]
     while stack:

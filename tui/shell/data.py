@@ -48,7 +48,7 @@ GIT_READ_ONLY_SUBCOMMANDS: frozenset[str] = frozenset({
     "rev-list", "ls-files", "ls-tree", "cat-file", "grep", "merge-base", "name-rev", "show-ref",
     "for-each-ref", "count-objects", "whatchanged", "version", "diff-tree", "diff-files",
     "diff-index", "check-ignore", "check-attr", "var", "cherry", "range-diff", "show-branch",
-    "verify-pack", "fsck",
+    "verify-pack",
     # listing forms only (see above)
     "branch", "tag", "config", "remote", "stash", "reflog", "worktree", "notes", "submodule",
 })
@@ -72,7 +72,10 @@ WRITE_OR_EXEC_FLAGS: dict[str, tuple[str, ...]] = {
     # ripgrep: a preprocessor or hostname program runs for each file
     "rg": ("--pre", "--hostname-bin"),
     # man: formats through programs it runs, or a pager given on the command line
-    "man": ("--html", "-H", "-P", "--pager", "-p", "--preprocessor", "-X", "--gxditview"),
+    "man": ("--html", "-H", "-P", "--pager", "-p", "--preprocessor", "-X", "--gxditview", "-C",
+            "--config-file"),
+    # printf: -v assigns a shell variable (printf -v PATH ... would change later commands)
+    "printf": ("-v",),
     # tree: writes its listing to a file
     "tree": ("-o",),
     # file: reads a magic file or a list of names; compiles (writes) a magic file
@@ -126,7 +129,7 @@ SAFE_ENV_VARS: frozenset[str] = frozenset({
 # options that take a value; "positional": words consumed before the command (timeout's
 # DURATION, flock's lock file); "exec_style": the command is an argument of another program
 # (origin is the wrapper's name; watch, setsid, flock and ionice also get an "exec-wrapper"
-# finding, sudo and doas a "privileged" finding).
+# finding, sudo, doas and pkexec a "privileged" finding).
 # --------------------------------------------------------------------------------------------
 class WrapperSpec(NamedTuple):
     """How a wrapper's own options and arguments are laid out before the wrapped command."""
@@ -159,8 +162,9 @@ WRAPPERS: dict[str, WrapperSpec] = {
     "stdbuf": WrapperSpec("ioe", ("input", "output", "error"), 0, False),
     # zsh's noglob CMD
     "noglob": WrapperSpec("", (), 0, False),
-    # sudo [-u USER] [-g GROUP] [-h HOST] [-p PROMPT] [-C N] [-D DIR] ... [VAR=VAL] CMD
-    "sudo": WrapperSpec("ughpCDrtUTc", ("user", "group", "host", "prompt", "close-from",
+    # sudo [-u USER] [-g GROUP] [-p PROMPT] [-C N] [-D DIR] ... [VAR=VAL] CMD (options whose
+    # value is optional, such as -h[HOST], take it only when attached)
+    "sudo": WrapperSpec("ugpCDrtUTc", ("user", "group", "prompt", "close-from",
                                         "chdir", "role", "type", "other-user",
                                         "command-timeout", "login-class"), 0, True),
     # doas [-u USER] [-C CONFIG] CMD
@@ -173,6 +177,32 @@ WRAPPERS: dict[str, WrapperSpec] = {
     "flock": WrapperSpec("wE", ("timeout", "wait", "conflict-exit-code"), 1, True),
     # ionice [-c CLASS] [-n LEVEL] [-t] CMD (with -p/-P/-u it changes running processes)
     "ionice": WrapperSpec("cnpPu", ("class", "classdata", "pid", "pgid", "uid"), 0, True),
+    # --- beyond the SPEC list: programs whose arguments are a command to run (Warden's
+    # extension; they all get the "exec-wrapper" or "privileged" finding)
+    # busybox APPLET ARGS
+    "busybox": WrapperSpec("", (), 0, False),
+    # pkexec [--user USER] CMD (runs as root)
+    "pkexec": WrapperSpec("", ("user",), 0, True),
+    # chroot [--userspec U:G] NEWROOT CMD
+    "chroot": WrapperSpec("", ("userspec", "groups"), 1, True),
+    # strace / ltrace [-e EXPR] [-o FILE] [-p PID] CMD
+    "strace": WrapperSpec("abeEIopPsSuUX", ("output", "trace", "signal", "attach", "user",
+                                            "env"), 0, True),
+    "ltrace": WrapperSpec("aeEnopsuxXAD", ("output",), 0, True),
+    # valgrind [--tool=X ...] CMD (its options are all --name=value)
+    "valgrind": WrapperSpec("", (), 0, True),
+    # unshare / nsenter [-t PID] [-S UID] [-G GID] [-R DIR] [-w DIR] CMD
+    "unshare": WrapperSpec("SGRw", ("setuid", "setgid", "root", "wd", "propagation",
+                                    "setgroups", "map-user", "map-group"), 0, True),
+    "nsenter": WrapperSpec("tSG", ("target", "setuid", "setgid"), 0, True),
+    # firejail [--name=value ...] CMD
+    "firejail": WrapperSpec("", (), 0, True),
+    # systemd-run [-p PROP] [-E ENV] [-u UNIT] CMD
+    "systemd-run": WrapperSpec("pEuHM", ("property", "setenv", "unit", "host", "machine",
+                                         "description", "slice", "working-directory", "uid",
+                                         "gid", "nice"), 0, True),
+    # caffeinate [-t SECS] [-w PID] CMD (macOS)
+    "caffeinate": WrapperSpec("tw", (), 0, True),
     # xargs [-0rtpx] [-n N] [-I R] [-d D] [-a FILE] CMD: arguments come from standard input
     "xargs": WrapperSpec("EILnPsdaei", ("max-args", "max-lines", "max-procs", "max-chars",
                                         "delimiter", "arg-file", "process-slot-var",
@@ -181,10 +211,12 @@ WRAPPERS: dict[str, WrapperSpec] = {
 
 # Wrappers that get the "exec-wrapper" finding: a prefix allow rule cannot approve what they
 # run (REF §2.3; find -exec/-execdir/-ok/-okdir get it too).
-EXEC_WRAPPERS: frozenset[str] = frozenset({"watch", "setsid", "flock", "ionice"})
+EXEC_WRAPPERS: frozenset[str] = frozenset({"watch", "setsid", "flock", "ionice", "chroot",
+                                           "strace", "ltrace", "valgrind", "unshare", "nsenter",
+                                           "firejail", "systemd-run", "caffeinate"})
 
 # Wrappers that run the command as another user: "privileged" finding, never read-only.
-PRIVILEGE_WRAPPERS: frozenset[str] = frozenset({"sudo", "doas"})
+PRIVILEGE_WRAPPERS: frozenset[str] = frozenset({"sudo", "doas", "pkexec"})
 
 # Shells whose -c string is parsed again as a nested command (SPEC §4).
 NESTED_SHELLS: frozenset[str] = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash",
@@ -207,7 +239,8 @@ NETWORK_COMMANDS: frozenset[str] = frozenset({
     "mail", "mailx", "sendmail", "mutt",
 })
 
-# Programs that reach the network only in some subcommands.
+# Programs that reach the network only in some subcommands ("" = with no subcommand at all,
+# "*" = always; two words = a subcommand and its first argument).
 NETWORK_SUBCOMMANDS: dict[str, frozenset[str]] = {
     # git: talks to remotes
     "git": frozenset({"clone", "fetch", "pull", "push", "ls-remote", "submodule", "send-email",
@@ -215,14 +248,16 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str]] = {
     # package managers: download packages or publish them
     "pip": frozenset({"install", "download", "wheel", "index", "search"}),
     "pip3": frozenset({"install", "download", "wheel", "index", "search"}),
-    "uv": frozenset({"pip", "add", "sync", "lock", "run", "tool", "venv", "python"}),
+    "uv": frozenset({"pip install", "add", "sync", "lock", "tool install", "tool run",
+                     "python install"}),
+    "uvx": frozenset({"*"}),
     "poetry": frozenset({"install", "add", "update", "lock", "publish"}),
     "npm": frozenset({"install", "i", "ci", "add", "update", "publish", "view", "info",
                       "exec", "audit", "outdated", "login", "pack"}),
     "pnpm": frozenset({"install", "i", "add", "update", "publish", "dlx"}),
     "yarn": frozenset({"install", "add", "upgrade", "publish", "dlx", ""}),
-    "npx": frozenset({""}),
-    "bunx": frozenset({""}),
+    "npx": frozenset({"*"}),
+    "bunx": frozenset({"*"}),
     "cargo": frozenset({"install", "fetch", "publish", "update", "search", "add"}),
     "go": frozenset({"get", "install", "mod download", "mod tidy"}),
     "gem": frozenset({"install", "update", "push", "fetch"}),
@@ -238,7 +273,7 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "pacman": frozenset({"-S", "-Sy", "-Syu", "-Syy"}),
     "docker": frozenset({"pull", "push", "login", "search"}),
     "podman": frozenset({"pull", "push", "login", "search"}),
-    "gh": frozenset({""}),
+    "gh": frozenset({"*"}),
     "openssl": frozenset({"s_client", "s_server", "s_time", "ocsp"}),
     "conda": frozenset({"install", "create", "update"}),
 }
@@ -301,6 +336,8 @@ SUSPICIOUS_CONSTRUCTS: dict[str, str] = {
                            "command names run",
     "sed-exec": "sed script runs shell commands (e command or s///e flag)",
     "unc-path": "Command contains a Windows UNC path, which can leak credentials",
+    "dev-tcp": "Command opens a network connection through a /dev/tcp or /dev/udp redirect",
+    "assigning-expansion": "Command assigns a variable inside a ${var:=value} expansion",
 }
 
 
@@ -308,7 +345,7 @@ SUSPICIOUS_CONSTRUCTS: dict[str, str] = {
 # Critical-path removals (REF §11.2), implemented in paths.critical_reason: rm/rmdir (and
 # find -delete, unlink, shred) of any of these always asks, whatever the rules and mode.
 # --------------------------------------------------------------------------------------------
-CRITICAL_PATH_RULES: tuple[str, ...] = (
+CRITICAL_PATHS: tuple[str, ...] = (
     "the filesystem root /",
     "a top-level directory (/usr, /etc, /home, /data...)",
     "the home directory",

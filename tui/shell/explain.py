@@ -251,6 +251,10 @@ def _summary(cmd: SimpleCommand, detail: CommandDetail, info: ProgramInfo | None
         else:
             objects = ("patterns from a file" if key in _PATTERN_FIRST else
                        "a script from a file") + joiner + where
+    elif any(e.startswith("python module ") for e in eff.executes):
+        module = next(e for e in eff.executes if e.startswith("python module "))
+        objects = f"the module {module.removeprefix('python module ')}"
+        meanings = [m for m in meanings if m != info.flags.get("-m")]
     elif prog in INTERPRETER_CODE_FLAGS and any(
             e.endswith("code given on the command line") for e in eff.executes):
         code = next((cmd.argv[k + 1] for k in range(1, len(cmd.argv) - 1)
@@ -275,8 +279,13 @@ def _summary(cmd: SimpleCommand, detail: CommandDetail, info: ProgramInfo | None
 
 def _find_details(args: list[str]) -> str:
     parts: list[str] = []
+    negate = False
     for k, a in enumerate(args):
         nxt = args[k + 1] if k + 1 < len(args) else ""
+        if a in ("!", "-not"):
+            negate = True
+            continue
+        before = len(parts)
         if a in ("-name", "-iname") and nxt:
             parts.append(f"named {_quote(nxt)}")
         elif a in ("-path", "-ipath", "-wholename") and nxt:
@@ -306,6 +315,9 @@ def _find_details(args: list[str]) -> str:
             parts.append("printing details")
         elif a in ("-ls", "-fls"):
             parts.append("listing them")
+        if negate and len(parts) > before:
+            parts[-1] = "not " + parts[-1]
+        negate = False
     return ", ".join(dict.fromkeys(parts))
 
 
@@ -389,6 +401,7 @@ def _paragraph(explained: list[CommandExplanation], details: list[CommandDetail]
             children.setdefault(d.parent, []).append(i)
 
     def text(i: int, depth: int = 0) -> str:
+        """One command and, in brackets, what it runs."""
         ce = explained[i]
         head = f"{ce.program}: {ce.summary}" if ce.program else ce.summary
         kids = children.get(i, [])

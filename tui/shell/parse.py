@@ -14,6 +14,8 @@ Every other bashlex failure becomes a :class:`ParseFailure` with a reason for th
 
 from __future__ import annotations
 
+from typing import Any
+
 import bashlex
 from bashlex import errors as bl_errors
 from bashlex import heredoc as bl_heredoc
@@ -52,7 +54,7 @@ def heredoc_delimiter(word: str) -> str:
     return "".join(out)
 
 
-def _make_heredoc(tokenizer, redirnode, lineno, killleading):  # noqa: ANN001, ANN202
+def _make_heredoc(tokenizer: Any, redirnode: Any, lineno: int, killleading: bool) -> str:
     """Read a here-document's body up to its delimiter line (replaces bashlex's reader)."""
     delimiter = heredoc_delimiter(str(redirnode.output.word))
     document: list[str] = []

@@ -71,6 +71,34 @@ def resolve_arg(arg: Arg, cwd: Cwd, home: Path | None) -> list[Path | None]:
     return resolve_text(arg.value, cwd, home)
 
 
+def read_guesses(arg: Arg, cwd: Cwd, home: Path | None) -> list[Path]:
+    """Likely paths for a read target that starts with ``$HOME`` or ``$PWD``.
+
+    Only for reads, where more paths means more ``Read`` deny rules can match: ``cat
+    $HOME/.ssh/id_rsa`` is checked against ``Read(~/.ssh/**)``.  The PathRef with ``path=None``
+    is kept as well (the variable could hold anything); writes never use this.
+    """
+    if arg.glob or arg.kinds != frozenset({"param"}) or len(arg.params) != 1 or \
+            not arg.leading_expansion:
+        return []
+    name = arg.params[0]
+    for prefix in (f"${{{name}}}", f"${name}"):
+        if arg.value.startswith(prefix):
+            rest = arg.value[len(prefix):]
+            break
+    else:
+        return []
+    if rest and not rest.startswith("/"):
+        return []
+    if name == "HOME" and home is not None:
+        bases = [home]
+    elif name == "PWD" and cwd is not None:
+        bases = list(cwd)
+    else:
+        return []
+    return [normalise(str(b) + rest) for b in bases]
+
+
 def is_unc(text: str) -> bool:
     r"""True for Windows UNC and device paths (``\\server\share``, ``\??\``, ``//?/``)."""
     return text.startswith(("\\\\", "\\??\\", "//?/", "//./"))

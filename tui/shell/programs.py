@@ -271,6 +271,11 @@ zipinfo | list the zip archive | |
 gzip | compress | standard input | -d: decompressing instead; -c: to standard output;
     -k: keeping the originals; -r: recursively; -9: at maximum compression; -l: listing;
     -t: testing; -f: forcing
+gzip -d | decompress | standard input | -c: to standard output; -k: keeping the originals
+bzip2 -d | decompress | standard input | -c: to standard output; -k: keeping the originals
+xz -d | decompress | standard input | -c: to standard output; -k: keeping the originals
+zstd -d | decompress | standard input | -c: to standard output
+pigz -d | decompress | standard input | -c: to standard output
 gunzip | decompress | standard input | -c: to standard output; -k: keeping the originals;
     -f: forcing; -r: recursively
 bzip2 | compress with bzip2 | standard input | -d: decompressing instead; -c: to standard output;
@@ -680,6 +685,12 @@ mongo | run MongoDB shell commands on | the MongoDB server |
 redis-cli | run Redis commands on | the Redis server |
 ffmpeg | convert audio or video | | -i: from the given input; -y: overwriting output
 ffprobe | show information about the media file | |
+mplayer | play the media file | |
+mpv | play the media file | |
+ipcs | show IPC facilities | [the IPC facilities] | -m: shared memory; -s: semaphores;
+    -q: message queues
+jar | work with the Java archive | | c: creating; x: extracting; t: listing
+markdown | convert Markdown to HTML | standard input |
 convert | convert images | |
 mogrify | modify images in place | |
 identify | describe the image | |

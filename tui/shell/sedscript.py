@@ -43,18 +43,22 @@ class _Reader:
         self.i = 0
 
     def peek(self) -> str:
+        """The next character, ``""`` at the end."""
         return self.s[self.i] if self.i < len(self.s) else ""
 
     def take(self) -> str:
+        """Consume and return the next character."""
         c = self.peek()
         self.i += 1
         return c
 
     def skip_blanks(self) -> None:
+        """Skip spaces and tabs."""
         while self.peek() in (" ", "\t"):
             self.i += 1
 
     def rest_of_line(self) -> str:
+        """The text up to (not including) the next newline."""
         end = self.s.find("\n", self.i)
         end = len(self.s) if end < 0 else end
         out = self.s[self.i:end]

@@ -237,6 +237,76 @@ def scan_word(raw: str, spans: list[tuple[int, int, str, str]]) -> Scan:
     return out
 
 
+# -- substitutions hidden inside ${...} -----------------------------------------------------
+
+
+class HiddenSubstitutionError(Exception):
+    """A substitution inside ``${...}`` whose end could not be found (or arithmetic)."""
+
+
+def _matching_paren(text: str, start: int) -> int:
+    """Index just past the ``)`` closing the ``(`` before ``start``; quotes are skipped."""
+    depth = 1
+    j = start
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch in ("'", '"'):
+            k = text.find(ch, j + 1)
+            if k < 0:
+                raise HiddenSubstitutionError("unterminated quote")
+            j = k + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    raise HiddenSubstitutionError("unterminated substitution")
+
+
+def hidden_substitutions(text: str) -> list[tuple[str, str]]:
+    """The substitutions inside a parameter expansion's text, which bashlex does not parse.
+
+    ``${x:-$(rm -rf /)}`` gives ``[("$()", "rm -rf /")]``.  Quotes at this level are not taken
+    as quoting (inside double quotes they are literal), so the result may over-approximate.
+
+    Returns:
+        ``(origin, command text)`` pairs, origin ``"$()"``, ``"``"``, ``"<()"`` or ``">()"``.
+
+    Raises:
+        HiddenSubstitutionError: unbalanced, or arithmetic expansion (``$((``/``$[``).
+    """
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if text.startswith(("$((", "$["), i):
+            raise HiddenSubstitutionError("arithmetic expansion")
+        if text.startswith(("$(", "<(", ">("), i):
+            end = _matching_paren(text, i + 2)
+            origin = "$()" if c == "$" else f"{c}()"
+            out.append((origin, text[i + 2:end - 1]))
+            i = end
+            continue
+        if c == "`":
+            end = text.find("`", i + 1)
+            if end < 0:
+                raise HiddenSubstitutionError("unterminated backtick")
+            out.append(("``", text[i + 1:end]))
+            i = end + 1
+            continue
+        i += 1
+    return out
+
+
 # -- brace expansion ------------------------------------------------------------------------
 
 

@@ -135,8 +135,8 @@ def strip_wrappers(args: list[Arg], env: list[tuple[str, str]]) -> Stripped:
         for name, val in opts:
             if val is None:
                 continue
-            if prog == "time" and name in ("-o", "--output"):
-                out.targets.append((val, "time -o", "write"))
+            if prog in ("time", "strace", "ltrace") and name in ("-o", "--output"):
+                out.targets.append((val, f"{prog} -o", "write"))
             if prog == "env" and name in ("-C", "--chdir"):
                 out.chdir = val
             if prog == "sudo" and name in ("-D", "--chdir"):

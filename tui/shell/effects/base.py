@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tui.shell.argspec import OUTPUT_OPTIONS
 from tui.shell.options import OptSpec, Parsed, parse_options
-from tui.shell.paths import Cwd, critical_reason, resolve_arg
+from tui.shell.paths import Cwd, critical_reason, read_guesses, resolve_arg
 from tui.shell.words import Arg
 
 DELETE_OPS = frozenset({"rm", "rmdir", "unlink", "shred -u", "find -delete", "git rm",
@@ -83,18 +84,28 @@ class Ctx:
     # -- recording --------------------------------------------------------------------------
 
     def target(self, arg: Arg | str, op: str, kind: str) -> list[Path | None]:
+        """Record a file touched by the command; returns its resolved paths.
+
+        A read of ``$HOME/...`` or ``$PWD/...`` also gets the likely path (paths.read_guesses).
+        """
         a = lit(arg) if isinstance(arg, str) else arg
         paths = resolve_arg(a, self.cwd, self.home)
+        if kind == "read":
+            guesses: list[Path | None] = list(read_guesses(a, self.cwd, self.home))
+            paths = paths + [g for g in guesses if g not in paths]
         self.out.targets.append(Target(a.value, paths, op, kind))
         return paths
 
     def read(self, arg: Arg | str, op: str | None = None) -> None:
+        """Record a read target (``op`` defaults to the program)."""
         self.target(arg, op or self.program, "read")
 
     def write(self, arg: Arg | str, op: str | None = None) -> None:
+        """Record a write target (``op`` defaults to the program)."""
         self.target(arg, op or self.program, "write")
 
     def delete(self, arg: Arg | str, op: str | None = None) -> None:
+        """Record a removal, and a critical removal when REF §11.2 says so."""
         a = lit(arg) if isinstance(arg, str) else arg
         paths = self.target(a, op or self.program, "delete")
         for p in paths:
@@ -110,10 +121,12 @@ class Ctx:
                                        op or self.program, kind))
 
     def block(self, reason: str) -> None:
+        """Record a reason the command is not built-in read-only."""
         if reason not in self.out.blockers:
             self.out.blockers.append(reason)
 
     def net(self, target: str, hosts: list[str] | None = None) -> None:
+        """Record that the command reaches the network: ``"<program> <target>"`` and hosts."""
         entry = f"{self.program} {target}".strip()
         if entry not in self.out.network:
             self.out.network.append(entry)
@@ -123,14 +136,17 @@ class Ctx:
         self.block("it reaches the network")
 
     def finding(self, code: str, x: str = "") -> None:
+        """Record a suspicious construct (a code of SUSPICIOUS_CONSTRUCTS)."""
         if (code, x) not in self.out.findings:
             self.out.findings.append((code, x))
 
     def nested(self, text: str, origin: str, dynamic: bool) -> None:
+        """Record a command string the command runs (parsed again by the analyser)."""
         self.out.nested_shells.append((text, origin, dynamic))
         self.block(f"it runs another command ({origin})")
 
     def parsed(self, spec: OptSpec) -> Parsed:
+        """The command's arguments split by ``spec`` (options.parse_options)."""
         return parse_options(self.args, spec)
 
 
@@ -138,8 +154,12 @@ class Ctx:
 
 
 def generic(ctx: Ctx, spec: OptSpec, roles: str) -> Parsed:
-    """Apply an argspec role string to the operands (see argspec.py)."""
+    """Apply an argspec role string to the operands, and its OUTPUT_OPTIONS (argspec.py)."""
     parsed = ctx.parsed(spec)
+    for name in OUTPUT_OPTIONS.get(ctx.program, ()):
+        for arg in parsed.get_args(name):
+            if arg.value != "-":
+                ctx.write(arg, f"{ctx.program} {name}")
     ops = parsed.operands
     if roles == "-":
         return parsed

@@ -26,6 +26,7 @@ def _code_network(ctx: Ctx, code: str, label: str) -> None:
 
 
 def handle_interpreter(ctx: Ctx) -> None:
+    """python/perl/ruby/node/php...: code checked for sockets (SPEC §4), scripts run, -i edits."""
     prog = ctx.program
     base = re.sub(r"[0-9.]+$", "", prog) or prog
     code_flags = INTERPRETER_CODE_FLAGS.get(prog) or INTERPRETER_CODE_FLAGS.get(base, ())
@@ -66,6 +67,7 @@ def handle_interpreter(ctx: Ctx) -> None:
 
 
 def handle_shell(ctx: Ctx) -> None:
+    """sh/bash/zsh/su...: ``-c STRING`` parsed again (SPEC §4); a script or stdin runs."""
     prog = ctx.program
     args = ctx.args
     i = 0
@@ -123,6 +125,7 @@ def handle_shell(ctx: Ctx) -> None:
 
 
 def handle_eval(ctx: Ctx) -> None:
+    """eval: its words joined and parsed again (SPEC §4)."""
     if not ctx.args:
         return
     dynamic = any(not a.static for a in ctx.args)
@@ -132,6 +135,7 @@ def handle_eval(ctx: Ctx) -> None:
 
 
 def handle_trap(ctx: Ctx) -> None:
+    """trap: the handler string is parsed again; it runs later, on a signal."""
     ops = [a for a in ctx.args if a.value not in ("--",)]
     if not ops or ops[0].value in ("-l", "-p", "-", "") or len(ops) < 2:
         return
@@ -141,6 +145,7 @@ def handle_trap(ctx: Ctx) -> None:
 
 
 def handle_source(ctx: Ctx) -> None:
+    """source/.: reads and runs a script in the current shell."""
     if ctx.args:
         ctx.read(ctx.args[0], "source")
         ctx.out.executes.append(ctx.args[0].value)
@@ -148,6 +153,7 @@ def handle_source(ctx: Ctx) -> None:
 
 
 def handle_parallel(ctx: Ctx) -> None:
+    """GNU parallel: its command words are run by a shell for each input."""
     words: list[Arg] = []
     for a in ctx.args:
         if a.value in (":::", "::::", ":::+", "::::+"):
@@ -164,6 +170,7 @@ def handle_parallel(ctx: Ctx) -> None:
 
 
 def handle_cd(ctx: Ctx) -> None:
+    """cd/pushd/popd: the new cwd state (unknown for ``-``, variables, popd)."""
     ops = [a for a in ctx.args if not (a.value.startswith("-") and a.value != "-")]
     prog = ctx.program
     if prog == "popd":
@@ -188,6 +195,7 @@ def handle_cd(ctx: Ctx) -> None:
 
 
 def handle_assignment_builtin(ctx: Ctx) -> None:
+    """export/declare/local...: the names assigned (for tainting)."""
     for a in ctx.args:
         if "=" in a.value and not a.value.startswith("-"):
             ctx.out.info.append(a.value.split("=", 1)[0])

@@ -19,7 +19,8 @@ from tui.shell.words import Arg
 
 
 def handle_rm(ctx: Ctx) -> None:
-    parsed = ctx.parsed(OptSpec(long_arg=("interactive",)))
+    """rm/rmdir/unlink/shred: removals (critical ones per REF §11.2)."""
+    parsed = ctx.parsed(OptSpec())  # --interactive[=WHEN] takes its value only after "="
     op = ctx.program if ctx.program != "shred" else (
         "shred -u" if parsed.has("-u", "--remove", "--zap") else "shred")
     for arg in parsed.operands:
@@ -34,6 +35,7 @@ def handle_rm(ctx: Ctx) -> None:
 
 
 def handle_copy_like(ctx: Ctx) -> None:
+    """cp/mv/ln/install: sources read (mv: removed), the destination written."""
     prog = ctx.program
     spec = argspec.SPECS[prog][0]
     parsed = ctx.parsed(spec)
@@ -75,6 +77,7 @@ _CHMOD_MODE = re.compile(r"^([ugoa]*([-+=]([rwxXst]*|[ugo]))+|[-+=]?[0-7]{1,5})(
 
 
 def handle_chmod_like(ctx: Ctx) -> None:
+    """chmod/chown/chgrp: the mode or owner, then the files changed."""
     prog = ctx.program
     has_ref = any(a.value.startswith("--reference") for a in ctx.args)
     need_first = not has_ref
@@ -104,6 +107,7 @@ def handle_chmod_like(ctx: Ctx) -> None:
 
 
 def handle_dd(ctx: Ctx) -> None:
+    """dd: ``if=`` read, ``of=`` written."""
     for a in ctx.args:
         key, eq, val = a.value.partition("=")
         if not eq:
@@ -119,11 +123,13 @@ def handle_dd(ctx: Ctx) -> None:
 
 
 def handle_tee(ctx: Ctx) -> None:
-    generic(ctx, OptSpec(long_arg=("output-error",)), "w*")
+    """tee: every file written."""
+    generic(ctx, OptSpec(), "w*")
     ctx.out.info.append("standard input")
 
 
 def handle_split(ctx: Ctx) -> None:
+    """split/csplit: the input read, PREFIX* written."""
     parsed = ctx.parsed(argspec.SPECS[ctx.program][0])
     ops = parsed.operands
     if ops and ops[0].value != "-":
@@ -139,6 +145,7 @@ def handle_split(ctx: Ctx) -> None:
 
 
 def handle_mktemp(ctx: Ctx) -> None:
+    """mktemp: a new file whose name is unknown before it runs."""
     parsed = ctx.parsed(OptSpec(short_arg="pt", long_arg=("tmpdir", "suffix")))
     if parsed.has("-u", "--dry-run"):
         return
@@ -150,6 +157,7 @@ def handle_mktemp(ctx: Ctx) -> None:
 
 
 def handle_xxd(ctx: Ctx) -> None:
+    """xxd: INFILE read, OUTFILE written (patched in place with -r)."""
     parsed = ctx.parsed(argspec.SPECS["xxd"][0])
     ops = parsed.operands
     reverse = parsed.has("-r", "--revert") or any(a.value == "-revert" for a in ctx.args)
@@ -163,6 +171,7 @@ def handle_xxd(ctx: Ctx) -> None:
 
 
 def handle_crontab(ctx: Ctx) -> None:
+    """crontab: installs scheduled commands (or lists them with -l)."""
     parsed = ctx.parsed(OptSpec(short_arg="uc"))
     if parsed.has("-l"):
         ctx.out.info.append("the crontab")
@@ -187,7 +196,12 @@ _FIND_ARG1 = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iw
                         "-D", "-readable", "-newermt", "-newerct", "-newerat", "-newermm"})
 
 
+_FIND_TESTS = frozenset({"-empty", "-executable", "-readable", "-writable", "-nouser",
+                         "-nogroup", "-false"})
+
+
 def handle_find(ctx: Ctx) -> None:
+    """find: start points read (removed with -delete), -exec nested, -fprint files written."""
     args = ctx.args
     i = 0
     while i < len(args) and args[i].value in ("-H", "-L", "-P") or (
@@ -205,9 +219,14 @@ def handle_find(ctx: Ctx) -> None:
     if not starts:
         starts = [lit(".")]
     deleting = any(a.value == "-delete" for a in args[i:])
+    # -delete with a test (-name, -type...) removes some files under the start points; without
+    # one it removes everything under them, which is a critical removal for "/", "~", "."
+    everything = not any(a.value in _FIND_ARG1 or a.value in _FIND_TESTS for a in args[i:])
     for s in starts:
-        if deleting:
+        if deleting and everything:
             ctx.delete(s, "find -delete")
+        elif deleting:
+            ctx.target(s, "find -delete", "delete")
         else:
             ctx.read(s, "find")
     if ctx.stdin_args:
@@ -246,6 +265,7 @@ def handle_find(ctx: Ctx) -> None:
 
 
 def handle_tar(ctx: Ctx) -> None:
+    """tar: the archive read or written, members read, extraction written."""
     args = list(ctx.args)
     if args and args[0].static and not args[0].value.startswith("-") and \
             re.match(r"^[A-Za-z]+$", args[0].value):
@@ -292,6 +312,7 @@ def handle_tar(ctx: Ctx) -> None:
 
 
 def handle_zip(ctx: Ctx) -> None:
+    """zip: the archive written, members read (removed with -m)."""
     parsed = ctx.parsed(argspec.SPECS["zip"][0])
     ops = parsed.operands
     if ops:
@@ -306,6 +327,7 @@ def handle_zip(ctx: Ctx) -> None:
 
 
 def handle_unzip(ctx: Ctx) -> None:
+    """unzip: the archive read, the destination written (unless listing)."""
     parsed = ctx.parsed(argspec.SPECS["unzip"][0])
     ops = parsed.operands
     if ops:
@@ -317,8 +339,11 @@ def handle_unzip(ctx: Ctx) -> None:
 
 
 def handle_compress(ctx: Ctx) -> None:
+    """gzip and friends: files replaced in place, or read with -c/-l/-t."""
     prog = ctx.program
     parsed = ctx.parsed(argspec.SPECS.get(prog, argspec.SPECS["gzip"])[0])
+    if parsed.has("-d", "--decompress", "--uncompress"):
+        ctx.out.subcommand = "-d"
     to_stdout = parsed.has("-c", "--stdout", "--to-stdout", "-l", "--list", "-t", "--test") or \
         prog in ("zcat", "bzcat", "xzcat", "gzcat", "lzcat", "zstdcat")
     for arg in parsed.operands:

@@ -1,4 +1,22 @@
-"""git: read-only forms, network subcommands, writes and destructive forms (SPEC §4)."""
+"""git: read-only forms, network subcommands, writes and destructive forms (SPEC §4).
+
+Choices:
+
+* ``git -C DIR`` is treated like ``cd DIR`` for that one git command: paths resolve against
+  DIR, and the command is not read-only when DIR is not the current directory (that
+  repository's hooks and config, core.fsmonitor included, would apply; REF §2.4).  ``-C`` is not
+  a write target: git itself decides what it writes inside the repository.
+* ``--git-dir``, ``--work-tree``, ``--exec-path=``, ``-c`` and ``--config-env`` make any git
+  command not read-only.
+* Destructive (asks with a warning, SPEC §4): ``reset --hard``; ``checkout`` with ``--``,
+  ``.`` or ``-f``; ``switch -f/--discard-changes``; ``restore`` of the working tree (``--staged``
+  alone is safe); ``clean -f`` (not with ``-n``); ``push`` with ``-f``, ``--force``,
+  ``--force-with-lease``, ``--force-if-includes`` (a lease still overwrites remote history),
+  ``--mirror``, ``--delete``, ``--prune``, ``+REFSPEC`` or ``:BRANCH``; ``branch -D`` and
+  ``-d -f``; ``stash drop/clear``; ``reflog expire/delete``.
+* Network: clone, fetch, pull, push, ls-remote, submodule update/add/sync..., send-email,
+  request-pull, ``archive --remote``, ``remote update`` and ``remote show`` (without ``-n``).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +43,7 @@ _GIT_GLOBAL_ARG = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespac
 
 
 def handle_git(ctx: Ctx) -> None:
+    """git: global options, read-only forms, network, writes and destructive forms."""
     args = ctx.args
     i = 0
     run_dir: Cwd = ctx.cwd

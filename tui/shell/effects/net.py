@@ -20,6 +20,7 @@ from tui.shell.options import OptSpec
 
 
 def handle_curl(ctx: Ctx) -> None:
+    """curl: the URLs reached, -o/-O/-c/-D files written, -T/-d @file/-F @file read."""
     parsed = ctx.parsed(argspec.SPECS["curl"][0])
     urls = [a.value for a in parsed.operands] + parsed.get("--url")
     hosts = [host_of_url(u) for u in urls]
@@ -55,6 +56,7 @@ def handle_curl(ctx: Ctx) -> None:
 
 
 def handle_wget(ctx: Ctx) -> None:
+    """wget: the URLs reached, downloads written, -i/--post-file read."""
     parsed = ctx.parsed(argspec.SPECS["wget"][0])
     urls = [a.value for a in parsed.operands]
     ctx.net(" ".join(urls) or "(URLs from a file)", [host_of_url(u) for u in urls])
@@ -81,6 +83,7 @@ def handle_wget(ctx: Ctx) -> None:
 
 
 def handle_ssh(ctx: Ctx) -> None:
+    """ssh: the host reached; a remote command runs there."""
     parsed = ctx.parsed(argspec.SPECS["ssh"][0])
     ops = parsed.operands
     host = host_of_userhost(ops[0].value) if ops else ""
@@ -95,6 +98,7 @@ _REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|[^/:]*[^/:\\]::?)")
 
 
 def handle_scp_like(ctx: Ctx) -> None:
+    """scp/rsync: remote operands reached; local ones read or written."""
     prog = ctx.program
     parsed = ctx.parsed(argspec.SPECS[prog][0])
     ops = parsed.operands
@@ -122,6 +126,7 @@ def handle_scp_like(ctx: Ctx) -> None:
 
 
 def handle_simple_net(ctx: Ctx) -> None:
+    """nc, dig, ping, socat, mail...: the host or addresses reached."""
     spec = argspec.SPECS.get(ctx.program, (OptSpec(), "-"))[0]
     parsed = ctx.parsed(spec)
     ops = [a.value for a in parsed.operands]
@@ -155,6 +160,7 @@ def handle_simple_net(ctx: Ctx) -> None:
 
 
 def handle_openssl(ctx: Ctx) -> None:
+    """openssl: s_client/s_server reach the network; -in read, -out written."""
     sub = ctx.args[0].value if ctx.args else ""
     ctx.out.subcommand = sub
     if sub in ("s_client", "s_server", "s_time", "ocsp"):
@@ -171,6 +177,7 @@ def handle_openssl(ctx: Ctx) -> None:
 
 
 def handle_package_network(ctx: Ctx) -> None:
+    """Package managers and friends: network only in NETWORK_SUBCOMMANDS."""
     words = [a.value for a in ctx.args if not a.value.startswith("-")]
     subs = NETWORK_SUBCOMMANDS.get(ctx.program, frozenset())
     first = words[0] if words else ""
@@ -181,5 +188,5 @@ def handle_package_network(ctx: Ctx) -> None:
             ctx.net(" ".join(a.value for a in ctx.args))
         return
     ctx.out.subcommand = first
-    if "" in subs or first in subs or two in subs:
+    if "*" in subs or first in subs or two in subs:
         ctx.net(" ".join(a.value for a in ctx.args).strip())

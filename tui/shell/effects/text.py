@@ -20,6 +20,7 @@ from tui.shell.words import Arg
 
 
 def handle_sort(ctx: Ctx) -> None:
+    """sort: inputs read, -o written."""
     parsed = generic(ctx, argspec.SPECS["sort"][0], "r*")
     for arg in parsed.get_args("-o", "--output"):
         ctx.write(arg, "sort -o")
@@ -28,6 +29,7 @@ def handle_sort(ctx: Ctx) -> None:
 
 
 def handle_grep(ctx: Ctx) -> None:
+    """grep/rg/ag/ack: the pattern, then files read (rg and -r: the cwd by default)."""
     prog = ctx.program
     spec = argspec.SPECS.get(prog, argspec.SPECS["grep"])[0]
     parsed = ctx.parsed(spec)
@@ -65,6 +67,7 @@ def handle_grep(ctx: Ctx) -> None:
 
 
 def handle_sed(ctx: Ctx) -> None:
+    """sed: the script read for w/r/e commands (sedscript), files read or edited (-i)."""
     spec = argspec.SPECS["sed"][0]
     parsed = ctx.parsed(spec)
     ops = list(parsed.operands)
@@ -122,6 +125,7 @@ def handle_sed(ctx: Ctx) -> None:
 
 
 def handle_awk(ctx: Ctx) -> None:
+    """awk: the program (system(), pipes and > noted), files read."""
     parsed = ctx.parsed(argspec.SPECS["awk"][0])
     ops = list(parsed.operands)
     programs = parsed.get("-f", "--file")
@@ -150,6 +154,7 @@ def handle_awk(ctx: Ctx) -> None:
 
 
 def handle_jq(ctx: Ctx) -> None:
+    """jq: the filter, then files read."""
     ops: list[Arg] = []
     i = 0
     args = ctx.args
