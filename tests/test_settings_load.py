@@ -603,3 +603,29 @@ def test_cli_settings_path_with_tilde(proj: Path, tmp_path: Path,
     s = load_settings(proj, cli=CliSettings(settings="~/ci.json"))
     assert rules(s) == [("deny", "WebFetch", "command line")]
     assert s.rules[0].anchor == tmp_path / "home"
+
+
+def test_schemastore_schema_can_be_chosen_at_run_time(tmp_path, monkeypatch) -> None:
+    """WARDEN_SETTINGS_SCHEMA points the loader at SchemaStore's schema (stricter); a missing
+    schema file fails closed: the file's allow rules are dropped and the error says why."""
+    import json as _json
+
+    from tests.conftest import SHARED
+    from tui.settings import load_settings
+
+    schema = SHARED / "corpora" / "schemas" / "claude-code-settings.schema.json"
+    if not schema.is_file():
+        import pytest
+
+        pytest.skip(f"{schema} is absent (a clone without ../shared)")
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "settings.json").write_text(_json.dumps(
+        {"permissions": {"allow": ["Bash(ls *)"], "defaultMode": "allowEdits"}}))
+    monkeypatch.setenv("WARDEN_SETTINGS_SCHEMA", str(schema))
+    loaded = load_settings(tmp_path)
+    assert not [r for r in loaded.rules if r.behavior == "allow"]
+    assert any("defaultMode" in str(p) for p in loaded.problems)
+    monkeypatch.setenv("WARDEN_SETTINGS_SCHEMA", str(tmp_path / "missing.json"))
+    loaded = load_settings(tmp_path)
+    assert not [r for r in loaded.rules if r.behavior == "allow"]
+    assert any("WARDEN_SETTINGS_SCHEMA" in str(p) for p in loaded.problems)

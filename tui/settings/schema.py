@@ -9,6 +9,7 @@ declares (Draft 7 if none).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from tui.settings.jsontext import JsonPath
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
-_default_schema: dict[str, Any] | None = None
+_schemas: dict[Path, dict[str, Any]] = {}
 # id(schema) -> (schema, validator); the schema is kept so its id stays unique while cached.
 _validators: dict[int, tuple[dict[str, Any], Any]] = {}
 
@@ -36,19 +37,29 @@ class Violation:
 
 
 def default_schema() -> dict[str, Any]:
-    """Warden's own schema (``tui/settings/schema.json``), read once per process.
+    """The schema settings files are validated with, read once per process and path.
+
+    Warden's own schema (``tui/settings/schema.json``) unless ``WARDEN_SETTINGS_SCHEMA`` names
+    another JSON Schema file, such as SchemaStore's ``claude-code-settings.json`` (stricter: it
+    flags unknown tool names in rules, for example).
 
     Raises:
-        SchemaUnavailable: if the file is missing or not JSON (a broken install).
+        SchemaUnavailable: the file is missing or not JSON (the loader then fails closed).
     """
-    global _default_schema
-    if _default_schema is None:
+    path = Path(os.environ.get("WARDEN_SETTINGS_SCHEMA") or SCHEMA_PATH)
+    cached = _schemas.get(path)
+    if cached is None:
         try:
-            _default_schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+            cached = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise SchemaUnavailable(
-                f"cannot read Warden's settings schema {SCHEMA_PATH}: {exc}") from exc
-    return _default_schema
+            hint = ("check WARDEN_SETTINGS_SCHEMA" if path != SCHEMA_PATH
+                    else "reinstall Warden")
+            raise SchemaUnavailable(f"cannot read the settings schema {path}: {exc}; "
+                                    f"{hint}") from exc
+        if not isinstance(cached, dict):
+            raise SchemaUnavailable(f"the settings schema {path} is not a JSON object")
+        _schemas[path] = cached
+    return cached
 
 
 def _validator(schema: dict[str, Any]) -> Any:
