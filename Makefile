@@ -5,7 +5,18 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.warden-installed
 
-.PHONY: demo test bench screenshots snapshots lint clean
+.PHONY: demo test bench screenshots snapshots lint clean sandbox-deps
+
+# The sandbox needs bubblewrap (and socat for its network bridge), from Debian's packages.
+sandbox-deps:
+	@if command -v bwrap >/dev/null 2>&1 && command -v socat >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing bubblewrap and socat (Debian packages) for the sandbox..."; \
+		(apt-get install -y -qq bubblewrap socat >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap socat >/dev/null)); \
+	else \
+		echo "warden: the sandbox needs bubblewrap and socat: sudo apt-get install bubblewrap socat" >&2; \
+	fi
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Warden needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -17,10 +28,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/warden --demo
 
-test: $(STAMP)
+test: $(STAMP) sandbox-deps
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) sandbox-deps
 	$(PY) bench/run.py
 
 screenshots: $(STAMP)

@@ -224,3 +224,18 @@ def test_worktree_uses_its_own_git_path(tmp_path: Path) -> None:
     assert message is not None and str(expected) in message
     assert "/.claude/settings.local.json" in expected.read_text().splitlines()
     assert not (wt / ".git").is_dir()  # a worktree's .git is a file; it was left alone
+
+
+def test_set_value_keeps_other_keys_and_creates_objects(tmp_path) -> None:
+    import json as _json
+
+    from tui.settings.writer import set_value
+
+    path = tmp_path / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text(_json.dumps({"model": "m", "permissions": {"allow": ["Bash(ls *)"]}}))
+    assert set_value(path, ("sandbox", "enabled"), True) is True
+    assert set_value(path, ("sandbox", "enabled"), True) is False
+    data = _json.loads(path.read_text())
+    assert data == {"model": "m", "permissions": {"allow": ["Bash(ls *)"]},
+                    "sandbox": {"enabled": True}}

@@ -34,7 +34,7 @@ EXPECTED_FIELDS = {
         {"file_path", "old_string", "new_string", "replace_all"},
     ),
     "Write": ({"file_path", "content"}, {"file_path", "content"}),
-    "Bash": ({"command"}, {"command", "description", "timeout"}),
+    "Bash": ({"command"}, {"command", "description", "timeout", "dangerouslyDisableSandbox"}),
 }
 
 

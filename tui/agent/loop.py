@@ -206,6 +206,14 @@ class Agent:
                 self.sink(ev.ToolCallInvalid(p.tool_use_id, p.name, str(exc)))
                 continue
             p.decision = decide(p.call, self.perm_ctx)
+            if p.call.command is not None and self.perm_ctx.sandbox is not None:
+                from tui.sandbox.mode import runs_sandboxed
+                from tui.shell import analyze
+
+                analysis = analyze(p.call.command, cwd=self.tool_ctx.cwd,
+                                   working_dirs=self.tool_ctx.working_dirs)
+                p.call.extra["sandboxed"] = runs_sandboxed(
+                    self.perm_ctx.sandbox, p.call.command, p.call.input, analysis)
             self.sink(ev.ToolCallPrepared(p.call, p.decision))
             if p.decision.behavior == "ask":
                 suggested, explanation = self.describe(p.call)

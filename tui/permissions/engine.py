@@ -132,6 +132,7 @@ class PermissionContext:
         policy: the compiled rules (settings, command line, this session).
         home: the home directory (``~`` in rules and the protected shell rc files).
         repo_has_unsaved_work: asked only when a destructive git command is about to run.
+        sandbox: the session's sandbox state (``tui.sandbox.mode``), ``None`` when off.
     """
 
     working_dirs: tuple[Path, ...]
@@ -139,6 +140,7 @@ class PermissionContext:
     policy: Policy = field(default_factory=Policy)
     home: Path = field(default_factory=Path.home)
     repo_has_unsaved_work: Callable[[Path], bool] = git_has_unsaved_work
+    sandbox: Any = None
 
     @property
     def cwd(self) -> Path:
@@ -388,9 +390,19 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext) -> Decision:
         return ev.result("ask", "The call names a Windows UNC or device path, which always asks.",
                          source="built-in: UNC path")
 
+    sandboxed = False
+    if view.tool == "Bash" and view.command is not None and ctx.sandbox is not None:
+        from tui.sandbox.mode import runs_sandboxed
+
+        sandboxed = runs_sandboxed(ctx.sandbox, view.command, view.input, ev.analysis)
+        ev.trace.append("runs inside the sandbox" if sandboxed else "runs outside the sandbox")
+
     # 1-2. Deny rules, then ask rules: first match wins, in every mode.
     for behavior, rules in (("deny", policy.deny), ("ask", policy.ask)):
         for rule in rules:
+            if (behavior == "ask" and sandboxed and mode != "plan" and rule.kind == "tool"
+                    and ctx.sandbox.auto_allow):
+                continue  # a bare Bash ask rule does not apply to sandboxed commands (REF §6.2)
             hit = ev.matches(rule, "deny")
             if hit is not None:
                 ev.trace.append(f"{behavior} rule {rule.text} ({source_label(rule.source)}) "
@@ -414,6 +426,14 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext) -> Decision:
             return ev.result("ask", "It removes a critical path: "
                              f"{', '.join(analysis.critical_removals)}.",
                              source="built-in: critical path")
+        escape = _sandbox_escape(ctx, view)
+        if escape is not None:
+            return ev.result(*escape)
+        if sandboxed and ctx.sandbox.auto_allow and mode != "plan" \
+                and not _network_commands(analysis) and not analysis.destructive_git:
+            return ev.result("allow", "It runs inside the sandbox, which limits its writes to "
+                             "the working directories and blocks the network "
+                             "(autoAllowBashIfSandboxed).", source="sandbox: auto-allow")
         if analysis.destructive_git and mode != "bypassPermissions" and \
                 ctx.repo_has_unsaved_work(ctx.cwd):
             return ev.result("ask", f"{'; '.join(analysis.destructive_git)} would discard "
@@ -454,6 +474,36 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext) -> Decision:
 
     # 5-6. Allow rules, then the built-in read-only allowances.
     return _allow_or_prompt(ev)
+
+
+def _network_commands(analysis: ShellAnalysis) -> list[str]:
+    """The network commands of the command-blocklist (curl, ssh, dig, socket one-liners...).
+
+    Package managers that download (``npm install``) are network use too, but inside the
+    sandbox their traffic goes through the filtering proxy; the blocklist applies to the tools
+    whose purpose is to reach a host (SPEC §4), which still ask under sandbox auto-allow.
+    """
+    from tui.shell.data import INTERPRETER_CODE_FLAGS, NETWORK_COMMANDS
+
+    blocked = NETWORK_COMMANDS | set(INTERPRETER_CODE_FLAGS)
+    return [n for n in analysis.network if n.split(" ", 1)[0] in blocked]
+
+
+def _sandbox_escape(ctx: PermissionContext, view: CallView) -> tuple[str, str, None, str] | None:
+    """The prompt or refusal for a call that would run outside a required or enabled sandbox."""
+    state = ctx.sandbox
+    if state is None or not state.enabled:
+        return None
+    if not state.available:
+        if state.fail_if_unavailable:
+            return ("deny", f"The sandbox is required (failIfUnavailable) but cannot run here: "
+                    f"{state.unavailable_reason}", None, "sandbox: unavailable")
+        return None
+    if view.input.get("dangerouslyDisableSandbox") is True and state.allow_unsandboxed:
+        return ("ask", "The model asks to run this outside the sandbox "
+                "(dangerouslyDisableSandbox): it could write anywhere you can and reach any "
+                "host. This always asks.", None, "sandbox: escape")
+    return None
 
 
 def _has_exec_flag(cmd: SimpleCommand) -> bool:

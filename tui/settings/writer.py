@@ -316,3 +316,31 @@ def ensure_local_settings_ignored(local_path: Path, cwd: Path) -> str | None:
         raise SettingsWriteError(f"{exclude}: cannot add {line} ({exc}); add it by hand so git "
                                  "ignores your personal settings") from exc
     return f"added {line} to {exclude} so git ignores your personal settings"
+
+
+def set_value(path: Path, keys: tuple[str, ...], value: Any) -> bool:
+    """Set a nested key (``("sandbox", "enabled")``) in a settings file, keeping the rest.
+
+    Creates the file and intermediate objects as needed; returns False when the value was
+    already set.
+
+    Raises:
+        SettingsWriteError: the file cannot be parsed, a key on the way is not an object, or the
+            file is managed.
+    """
+    if not keys:
+        raise SettingsWriteError("no key to set")
+    _check_not_managed(path)
+    data, crlf = _read(path)
+    node: dict[str, Any] = data
+    for key in keys[:-1]:
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise SettingsWriteError(f"{path}: {'.'.join(keys[:-1])} is not an object; "
+                                     "fix the file by hand")
+        node = child
+    if node.get(keys[-1]) == value and type(node.get(keys[-1])) is type(value):
+        return False
+    node[keys[-1]] = value
+    _write(path, data, crlf)
+    return True

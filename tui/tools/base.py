@@ -45,12 +45,15 @@ class ToolContext:
         additional_dirs: further working directories (``--add-dir``), absolute.
         env: environment for Bash commands; ``None`` means the current process environment.
         output_limit: maximum characters of tool output returned to the model.
+        sandbox: the :class:`tui.sandbox.runner.SandboxRunner` that Bash calls marked
+            ``extra["sandboxed"]`` run in; ``None`` when the sandbox is off.
     """
 
     cwd: Path
     additional_dirs: tuple[Path, ...] = ()
     env: Mapping[str, str] | None = None
     output_limit: int = 30_000
+    sandbox: Any = None
 
     @property
     def working_dirs(self) -> tuple[Path, ...]:

@@ -61,6 +61,13 @@ class BashInput(ToolInput):
             f"{DEFAULT_TIMEOUT_MS} ({DEFAULT_TIMEOUT_MS // 60_000} minutes)."
         ),
     )
+    dangerouslyDisableSandbox: bool = Field(  # noqa: N815 (Claude Code's field name)
+        default=False,
+        description=(
+            "Set to true only to retry a command that failed because the sandbox blocked a "
+            "write or a host. The retry runs outside the sandbox and always asks the user."
+        ),
+    )
 
 
 class OutputCollector:
@@ -229,6 +236,8 @@ class Bash(Tool):
         command = call.command if call.command is not None else params.command
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         env = dict(ctx.env) if ctx.env is not None else None
+        if call.extra.get("sandboxed"):
+            return await _run_sandboxed(command, timeout_ms, env, ctx)
         loop = asyncio.get_running_loop()
         read_fd, write_fd = os.pipe()
         pipe_file = os.fdopen(read_fd, "rb", buffering=0)
@@ -293,6 +302,37 @@ class Bash(Tool):
             detail = _exit_detail(code)
             return ToolResult(f"{output}\n{detail}" if output else detail, is_error=True)
         return ToolResult(output or "(no output)")
+
+
+async def _run_sandboxed(command: str, timeout_ms: int, env: dict[str, str] | None,
+                         ctx: ToolContext) -> ToolResult:
+    """Run in the session's sandbox; blocked writes and hosts are named in the result.
+
+    Fails closed: a call marked sandboxed never runs outside it.
+    """
+    runner = ctx.sandbox
+    if runner is None:
+        return ToolResult("Not run: this command must run in the sandbox, which is not "
+                          "available.", is_error=True)
+    from tui.sandbox.runner import SandboxUnavailable
+
+    try:
+        result = await runner.run(command, timeout_s=timeout_ms / 1000, env=env,
+                                  output_limit=ctx.output_limit)
+    except SandboxUnavailable as exc:
+        return ToolResult(f"Not run: the sandbox cannot start: {exc}", is_error=True)
+    output = result.output.rstrip("\n")
+    notes = list(result.violations)
+    if result.timed_out:
+        text = f"Command timed out after {_format_seconds(timeout_ms)} s"
+        output = f"{text}\n{output}" if output else text
+    elif result.exit_code != 0:
+        detail = _exit_detail(result.exit_code)
+        output = f"{output}\n{detail}" if output else detail
+    if notes:
+        output += "\n<sandbox_violations>\n" + "\n".join(notes) + "\n</sandbox_violations>"
+    failed = result.timed_out or result.exit_code != 0
+    return ToolResult(output or "(no output)", is_error=failed)
 
 
 def _exit_detail(code: int) -> str:

@@ -1,0 +1,80 @@
+"""Whether a Bash call runs inside the sandbox, and what that means for the permission engine.
+
+``SPEC.md`` §8 and REF §6.2/§6.4: with ``sandbox.enabled`` every Bash command runs in bubblewrap,
+except commands matching ``excludedCommands`` (if any sub-command of a compound matches, the
+whole compound runs unsandboxed) and ``dangerouslyDisableSandbox`` retries (honoured only while
+``allowUnsandboxedCommands`` is true; those always go through the prompt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tui.shell.model import ShellAnalysis
+
+
+@dataclass
+class SandboxState:
+    """The session's sandbox: its settings and whether it can run here.
+
+    Attributes:
+        enabled: ``sandbox.enabled`` (toggled by ``/sandbox``).
+        available: bubblewrap can start here (``warden doctor``).
+        auto_allow: ``autoAllowBashIfSandboxed`` (default true).
+        allow_unsandboxed: ``allowUnsandboxedCommands`` (default true).
+        fail_if_unavailable: ``failIfUnavailable``.
+        excluded_commands: ``excludedCommands`` patterns (``Bash(...)`` form or bare).
+        runner: the :class:`tui.sandbox.runner.SandboxRunner` Bash uses, when available.
+        unavailable_reason: why it cannot run, for messages.
+    """
+
+    enabled: bool = False
+    available: bool = False
+    auto_allow: bool = True
+    allow_unsandboxed: bool = True
+    fail_if_unavailable: bool = False
+    excluded_commands: tuple[str, ...] = ()
+    runner: Any = None
+    unavailable_reason: str = ""
+
+
+def _pattern(entry: str) -> str:
+    entry = entry.strip()
+    if entry.startswith("Bash(") and entry.endswith(")"):
+        return entry[5:-1]
+    return entry
+
+
+def is_excluded(analysis: ShellAnalysis | None, command: str, excluded: tuple[str, ...]) -> bool:
+    """True when any sub-command (or the whole command) matches an ``excludedCommands`` entry."""
+    if not excluded:
+        return False
+    from tui.permissions.rules import bash_matches
+
+    texts = [" ".join(command.split())]
+    if analysis is not None:
+        texts += [cmd.text for cmd in analysis.commands]
+    return any(bash_matches(_pattern(e), t) for e in excluded for t in texts if _pattern(e))
+
+
+def wants_unsandboxed(tool_input: Mapping[str, Any]) -> bool:
+    """True when the model asked for ``dangerouslyDisableSandbox``."""
+    return tool_input.get("dangerouslyDisableSandbox") is True
+
+
+def runs_sandboxed(state: SandboxState | None, command: str, tool_input: Mapping[str, Any],
+                   analysis: ShellAnalysis | None) -> bool:
+    """Whether this Bash call will run inside bubblewrap.
+
+    False when the sandbox is off or unavailable, when the command is excluded, or when the model
+    asked to escape it and ``allowUnsandboxedCommands`` allows that.
+    """
+    if state is None or not state.enabled or not state.available:
+        return False
+    if wants_unsandboxed(tool_input) and state.allow_unsandboxed:
+        return False
+    return not is_excluded(analysis, command, state.excluded_commands)
