@@ -43,10 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--disallowedTools", "--disallowed-tools", nargs="+", default=[],
                         metavar="RULE", help="deny rules for this session")
     parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("command", nargs="?", choices=["login", "check", "explain"],
+    parser.add_argument("command", nargs="?", choices=["login", "check", "explain", "doctor",
+                                                       "sandbox"],
                         help="login: store your API key in the OS keychain; "
                         "check: how a tool call is decided (warden check --help); "
-                        "explain: what a shell command does (warden explain --help)")
+                        "explain: what a shell command does (warden explain --help); "
+                        "doctor: can the sandbox run here; "
+                        "sandbox run -- CMD: run a command in the sandbox")
     return parser
 
 
@@ -142,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
         from tui.check import explain_main
 
         return explain_main(argv[1:])
+    if argv and argv[0] == "doctor":
+        from tui.sandbox.cli import doctor_main
+
+        return doctor_main(argv[1:])
+    if argv[:2] == ["sandbox", "run"]:
+        from tui.sandbox.cli import sandbox_run_main
+
+        return sandbox_run_main(argv[2:])
     args = build_parser().parse_args(argv)
     if args.command == "login":
         return _login()

@@ -22,7 +22,8 @@ from textual.widgets import Input, Static
 from tui.approvals import Answer, ApprovalRequest
 from tui.permissions.suggest import describe_rule
 
-_TITLES = {"shell": "Run a command", "edit": "Change a file", "read": "Read outside the project"}
+_TITLES = {"shell": "Run a command", "edit": "Change a file", "read": "Read outside the project",
+           "network": "Reach a host from the sandbox"}
 
 
 _RISK_STYLE = {
@@ -43,6 +44,7 @@ class ApprovalCard(Widget, can_focus=True):
 
     BINDINGS = [
         Binding("y", "allow_once", "Allow once", id="approval.allow_once"),
+        Binding("s", "allow_session", "This session", id="approval.allow_session"),
         Binding("a", "allow_always", "Always allow", id="approval.allow_always"),
         Binding("n", "deny", "Deny", id="approval.deny"),
         Binding("N", "deny_with_reason", "Deny with reason", key_display="N",
@@ -140,6 +142,8 @@ class ApprovalCard(Widget, can_focus=True):
 
     def _keys(self) -> Content:
         parts: list[tuple[str, str] | str] = [("y", "bold"), " allow once   "]
+        if self.check_action("allow_session", ()):
+            parts += [("s", "bold"), " this session   "]
         if self.check_action("allow_always", ()):
             label = " allow edits this session   " if self.is_edit else " always allow…   "
             parts += [("a", "bold"), label]
@@ -150,6 +154,8 @@ class ApprovalCard(Widget, can_focus=True):
         """Hide keys this request does not offer."""
         if action == "allow_always":
             return self.is_edit or bool(self.request.suggested_rules)
+        if action == "allow_session":
+            return self.request.call.permission_class == "network"
         if action == "cancel_input":
             return self.has_class("-reason") or self.has_class("-rules")
         return True
@@ -176,6 +182,10 @@ class ApprovalCard(Widget, can_focus=True):
             return
         self.add_class("-rules")
         self.query(".approval-card--rule").first(Input).focus()
+
+    def action_allow_session(self) -> None:
+        if not self._guarded():
+            self._answer(Answer("allow_session"))
 
     def action_deny(self) -> None:
         if not self._guarded():

@@ -8,6 +8,7 @@ from textual.widgets import Input
 SLASH_COMMANDS: dict[str, str] = {
     "/help": "Show commands and keys",
     "/clear": "Clear the conversation and the screen",
+    "/sandbox": "Show the sandbox's boundaries and turn it on or off",
     "/quit": "Quit Warden",
 }
 """Slash commands and what they do (shown by ``/help``)."""

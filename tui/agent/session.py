@@ -38,6 +38,9 @@ class AgentSession:
         self.bypass_in_cycle = config.permission_mode == "bypassPermissions"
         self.local_settings = config.cwd / ".claude" / "settings.local.json"
         self._pending_notices: list[tuple[str, str]] = []
+        self.settings: Any = None
+        self.sandbox_policy: Any = None
+        self.network: Any = None
         self._ready = asyncio.Event()
 
     @property
@@ -85,7 +88,7 @@ class AgentSession:
         model = cfg.model or newest_sonnet()
         env = {**os.environ, **cfg.extra_env} if cfg.extra_env else None
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
-                               env=env)
+                               env=env, sandbox=self)
         self.agent = Agent(
             client=client,
             model=model,
@@ -130,6 +133,128 @@ class AgentSession:
         self.perm_ctx.policy = policy
         self.perm_ctx.mode = mode
         self.perm_ctx.working_dirs = (*self.perm_ctx.working_dirs, *extra)
+        self.settings = settings
+        self._load_sandbox()
+
+    # -- sandbox ------------------------------------------------------------------------------
+
+    def _load_sandbox(self) -> None:
+        """Build the sandbox state from ``sandbox.*`` (REF §6.2); start-up checks run here."""
+        from tui.sandbox.mode import SandboxState
+
+        raw = self.settings.merged.get("sandbox") if self.settings is not None else None
+        raw = raw if isinstance(raw, dict) else {}
+        excluded = raw.get("excludedCommands")
+        state = SandboxState(
+            enabled=raw.get("enabled") is True,
+            auto_allow=raw.get("autoAllowBashIfSandboxed") is not False,
+            allow_unsandboxed=raw.get("allowUnsandboxedCommands") is not False,
+            fail_if_unavailable=raw.get("failIfUnavailable") is True,
+            excluded_commands=tuple(e for e in excluded if isinstance(e, str))
+            if isinstance(excluded, list) else (),
+        )
+        self.perm_ctx.sandbox = state
+        self.sandbox_policy = None
+        if not state.enabled:
+            return
+        from tui.sandbox.policy import resolve_policy
+        from tui.sandbox.runner import SandboxRunner
+
+        policy = resolve_policy(self.settings, cwd=self.config.cwd,
+                                working_dirs=self.perm_ctx.working_dirs)
+        self.sandbox_policy = policy
+        runner = SandboxRunner(policy, cwd=self.config.cwd, network_factory=self._start_network)
+        ok, why = runner.available()
+        state.available, state.unavailable_reason = ok, why
+        state.runner = runner if ok else None
+        if not ok:
+            verdict = ("Bash commands are refused (failIfUnavailable)" if
+                       state.fail_if_unavailable else "commands run unsandboxed, with prompts")
+            self._pending_notices.append(
+                (f"The sandbox cannot run here: {why}. {verdict}. Run `warden doctor`.",
+                 "error"))
+
+    async def _start_network(self):
+        """Start the filtering proxy the first time a sandboxed command runs."""
+        import tempfile
+
+        from tui.sandbox.network import SandboxNetwork
+
+        policy = self.sandbox_policy
+        runtime = Path(tempfile.mkdtemp(prefix="warden-net-"))
+        self.network = SandboxNetwork(allowed=policy.allowed_domains, denied=policy.denied_domains,
+                                      ask=self._ask_host, runtime_dir=runtime)
+        return await self.network.start()
+
+    async def _ask_host(self, host: str, port: int) -> bool:
+        """Ask the user whether a sandboxed command may reach ``host:port`` (REF §1.2)."""
+        from tui.approvals import ApprovalRequest
+        from tui.permissions.decision import Decision
+        from tui.tools.base import ToolCall
+
+        call = ToolCall(f"network-{host}-{port}", "Network", {"host": host, "port": port},
+                        None, "network", f"{host}:{port}",  # type: ignore[arg-type]
+                        description="A sandboxed command wants to reach this host.")
+        request = ApprovalRequest(
+            call, Decision("ask", f"{host} is not in sandbox.network.allowedDomains.",
+                           source="sandbox: network"),
+            asyncio.get_running_loop().create_future(),
+            suggested_rules=(f"WebFetch(domain:{host})",))
+        self.sink(ev.ApprovalNeeded(request))
+        try:
+            answer = await request.future
+        except asyncio.CancelledError:
+            return False
+        if answer.kind in ("allow_session", "allow_always"):
+            self.network.session_allowed.add(host)  # type: ignore[union-attr]
+        if answer.kind == "allow_always":
+            self.grant("allow_always", answer.rules or (f"WebFetch(domain:{host})",))
+        return answer.allowed
+
+    def set_sandbox(self, enabled: bool, auto_allow: bool) -> None:
+        """``/sandbox``: save ``sandbox.enabled`` and the mode to the local settings file."""
+        from tui.settings import load_settings
+        from tui.settings.writer import SettingsWriteError, set_value
+
+        try:
+            set_value(self.local_settings, ("sandbox", "enabled"), enabled)
+            set_value(self.local_settings, ("sandbox", "autoAllowBashIfSandboxed"), auto_allow)
+        except (SettingsWriteError, OSError) as exc:
+            self.sink(ev.Notice(f"Could not save the sandbox setting: {exc}", "error"))
+            return
+        self.settings = load_settings(self.config.cwd, cli=self.config.cli_settings)
+        self._load_sandbox()
+        state = self.perm_ctx.sandbox
+        self.sink(ev.Notice(f"Sandbox {'on' if state.enabled else 'off'}"
+                            f"{' (auto-allow)' if state.enabled and state.auto_allow else ''}; "
+                            f"saved to {self.local_settings}."))
+
+    def sandbox_info(self):
+        """The plain data the ``/sandbox`` screen shows."""
+        from tui.sandbox.doctor import diagnose
+        from tui.screens.sandbox import SandboxInfo
+
+        state = self.perm_ctx.sandbox
+        policy = self.sandbox_policy
+        report = diagnose(policy)
+        checks = tuple((c.name, c.ok, c.detail if c.ok else (c.fix or c.detail))
+                       for c in report.checks)
+
+        def paths(values) -> tuple[str, ...]:
+            return tuple(str(v) for v in values)
+
+        return SandboxInfo(
+            enabled=bool(state and state.enabled), available=bool(state and state.available),
+            auto_allow=bool(state is None or state.auto_allow),
+            settings_file=str(self.local_settings),
+            write_paths=paths(policy.write_paths) if policy else (),
+            deny_write=paths(policy.deny_write) if policy else (),
+            deny_read=paths(policy.deny_read) if policy else (),
+            allow_read=paths(policy.allow_read) if policy else (),
+            allowed_domains=tuple(policy.allowed_domains) if policy else (),
+            denied_domains=tuple(policy.denied_domains) if policy else (),
+            excluded_commands=state.excluded_commands if state else (),
+            checks=checks, problems=tuple(policy.problems) if policy else ())
 
     def set_mode(self, mode: str) -> None:
         """Change the permission mode; applies from the next tool call."""
@@ -185,10 +310,30 @@ class AgentSession:
         assert self.agent is not None
         return await self.agent.run_turn(prompt)
 
+    async def run(self, command: str, **kwargs: Any):
+        """Run a command in the sandbox (the Bash tool's ``ctx.sandbox``); follows toggles."""
+        from tui.sandbox.runner import SandboxUnavailable
+
+        state = self.perm_ctx.sandbox
+        if state is None or state.runner is None:
+            raise SandboxUnavailable(state.unavailable_reason if state else "the sandbox is off")
+        result = await state.runner.run(command, **kwargs)
+        if self.network is not None:
+            blocked = self.network.blocked()
+            if blocked:
+                result = type(result)(result.exit_code, result.output, result.timed_out,
+                                      (*result.violations, *blocked))
+        return result
+
     async def aclose(self) -> None:
-        """Close the HTTP client (call before the event loop ends)."""
+        """Close the HTTP client and the sandbox (call before the event loop ends)."""
         if self.agent is not None:
             await self.agent.client.close()
+        state = self.perm_ctx.sandbox
+        if state is not None and state.runner is not None:
+            await state.runner.aclose()
+        if self.network is not None:
+            await self.network.aclose()
 
     def clear(self) -> None:
         """Forget the conversation."""

@@ -227,10 +227,31 @@ class MainScreen(Screen[None]):
             self.chat.add_notice("\n".join(lines))
         elif name == "/clear":
             await self.action_clear()
+        elif name == "/sandbox":
+            await self._open_sandbox()
         elif name == "/quit":
             self.app.exit()
         else:
             self.chat.add_notice(f"Unknown command {name}. Type /help for the list.", "warning")
+
+    async def _open_sandbox(self) -> None:
+        """Push the ``/sandbox`` panel (its data is built off the event loop)."""
+        import asyncio
+
+        from tui.screens.sandbox import SandboxScreen
+
+        if not self.session.ready:
+            self.chat.add_notice("The session is still starting; try /sandbox again in a moment.")
+            return
+        info = await asyncio.to_thread(self.session.sandbox_info)
+        screen = SandboxScreen(info)
+
+        async def toggled(message: SandboxScreen.Toggled) -> None:
+            await asyncio.to_thread(self.session.set_sandbox, message.enabled, message.auto_allow)
+            screen.show(await asyncio.to_thread(self.session.sandbox_info))
+
+        screen.on_toggle = toggled  # type: ignore[attr-defined]
+        await self.app.push_screen(screen)
 
     def action_cycle_mode(self) -> None:
         """Shift+Tab: default → acceptEdits → plan (→ bypassPermissions if started in it)."""
