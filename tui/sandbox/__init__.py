@@ -1,0 +1,16 @@
+"""The Linux sandbox for Bash commands (``SPEC.md`` §8, REF §6).
+
+Modules, each importable on its own (this package imports none of them, so importing
+:mod:`tui.sandbox.mode` stays cheap):
+
+* :mod:`tui.sandbox.policy`: ``sandbox.*`` settings and permission rules resolved to concrete
+  paths and hosts (:func:`~tui.sandbox.policy.resolve_policy`).
+* :mod:`tui.sandbox.bwrap`: the bubblewrap argv for one command, mounts in a documented order.
+* :mod:`tui.sandbox.runner`: runs a command in bubblewrap and reports what was blocked; fails
+  closed (:class:`~tui.sandbox.runner.SandboxUnavailable`).
+* :mod:`tui.sandbox.doctor`: can the sandbox run here, and how to fix it if not.
+* :mod:`tui.sandbox.cli`: ``warden doctor`` and ``warden sandbox run``.
+* :mod:`tui.sandbox.network`, :mod:`tui.sandbox.proxy`, :mod:`tui.sandbox.bridge`: the
+  filtering proxy and the in-sandbox relay.
+* :mod:`tui.sandbox.mode`: whether a Bash call runs sandboxed.
+"""

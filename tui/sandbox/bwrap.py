@@ -1,0 +1,367 @@
+"""The bubblewrap command line for one sandboxed command.
+
+Source: REF §6.3 (srt's Linux wrapping: flags, mount order, proxy variables, inner script),
+REF §6.2 (what is writable, read-only, unreadable), ``SPEC.md`` §8.
+
+Mount order (bubblewrap applies its options left to right; a later mount on a path hides what
+an earlier one put there, so the more specific path must come later):
+
+1. ``--ro-bind / /`` (``--bind / /`` with ``filesystem.disabled``), then ``--dev /dev`` and
+   ``--proc /proc`` (a fresh ``/proc`` for the new PID namespace; bubblewrap itself covers
+   ``/proc/sys``, ``/proc/sysrq-trigger``, ``/proc/irq`` and ``/proc/bus`` read-only).
+2. Every other mount, sorted by path depth so a deeper (more specific) path always wins; at the
+   same path the order is: writable bind < pin < ``allowRead`` re-bind < read-only bind <
+   ``denyRead`` mask, so at equal specificity denial wins.  The kinds:
+
+   * writable bind ``--bind P P`` for each write path (none inside a read-only path);
+   * pin ``--bind A A`` for each directory between a write path and a read-only path inside it
+     (``.git`` for ``.git/hooks``): a mount point cannot be renamed or removed, so
+     ``mv .git x && mkdir -p .git/hooks`` cannot side-step the read-only bind;
+   * read-only bind ``--ro-bind P P`` for each ``deny_write`` path inside a writable one;
+   * mask: ``--tmpfs D`` for an unreadable directory, ``--ro-bind /dev/null F`` for a file;
+   * ``allowRead`` re-bind ``--ro-bind P P`` for a readable path inside a mask.
+
+   A mount that would change nothing (a pin or read-only bind outside any writable tree, a
+   re-bind outside any mask, a mask inside a mask) is left out.  A writable path inside a mask
+   is mounted again after it: what may be written may be read.
+3. ``--remount-ro D`` for each masking tmpfs (not recursive: re-binds below keep their mode).
+4. ``--bind`` of the session temp dir and of the network proxy's socket (always last, so no mask
+   can hide them).
+
+Then the environment (``TMPDIR``, ``SANDBOX_RUNTIME=1``, ``WARDEN_SANDBOX=1``, the proxy
+variables), ``--chdir`` and ``-- SHELL -c SCRIPT``.  Flags: ``--new-session`` (no controlling
+terminal: no keystroke injection), ``--die-with-parent``, ``--unshare-pid/-net/-ipc/-uts`` and
+``--cap-drop ALL`` (when Warden runs as root bubblewrap would otherwise keep every capability,
+and ``umount`` would undo the mounts).  Secrets never go into argv: the command's environment
+is inherited from the runner's process, not passed with ``--setenv``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shlex
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from tui.sandbox.policy import SandboxPolicy, is_within
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "FLAGS",
+    "Mount",
+    "NetworkSetupLike",
+    "build_argv",
+    "filter_helper_argv",
+    "mount_plan",
+    "proxy_env",
+    "unix_socket_filter",
+]
+
+FLAGS: tuple[str, ...] = (
+    "--new-session", "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+    "--unshare-uts", "--cap-drop", "ALL",
+)
+"""Isolation flags on every sandboxed command (REF §6.3)."""
+
+NO_PROXY = "localhost,127.0.0.1,::1"
+
+MountKind = Literal["rw", "pin", "allow", "ro", "mask"]
+_PRIORITY: dict[str, int] = {"rw": 0, "pin": 1, "allow": 2, "ro": 3, "mask": 4}
+_EFFECT: dict[str, str] = {"rw": "rw", "pin": "rw", "allow": "ro", "ro": "ro", "mask": "mask"}
+
+
+class NetworkSetupLike(Protocol):
+    """What the builder needs from :class:`tui.sandbox.network.NetworkSetup` (read-only, so a
+    frozen dataclass satisfies it)."""
+
+    @property
+    def socket_path(self) -> Path:
+        """The host proxy's Unix socket, bound at the same path inside the sandbox."""
+        ...
+
+    @property
+    def port(self) -> int:
+        """The relay's port on ``127.0.0.1`` inside the sandbox."""
+        ...
+
+    @property
+    def bridge_argv(self) -> tuple[str, ...]:
+        """Starts the relay inside the sandbox; returns once it listens (exit 0) or failed."""
+        ...
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One planned mount: ``kind`` at ``path`` (absolute, ``realpath``'d); ``is_dir`` decides
+    how a mask is made (tmpfs for a directory, ``/dev/null`` for anything else)."""
+
+    kind: MountKind
+    path: Path
+    is_dir: bool = True
+
+    def argv(self) -> list[str]:
+        """The bubblewrap options for this mount."""
+        p = os.fspath(self.path)
+        if self.kind in ("rw", "pin"):
+            return ["--bind", p, p]
+        if self.kind in ("ro", "allow"):
+            return ["--ro-bind", p, p]
+        if self.is_dir:
+            return ["--tmpfs", p]
+        return ["--ro-bind", "/dev/null", p]
+
+
+_ROOT = Path("/")
+
+
+def root_writable(policy: SandboxPolicy) -> bool:
+    """True when the whole file system is writable: ``filesystem.disabled``, or ``/`` among the
+    write paths (then the root is bound writable, not bound again later)."""
+    return policy.filesystem_disabled or _ROOT in policy.write_paths
+
+
+def _lexists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _deepest_enclosing(path: Path, roots: Iterable[Path]) -> Path | None:
+    best: Path | None = None
+    for r in roots:
+        if is_within(path, r) and (best is None or len(r.parts) > len(best.parts)):
+            best = r
+    return best
+
+
+def mount_plan(policy: SandboxPolicy, *, skipped: list[str] | None = None) -> list[Mount]:
+    """The mounts of step 2 (see the module docstring), in emission order.
+
+    Paths that do not exist are left out (and named in ``skipped`` when given): bubblewrap can
+    only mount existing paths, and creating them would change the user's files.
+    """
+    if policy.filesystem_disabled:
+        return []
+    note = skipped.append if skipped is not None else (lambda _msg: None)
+    base = "rw" if root_writable(policy) else "ro"
+    ro_paths = [p for p in policy.deny_write if _lexists(p)]
+    writes: list[Path] = []
+    for w in policy.write_paths:
+        if not _lexists(w):
+            note(f"write path {w} does not exist; not mounted")
+        elif any(is_within(w, r) for r in ro_paths):
+            note(f"write path {w} lies inside a read-only path; it stays read-only")
+        else:
+            writes.append(w)
+    candidates: list[Mount] = [Mount("rw", w) for w in writes if w != _ROOT]
+    for p in ro_paths:
+        root = _deepest_enclosing(p, writes)
+        if root is None:
+            continue  # already read-only
+        candidates.append(Mount("ro", p))
+        for anc in reversed(p.parents):
+            if anc != root and is_within(anc, root):
+                candidates.append(Mount("pin", anc))
+    for p in policy.deny_read:
+        if _lexists(p):
+            candidates.append(Mount("mask", p, os.path.isdir(p)))
+        else:
+            note(f"unreadable path {p} does not exist; not masked")
+    for p in policy.allow_read:
+        if _lexists(p):
+            candidates.append(Mount("allow", p))
+    unique = {(m.kind, m.path): m for m in candidates}
+    ordered = sorted(unique.values(),
+                     key=lambda m: (len(m.path.parts), _PRIORITY[m.kind], os.fspath(m.path)))
+    emitted: list[Mount] = []
+    for m in ordered:
+        enclosing = [e for e in emitted if is_within(m.path, e.path)]
+        effect = (_EFFECT[max(enclosing, key=lambda e: len(e.path.parts)).kind]
+                  if enclosing else base)
+        if m.kind in ("pin", "ro") and effect != "rw":
+            continue
+        if m.kind == "allow" and effect != "mask":
+            continue
+        if m.kind == "mask" and effect == "mask":
+            continue
+        emitted.append(m)
+    return emitted
+
+
+def proxy_env(network: NetworkSetupLike) -> dict[str, str]:
+    """The variables that send programs' traffic to the in-sandbox relay (REF §6.3)."""
+    url = f"http://127.0.0.1:{network.port}"
+    env = {name: url for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy",
+                                  "https_proxy", "all_proxy")}
+    env["NO_PROXY"] = env["no_proxy"] = NO_PROXY
+    extra = getattr(network, "env", None)
+    if callable(extra):
+        env.update(extra())
+    return env
+
+
+# -- the Unix-socket filter ---------------------------------------------------------------
+
+_SECCOMP_ARCH: dict[str, tuple[int, int, int, bool]] = {
+    # machine: (AUDIT_ARCH_*, __NR_socket, __NR_io_uring_setup, has the x32 ABI)
+    "x86_64": (0xC000003E, 41, 425, True),
+    "amd64": (0xC000003E, 41, 425, True),
+    "aarch64": (0xC00000B7, 198, 425, False),
+    "arm64": (0xC00000B7, 198, 425, False),
+}
+_RET_ALLOW = 0x7FFF0000
+_RET_EPERM = 0x00050000 | 1  # SECCOMP_RET_ERRNO | EPERM
+_LD_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+
+
+def unix_socket_filter(machine: str | None = None) -> bytes | None:
+    """A classic-BPF seccomp program (``struct sock_filter[]``, native byte order) that makes
+    ``socket(AF_UNIX, ...)`` and ``io_uring_setup`` fail with ``EPERM`` (REF §6.3, §12.6).
+
+    Without it a sandboxed command could connect to any Unix socket it can see (the Docker
+    socket, the D-Bus session bus, an ssh-agent): connecting needs no write access to the
+    file system.  ``io_uring`` is refused because its socket operation bypasses seccomp.
+    System calls of another architecture (32-bit ``socketcall`` would hide the family) and
+    x86-64's x32 calls get ``EPERM`` too, so 32-bit programs do not run in the sandbox.
+    ``socketpair`` stays allowed (it reaches nothing outside).
+
+    Returns None for a machine without a known system-call table (the runner then reports
+    that Unix sockets are not filtered).
+    """
+    known = _SECCOMP_ARCH.get((machine or platform.machine()).lower())
+    if known is None:
+        return None
+    arch, nr_socket, nr_io_uring, x32 = known
+    prog = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, arch), (_RET, 0, 0, _RET_EPERM),
+            (_LD_ABS, 0, 0, 0)]
+    if x32:
+        prog += [(_JGE, 0, 1, 0x40000000), (_RET, 0, 0, _RET_EPERM)]
+    prog += [(_JEQ, 0, 1, nr_io_uring), (_RET, 0, 0, _RET_EPERM),
+             (_JEQ, 0, 3, nr_socket), (_LD_ABS, 0, 0, 16), (_JEQ, 0, 1, 1),
+             (_RET, 0, 0, _RET_EPERM), (_RET, 0, 0, _RET_ALLOW)]
+    return b"".join(struct.pack("=HBBI", *insn) for insn in prog)
+
+
+_FILTER_HELPER = """\
+import ctypes, os, sys, time
+class P(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+libc = ctypes.CDLL(None, use_errno=True)
+code = bytes.fromhex(sys.argv[1])
+buf = ctypes.create_string_buffer(code, len(code))
+prog = P(len(code) // 8, ctypes.cast(buf, ctypes.c_void_p))
+if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
+    sys.stderr.write("warden: could not apply the Unix-socket filter; not running\\n")
+    sys.exit(126)
+argv = sys.argv[2:]
+if argv and argv[0].startswith("--wait-listen="):
+    want = argv.pop(0).split("=", 1)[1].upper()
+    deadline = time.monotonic() + 1.0
+    while True:
+        try:
+            with open("/proc/net/tcp") as fh:
+                if any(f" {want} 00000000:0000 0A " in line for line in fh):
+                    break
+        except OSError:
+            break
+        if time.monotonic() > deadline:
+            sys.stderr.write("warden: the network relay did not start; this command has no "
+                             "network\\n")
+            break
+        time.sleep(0.001)
+os.execv(argv[0], argv)
+"""
+
+def filter_helper_argv(python: str, program: bytes) -> tuple[str, ...]:
+    """The prefix that applies ``program`` and then ``exec``s the rest of its argv.
+
+    Used when the network relay must start first (it needs a Unix socket): the script starts
+    the relay, then runs ``python -S -I -c HELPER <program hex> SHELL -c COMMAND``.  If the
+    filter cannot be applied the helper exits 126 without running the command (fail closed).
+    """
+    return (python, "-S", "-I", "-c", _FILTER_HELPER, program.hex())
+
+
+def inner_script(command: str, shell: str, network: NetworkSetupLike | None,
+                 filter_prefix: tuple[str, ...] = ()) -> list[str]:
+    """``[shell, "-c", ...]`` run by bubblewrap.
+
+    Without network it is the command itself.  With network the script starts the relay
+    (``bridge_argv`` returns once ``127.0.0.1:<port>`` listens, or fails and says so), then
+    ``exec``s the command in a fresh shell (behind ``filter_prefix``, the Unix-socket filter,
+    when given), so the command's text is never spliced into the script.
+    """
+    if network is None:
+        return [*filter_prefix, shell, "-c", command]
+    if filter_prefix:
+        # Start the relay in the background and let the filter helper (a Python start-up, the
+        # slow part) run meanwhile; the helper waits until 127.0.0.1:<port> listens (bounded)
+        # after applying the filter, then execs the command.
+        wait = f"--wait-listen=0100007F:{network.port:04X}"
+        run = shlex.join([*filter_prefix, wait, shell, "-c", command])
+        script = (f"{shlex.join(network.bridge_argv)} >/dev/null 2>&1 &\n"
+                  f"exec {run}\n")
+        return [shell, "-c", script]
+    run = shlex.join([*filter_prefix, shell, "-c", command])
+    script = (f"{shlex.join(network.bridge_argv)} || echo 'warden: the network relay did not "
+              "start; this command has no network' >&2\n"
+              f"exec {run}\n")
+    return [shell, "-c", script]
+
+
+def build_argv(policy: SandboxPolicy, command: str, *, cwd: Path, session_tmp: Path,
+               shell: str = "/bin/sh", network: NetworkSetupLike | None = None,
+               env: Mapping[str, str] | None = None,
+               skipped: list[str] | None = None, seccomp_fd: int | None = None,
+               filter_prefix: tuple[str, ...] = ()) -> list[str]:
+    """The full bubblewrap argv that runs ``shell -c command`` in the sandbox.
+
+    Args:
+        policy: the resolved policy (paths absolute and ``realpath``'d).
+        command: the user's shell command (never parsed here).
+        cwd: the directory the command starts in (``realpath``'d here).
+        session_tmp: the per-session temp dir: bound writable and set as ``TMPDIR``.
+        shell: absolute path of the shell inside the sandbox.
+        network: the session's proxy setup, or None for no network at all (the network
+            namespace is unshared either way).
+        env: extra ``--setenv`` pairs (never secrets: argv is visible to every local user).
+        skipped: collects sentences about paths that were not mounted.
+        seccomp_fd: a file descriptor holding :func:`unix_socket_filter`'s program, which
+            bubblewrap applies to the whole sandbox (``--seccomp FD``; the caller passes the fd
+            to the child).  Only without network: the relay needs a Unix socket.
+        filter_prefix: :func:`filter_helper_argv`, applied after the relay starts (network).
+
+    Returns:
+        ``[bwrap, FLAGS..., mounts..., env..., "--chdir", cwd, "--", shell, "-c", script]``.
+    """
+    bwrap = policy.bwrap_path or "bwrap"
+    argv = [bwrap, *FLAGS]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
+    argv += ["--bind", "/", "/"] if root_writable(policy) else ["--ro-bind", "/", "/"]
+    argv += ["--dev", "/dev"]
+    argv += ["--bind", "/proc", "/proc"] if policy.weaker_nested else ["--proc", "/proc"]
+    plan = mount_plan(policy, skipped=skipped)
+    for m in plan:
+        argv += m.argv()
+    for m in plan:
+        if m.kind == "mask" and m.is_dir:
+            argv += ["--remount-ro", os.fspath(m.path)]
+    tmp = os.path.realpath(session_tmp)
+    argv += ["--bind", tmp, tmp]
+    variables: dict[str, str] = {"TMPDIR": tmp, "SANDBOX_RUNTIME": "1", "WARDEN_SANDBOX": "1"}
+    if network is not None:
+        sock = os.fspath(network.socket_path)
+        argv += ["--bind", sock, sock]
+        variables.update(proxy_env(network))
+    if env:
+        variables.update(env)
+    for key, value in variables.items():
+        argv += ["--setenv", key, value]
+    argv += ["--chdir", os.path.realpath(cwd), "--"]
+    argv += inner_script(command, shell, network, filter_prefix)
+    return argv

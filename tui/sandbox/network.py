@@ -1,0 +1,229 @@
+r"""The sandbox's network: host proxy + in-sandbox bridge, as the sandbox runner uses them.
+
+Source: ``SPEC.md`` §8, REF §6.2 (``sandbox.network.*``), REF §6.3 (srt's Linux design: a
+filtering proxy on the host listens on a Unix socket; the socket is bind-mounted into a sandbox
+started with ``--unshare-net``; a relay inside listens on ``127.0.0.1:3128`` and forwards to the
+socket; ``HTTP(S)_PROXY`` point programs at it).
+
+How the runner wires one sandboxed command (``bwrap`` argv built by :mod:`tui.sandbox.bwrap`)::
+
+    setup = await network.start()                 # once per session
+    script = (f"{shlex.join(setup.bridge_argv)} || echo 'warden: no network bridge' >&2\n"
+              f"{user_command}")
+    bwrap --unshare-net --unshare-pid --proc /proc ... \
+          --bind <setup.socket_path> <setup.socket_path> \
+          --setenv K V for each of setup.env() ... \
+          -- /bin/bash -c "$script"
+
+``bridge_argv`` returns once ``127.0.0.1:<port>`` is listening (exit ``0``; ``1`` when it could
+not start, and then the command simply has no network), leaving the relay running in the
+background with its stdio closed; it ends with the sandbox's PID namespace (and the Python relay
+also when its parent shell exits).  Nothing has to be killed afterwards.
+
+Two relays, same contract: ``socat`` when installed (wrapped in a few lines of ``/bin/sh`` that
+wait for the listener to appear in ``/proc/net/tcp``) and otherwise :mod:`tui.sandbox.bridge`
+run by a system ``python3`` with ``-S -I``; its source is passed with ``-c`` so it works even
+when the sandbox hides the directory Warden is installed in.  After each command the runner
+calls :meth:`SandboxNetwork.blocked` and appends those sentences to the output the model sees.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.sandbox.proxy import AskHost, FilteringProxy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tui.sandbox.proxy import Resolver
+
+__all__ = [
+    "SANDBOX_PROXY_PORT",
+    "NetworkSetup",
+    "SandboxNetwork",
+    "bridge_available",
+    "bridge_command",
+]
+
+SANDBOX_PROXY_PORT = 3128
+"""The port the relay listens on inside the sandbox (srt's HTTP proxy port)."""
+
+_BRIDGE_SOURCE = Path(__file__).with_name("bridge.py")
+_SOCAT_SAFE_PATH = re.compile(r"[A-Za-z0-9/._+-]+")
+_PYTHON_CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3")
+
+# $1 socat, $2 socket path, $3 port, $4 "0100007F:<port as 4 hex digits>" as in /proc/net/tcp.
+_SOCAT_WRAPPER = """\
+"$1" TCP-LISTEN:"$3",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$2" </dev/null >/dev/null 2>&1 &
+p=$!
+[ -r /proc/net/tcp ] || exit 0
+n=0
+while [ "$n" -lt 20000 ]; do
+  while read -r _ a _ s _; do
+    [ "$a" = "$4" ] && [ "$s" = 0A ] && exit 0
+  done </proc/net/tcp
+  kill -0 "$p" 2>/dev/null || exit 1
+  n=$((n + 1))
+done
+exit 1
+"""
+
+
+@dataclass(frozen=True)
+class NetworkSetup:
+    """What the bwrap builder needs to give one sandbox the session's network.
+
+    Attributes:
+        socket_path: the host proxy's Unix socket; bind it at the same path inside
+            (``--bind P P``).
+        port: TCP port the relay listens on inside the sandbox (``127.0.0.1``), normally 3128.
+        bridge_argv: command to run inside the sandbox before the user's command; it returns
+            when the relay is ready (exit 0) or failed (exit 1) and leaves the relay running.
+    """
+
+    socket_path: Path
+    port: int
+    bridge_argv: tuple[str, ...]
+
+    @property
+    def proxy_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """Variables that point programs inside the sandbox at the relay (``--setenv``).
+
+        Upper- and lower-case ``HTTP_PROXY``/``HTTPS_PROXY`` plus ``ALL_PROXY`` (curl accepts
+        an ``http://`` proxy there); ``NO_PROXY`` covers the sandbox's own loopback, so
+        servers a command starts inside the sandbox are reached directly.  ``SANDBOX_RUNTIME``
+        tells programs they are sandboxed (srt sets it too).
+        """
+        url = self.proxy_url
+        no_proxy = "localhost,127.0.0.1,::1"
+        return {
+            "HTTP_PROXY": url, "HTTPS_PROXY": url, "http_proxy": url, "https_proxy": url,
+            "ALL_PROXY": url, "all_proxy": url, "NO_PROXY": no_proxy, "no_proxy": no_proxy,
+            "SANDBOX_RUNTIME": "1",
+        }
+
+
+def _python() -> str | None:
+    """A real ``python3`` binary (not a shim) the sandbox can run, or ``None``."""
+    for candidate in _PYTHON_CANDIDATES:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    exe = os.path.realpath(sys.executable) if sys.executable else ""
+    return exe if exe and os.access(exe, os.X_OK) else None
+
+
+def _socat() -> str | None:
+    found = shutil.which("socat")
+    return os.path.realpath(found) if found else None
+
+
+def bridge_command(socket_path: Path, port: int = SANDBOX_PROXY_PORT, *,
+                   prefer_socat: bool = True) -> tuple[str, ...]:
+    """``bridge_argv`` for ``socket_path``: the ``socat`` wrapper or the Python relay.
+
+    ``socat`` is used when installed, preferred, and the path has no characters its address
+    syntax would read (``,``, ``:``, spaces...).
+
+    Raises:
+        RuntimeError: neither ``socat`` nor a ``python3`` binary was found.
+    """
+    path = os.fspath(socket_path)
+    socat = _socat() if prefer_socat else None
+    if socat is not None and _SOCAT_SAFE_PATH.fullmatch(path):
+        return ("/bin/sh", "-c", _SOCAT_WRAPPER, "warden-bridge", socat, path, str(port),
+                f"0100007F:{port:04X}")
+    python = _python()
+    if python is None:
+        raise RuntimeError("no network bridge: install socat (apt install socat) or python3")
+    return (python, "-S", "-I", "-c", _BRIDGE_SOURCE.read_text(encoding="utf-8"), path,
+            str(port))
+
+
+def bridge_available() -> tuple[bool, str]:
+    """Whether sandboxed commands can get network through the proxy, and how (``doctor``)."""
+    socat = _socat()
+    if socat is not None:
+        return True, f"socat ({socat})"
+    python = _python()
+    if python is not None:
+        return True, (f"python3 relay ({python}); install socat for a faster start "
+                      "(apt install socat)")
+    return False, "no socat and no python3: sandboxed commands get no network (apt install socat)"
+
+
+class SandboxNetwork:
+    """One session's network for sandboxed commands: the proxy and how to reach it.
+
+    Args:
+        allowed: ``sandbox.network.allowedDomains`` (plus ``WebFetch(domain:...)`` allow rules).
+        denied: ``sandbox.network.deniedDomains`` (plus ``WebFetch`` deny rules); wins.
+        ask: the TUI's network prompt; ``None`` under ``strictAllowlist`` or
+            ``allowManagedDomainsOnly`` (unlisted hosts are then blocked).
+        runtime_dir: where the socket goes (created ``0700`` if missing); keep it short, a
+            Unix socket path has at most 107 bytes.
+        resolver: for tests; see :class:`FilteringProxy`.
+        port: the relay's port inside the sandbox.
+        prefer_socat: use ``socat`` when installed.
+
+    The proxy is :attr:`proxy` (its ``decisions``, ``session_allowed``) once started.
+    """
+
+    def __init__(
+        self,
+        *,
+        allowed: Sequence[str],
+        denied: Sequence[str],
+        ask: AskHost | None = None,
+        runtime_dir: Path,
+        resolver: Resolver | None = None,
+        port: int = SANDBOX_PROXY_PORT,
+        prefer_socat: bool = True,
+    ) -> None:
+        self.proxy = FilteringProxy(allowed=allowed, denied=denied, ask=ask, resolver=resolver)
+        self.runtime_dir = Path(runtime_dir)
+        self.port = port
+        self.prefer_socat = prefer_socat
+        self.setup: NetworkSetup | None = None
+        self._reported = 0
+
+    async def start(self) -> NetworkSetup:
+        """Start the proxy on ``runtime_dir/proxy-<16 hex>.sock``; idempotent.
+
+        Raises:
+            ValueError: the socket path would be too long.
+            RuntimeError: no relay program is available (see :func:`bridge_available`).
+            OSError: the socket could not be created.
+        """
+        if self.setup is not None:
+            return self.setup
+        self.runtime_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.runtime_dir / f"proxy-{secrets.token_hex(8)}.sock"
+        argv = bridge_command(path, self.port, prefer_socat=self.prefer_socat)
+        await self.proxy.start_unix(path)
+        self.setup = NetworkSetup(socket_path=path, port=self.port, bridge_argv=argv)
+        return self.setup
+
+    def blocked(self) -> list[str]:
+        """``"host blocked: evil.com:443 (not in the allowlist)"`` per refusal since last call."""
+        decisions = self.proxy.decisions
+        new = decisions[self._reported:]
+        self._reported = len(decisions)
+        return [f"host blocked: {host}:{port} ({reason})"
+                for host, port, verdict, reason in new if verdict == "deny"]
+
+    async def aclose(self) -> None:
+        """Stop the proxy and remove its socket."""
+        await self.proxy.aclose()
+        self.setup = None

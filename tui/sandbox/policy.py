@@ -1,0 +1,825 @@
+"""The sandbox policy: ``sandbox.*`` settings and permission rules resolved to concrete paths.
+
+Source: REF §6.2 (keys, path prefixes, Linux skips glob entries in write lists and expands read
+lists, sandbox-level protected paths), REF §6.3 (bubblewrap binds concrete, ``realpath``'d,
+existing paths only), REF §11.1 (why the protected names matter), ``SPEC.md`` §8.
+
+Path prefixes in ``sandbox.filesystem.*`` are *not* the permission-rule prefixes: ``/x`` and
+``//x`` are absolute, ``~/x`` is in the home directory, ``./x`` and ``x`` are relative to the
+settings file's anchor (the project root for project and local settings, ``~/.claude`` for user
+settings, a ``--settings`` file's directory, the managed directory).  Trailing ``/`` and ``/**``
+are stripped.  ``Edit(...)`` / ``Read(...)`` / ``WebFetch(domain:...)`` rules keep their own
+anchors (REF §2.5) and are merged into the lists here.
+
+This module is cheap to import: the settings and permission modules are imported lazily.
+"""
+
+from __future__ import annotations
+
+import glob as globmod
+import os
+import shutil
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.settings.model import Settings, SettingsSource
+
+__all__ = [
+    "PROTECTED_TOP_DIRS",
+    "PROTECTED_TOP_FILES",
+    "SHELL_RC_FILES",
+    "SandboxPolicy",
+    "is_within",
+    "protected_write_paths",
+    "resolve_policy",
+    "sandbox_path",
+]
+
+SHELL_RC_FILES: tuple[str, ...] = (
+    ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".bash_aliases", ".profile",
+    ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".zlogout", ".envrc",
+)
+"""Shell start-up files: protected at the top of each writable tree (REF §6.2 "shell rc files";
+``.envrc`` is run by direnv on ``cd``, REF §11.1 lists it with them)."""
+
+PROTECTED_TOP_FILES: tuple[str, ...] = (
+    *SHELL_RC_FILES, ".gitconfig", ".gitmodules", ".mcp.json", ".claude.json",
+)
+"""Files made read-only at the top of each writable tree when they exist (REF §6.2, §11.1)."""
+
+PROTECTED_TOP_DIRS: tuple[str, ...] = (".claude", ".vscode", ".idea", ".husky")
+"""Directories made read-only at the top of each writable tree when they exist.  ``.claude``
+holds the agent's own settings (a planted ``settings.local.json`` would grant permissions);
+``.vscode``/``.idea`` run tasks on open; ``.husky`` holds git hooks (REF §6.2, §11.1)."""
+
+GIT_PROTECTED: tuple[str, ...] = ("hooks", "config")
+"""Inside a ``.git`` directory (or a bare repository): what git executes or obeys (REF §6.2).
+The rest of ``.git`` stays writable so ``git commit`` works in the sandbox."""
+
+NESTED_NAMES: frozenset[str] = frozenset({".git", ".claude", ".vscode", ".idea", ".husky",
+                                          ".mcp.json"})
+"""Names also looked for below the top of a writable tree (REF §6.3: srt scans to depth 3)."""
+
+NESTED_DEPTH = 3
+"""How deep below each writable root nested protected names are looked for."""
+
+SCAN_BUDGET = 5_000
+"""Directory entries looked at per writable root when looking for nested protected names."""
+
+EXPAND_BUDGET = 10_000
+"""Directory entries looked at in all when expanding ``Read``/``Edit`` deny patterns."""
+
+EXPAND_DEPTH = 6
+"""How deep below a pattern's literal prefix deny patterns are expanded."""
+
+GLOB_LIMIT = 1_000
+"""Most concrete paths one glob entry of a read list expands to."""
+
+_GLOB_CHARS = frozenset("*?[")
+_SKIP_DESCEND = frozenset({"node_modules", ".git"})
+_SYSTEM_DIRS = ("/proc", "/dev", "/sys")
+
+
+@dataclass(frozen=True)
+class SandboxPolicy:
+    """What one session's sandbox allows (REF §6.2), with every path concrete.
+
+    Attributes:
+        enabled: ``sandbox.enabled``.
+        fail_if_unavailable: ``sandbox.failIfUnavailable``: refuse Bash when bubblewrap cannot
+            start instead of running unsandboxed.
+        auto_allow: ``autoAllowBashIfSandboxed`` (default true).
+        allow_unsandboxed: ``allowUnsandboxedCommands`` (default true): whether a
+            ``dangerouslyDisableSandbox`` retry is honoured.
+        excluded_commands: ``excludedCommands`` (``Bash(...)``-style patterns), every scope.
+        write_paths: absolute, ``realpath``'d, existing directories or files the command may
+            write: the working directories, ``filesystem.allowWrite``, concrete ``Edit(...)``
+            allow rules.  No entry lies inside another.
+        deny_write: read-only exceptions inside ``write_paths``: ``filesystem.denyWrite``,
+            ``Edit(...)`` deny rules (expanded), and the protected paths that exist
+            (:func:`protected_write_paths`; the runner looks again before each command).
+        deny_read: paths hidden from the command: ``filesystem.denyRead`` (glob-expanded) and
+            ``Read(...)`` deny rules (expanded to existing paths, bounded).
+        allow_read: ``filesystem.allowRead`` entries that re-open something inside
+            ``deny_read``.
+        allowed_domains: ``network.allowedDomains`` + ``WebFetch(domain:...)`` allow rules
+            (managed ones only under ``allowManagedDomainsOnly``).
+        denied_domains: ``network.deniedDomains`` + ``WebFetch(domain:...)`` deny rules.
+        bwrap_path: managed ``sandbox.bwrapPath`` as written, else ``shutil.which("bwrap")``;
+            None when none was found.
+        bwrap_configured: ``bwrap_path`` came from managed settings.
+        problems: entries skipped or narrowed, each a sentence naming the entry and why.
+        working_dirs: the working directories (``realpath``'d) the policy was built for.
+        home: the home directory (``~/`` in entries).
+        user_dir: the user settings directory, protected when a writable tree holds it.
+        filesystem_disabled: ``filesystem.disabled``: no filesystem isolation, network still
+            isolated (REF §6.2; the loader allows it from user, managed and ``--settings``).
+        weaker_nested: ``enableWeakerNestedSandbox``: bind the host ``/proc`` instead of a
+            fresh one (for unprivileged containers; weaker).
+        allow_all_unix_sockets: ``network.allowAllUnixSockets``.
+    """
+
+    enabled: bool = False
+    fail_if_unavailable: bool = False
+    auto_allow: bool = True
+    allow_unsandboxed: bool = True
+    excluded_commands: tuple[str, ...] = ()
+    write_paths: tuple[Path, ...] = ()
+    deny_write: tuple[Path, ...] = ()
+    deny_read: tuple[Path, ...] = ()
+    allow_read: tuple[Path, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    denied_domains: tuple[str, ...] = ()
+    bwrap_path: str | None = None
+    problems: tuple[str, ...] = ()
+    bwrap_configured: bool = False
+    working_dirs: tuple[Path, ...] = ()
+    home: Path | None = None
+    user_dir: Path | None = None
+    filesystem_disabled: bool = False
+    weaker_nested: bool = False
+    allow_all_unix_sockets: bool = False
+
+
+# -- small path helpers -----------------------------------------------------------------------
+
+
+def is_within(path: Path, root: Path) -> bool:
+    """True when ``path`` is ``root`` or below it (both absolute and normalised)."""
+    return path == root or root in path.parents
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _exists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _has_glob(text: str) -> bool:
+    return any(c in _GLOB_CHARS for c in text)
+
+
+def _strip_suffixes(text: str) -> str:
+    """Strip trailing ``/**`` and ``/`` (REF §6.2), keeping a lone ``/``."""
+    while True:
+        if text.endswith("/**") and len(text) > 3:
+            text = text[:-3]
+        elif text.endswith("/") and len(text) > 1:
+            text = text[:-1]
+        else:
+            return text
+
+
+def sandbox_path(entry: str, anchor: Path, home: Path) -> tuple[str | None, str | None]:
+    """One ``sandbox.filesystem.*`` entry as an absolute path text (may still hold a glob).
+
+    REF §6.2: ``/x`` and ``//x`` absolute; ``~`` / ``~/x`` home; ``./x`` and ``x`` relative to
+    ``anchor``; trailing ``/`` and ``/**`` stripped; ``..`` resolved lexically.
+
+    Returns:
+        ``(path text, None)``, or ``(None, why)`` for an entry that cannot be used (empty,
+        ``~user``, a NUL character).
+    """
+    text = entry.strip()
+    if not text:
+        return None, "empty entry"
+    if "\x00" in text:
+        return None, "contains a NUL character"
+    text = _strip_suffixes(text)
+    if text.startswith("//"):
+        text = text[1:]
+    if text == "~" or text.startswith("~/"):
+        text = os.fspath(home) + text[1:]
+    elif text.startswith("~"):
+        return None, "~user paths are not supported; write the absolute path"
+    elif not text.startswith("/"):
+        text = os.fspath(anchor / text)
+    return os.path.normpath(text), None
+
+
+def _rule_path(spec: str, *, rule_anchor: Path, cwd: Path, home: Path) -> tuple[str, bool]:
+    """A ``Read``/``Edit`` rule pattern as an absolute path text, and whether it is relative.
+
+    REF §2.5 anchors: ``//p`` root, ``~/p`` home, ``/p`` the rule's settings source, ``./p`` and
+    ``p`` the starting directory.  Trailing ``/`` and ``/**`` are stripped.
+    """
+    text = _strip_suffixes(spec.strip())
+    if text.startswith("//"):
+        return os.path.normpath(text[1:]), False
+    if text == "~" or text.startswith("~/"):
+        return os.path.normpath(os.fspath(home) + text[1:]), False
+    if text.startswith("/"):
+        return os.path.normpath(os.fspath(rule_anchor) + text), False
+    if text in (".", "./"):
+        return os.fspath(cwd), True
+    rel = text[2:] if text.startswith("./") else text
+    return os.path.normpath(os.fspath(cwd / rel)), True
+
+
+def _dedupe(paths: Iterable[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for p in paths:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _outermost(paths: Iterable[Path]) -> list[Path]:
+    """The paths with every one that lies inside another removed, sorted."""
+    out: list[Path] = []
+    for p in sorted(set(paths), key=lambda q: (len(q.parts), str(q))):
+        if not any(is_within(p, o) for o in out):
+            out.append(p)
+    return sorted(out)
+
+
+# -- reading the settings ---------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    value: str
+    key: str
+    source: SettingsSource | None
+    anchor: Path
+
+    def label(self) -> str:
+        where = f" ({self.source.label})" if self.source is not None else ""
+        return f"sandbox.{self.key} {self.value!r}{where}"
+
+
+def _sandbox_of(data: Any) -> dict[str, Any]:
+    sb = data.get("sandbox") if isinstance(data, dict) else None
+    return sb if isinstance(sb, dict) else {}
+
+
+def _sub(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    val = obj.get(key)
+    return val if isinstance(val, dict) else {}
+
+
+def _strings(val: Any) -> list[str]:
+    return [v for v in val if isinstance(v, str)] if isinstance(val, list) else []
+
+
+def _layers(settings: Settings, cwd: Path) -> list[tuple[SettingsSource | None, Path, dict]]:
+    """``(source, anchor, sandbox object)`` per settings source, highest scope first.
+
+    Falls back to the merged object (anchored at ``cwd``) for a ``Settings`` built without its
+    files (tests, embedders).
+    """
+    from tui.settings.paths import anchor_for
+
+    out: list[tuple[SettingsSource | None, Path, dict]] = []
+    for loaded in settings.files:
+        sb = _sandbox_of(loaded.data)
+        if sb:
+            out.append((loaded.source, anchor_for(loaded.source, cwd), sb))
+    if not settings.files:
+        sb = _sandbox_of(settings.merged)
+        if sb:
+            out.append((None, cwd, sb))
+    return out
+
+
+def _list_entries(layers: list[tuple[SettingsSource | None, Path, dict]], group: str, key: str,
+                  *, managed_only: bool = False) -> list[_Entry]:
+    out: list[_Entry] = []
+    for source, anchor, sb in layers:
+        if managed_only and (source is None or source.scope != "managed"):
+            continue
+        obj = _sub(sb, group) if group else sb
+        for value in _strings(obj.get(key)):
+            out.append(_Entry(value, f"{group}.{key}" if group else key, source, anchor))
+    return out
+
+
+def _managed_flag(layers: list[tuple[SettingsSource | None, Path, dict]], group: str,
+                  key: str) -> bool:
+    """A managed-only lock: on when any managed source sets it to anything but false."""
+    return any(source is not None and source.scope == "managed"
+               and _sub(sb, group).get(key) not in (None, False)
+               for source, _, sb in layers)
+
+
+# -- resolving --------------------------------------------------------------------------------
+
+
+def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path],
+                   home: Path | None = None) -> SandboxPolicy:
+    """Resolve the session's sandbox policy from its merged settings (REF §6.2).
+
+    Args:
+        settings: the loaded settings (``settings.merged["sandbox"]`` for scalars; each file's
+            own ``sandbox`` object for path lists, so relative entries use that file's anchor;
+            ``settings.rules`` for ``Edit``/``Read``/``WebFetch`` rules).
+        cwd: the starting directory (anchor of ``./x`` rule patterns).
+        working_dirs: the working directories (cwd and additional directories); they are
+            writable.  Missing ones are skipped with a problem.
+        home: the home directory for ``~/`` (default ``$HOME``).
+
+    Never raises for any settings content: unusable entries become :attr:`problems`.  Reads
+    the file system (``realpath``, bounded directory walks for deny patterns).
+    """
+    home = Path(home) if home is not None else Path(os.environ.get("HOME") or Path.home())
+    cwd = Path(os.path.abspath(cwd))
+    problems: list[str] = []
+    raw = _sandbox_of(settings.merged)
+    fs_raw, net_raw = _sub(raw, "filesystem"), _sub(raw, "network")
+    layers = _layers(settings, cwd)
+
+    # Working directories: always writable.
+    working: list[Path] = []
+    for wd in [cwd, *working_dirs]:
+        real = _real(Path(os.path.abspath(wd)))
+        if real.is_dir():
+            working.append(real)
+        else:
+            problems.append(f"working directory {wd} does not exist; it is not writable")
+    working = _dedupe(working)
+
+    # Extra writable paths: filesystem.allowWrite, then Edit allow rules.
+    writes: list[Path] = list(working)
+    for entry in _list_entries(layers, "filesystem", "allowWrite"):
+        path = _write_entry(entry, home, problems, working)
+        if path is not None:
+            writes.append(path)
+    rules = _parsed_rules(settings)
+    for rule in rules:
+        if rule.tool == "Edit" and rule.kind == "path" and rule.behavior == "allow":
+            path = _edit_allow_path(rule, cwd, home, problems)
+            if path is not None:
+                writes.append(path)
+    writes = [w for w in writes if not _system_path(w, problems)]
+    write_paths = _outermost(writes)
+
+    # Read-only exceptions: filesystem.denyWrite, Edit deny rules, protected paths.
+    deny_write: list[Path] = []
+    for entry in _list_entries(layers, "filesystem", "denyWrite"):
+        path = _write_entry(entry, home, problems)
+        if path is not None:
+            deny_write.append(path)
+    expander = _Expander(cwd=cwd, home=home, problems=problems)
+    edit_denies = [r for r in rules if r.tool == "Edit" and r.kind == "path"
+                   and r.behavior == "deny"]
+    for rule in edit_denies:
+        deny_write += expander.expand(rule)
+    config_dir = os.environ.get("WARDEN_CONFIG_DIR")
+    user_dir = _real(Path(config_dir) if config_dir else home / ".claude")
+    protected, _missing = protected_write_paths(write_paths, working_dirs=working, home=home,
+                                                user_dir=user_dir)
+    deny_write += protected
+    deny_write = [p for p in _dedupe(deny_write)
+                  if any(is_within(p, w) for w in write_paths)]
+
+    # Unreadable paths: filesystem.denyRead, Read deny rules; allowRead re-opens inside them.
+    deny_read: list[Path] = []
+    for entry in _list_entries(layers, "filesystem", "denyRead"):
+        deny_read += _read_entry(entry, home, problems)
+    for rule in rules:
+        if rule.tool == "Read" and rule.kind == "path" and rule.behavior == "deny":
+            deny_read += expander.expand(rule)
+    deny_read = _outermost(p for p in deny_read if not _refuse_root_mask(p, problems))
+    managed_reads = _managed_flag(layers, "filesystem", "allowManagedReadPathsOnly")
+    if managed_reads:
+        skipped = _list_entries(layers, "filesystem", "allowRead")
+        kept = _list_entries(layers, "filesystem", "allowRead", managed_only=True)
+        if len(skipped) > len(kept):
+            problems.append(f"allowManagedReadPathsOnly: {len(skipped) - len(kept)} "
+                            "filesystem.allowRead entries outside managed settings ignored")
+    allow_read: list[Path] = []
+    for entry in _list_entries(layers, "filesystem", "allowRead", managed_only=managed_reads):
+        found = _read_entry(entry, home, problems)
+        scope = entry.source.scope if entry.source is not None else None
+        if scope in ("project", "local"):
+            outside = [p for p in found if not any(is_within(p, wd) for wd in working)]
+            if outside:
+                problems.append(f"{entry.label()}: a project can only re-open reads inside "
+                                f"itself; {len(outside)} path(s) outside it stay unreadable")
+                found = [p for p in found if p not in outside]
+        allow_read += found
+    allow_read = sorted(p for p in _dedupe(allow_read)
+                        if any(is_within(p, d) and p != d for d in deny_read))
+    for w in write_paths:
+        for d in deny_read:
+            if w != d and is_within(w, d):
+                problems.append(f"writable path {w} lies inside the unreadable {d}: it is "
+                                "mounted again after the masks, readable and writable")
+
+    # Domains.
+    managed_domains = _managed_flag(layers, "network", "allowManagedDomainsOnly")
+    allowed = [e.value.strip() for e in _list_entries(layers, "network", "allowedDomains",
+                                                      managed_only=managed_domains)]
+    denied = [e.value.strip() for e in _list_entries(layers, "network", "deniedDomains")]
+    for rule in rules:
+        if rule.tool != "WebFetch" or rule.kind != "domain" or not rule.specifier:
+            continue
+        host = rule.specifier.partition(":")[2].strip()
+        if rule.behavior == "deny":
+            denied.append(host)
+        elif rule.behavior == "allow":
+            scope = getattr(rule.source, "scope", None)
+            if not managed_domains or scope == "managed":
+                allowed.append(host)
+
+    bwrap_path, configured = _bwrap_path(layers, problems)
+    excluded = _strings(raw.get("excludedCommands"))
+    return SandboxPolicy(
+        enabled=raw.get("enabled") is True,
+        fail_if_unavailable=raw.get("failIfUnavailable") is True,
+        auto_allow=raw.get("autoAllowBashIfSandboxed") is not False,
+        allow_unsandboxed=raw.get("allowUnsandboxedCommands") is not False,
+        excluded_commands=tuple(_dedupe_str(excluded)),
+        write_paths=tuple(write_paths),
+        deny_write=tuple(sorted(deny_write)),
+        deny_read=tuple(deny_read),
+        allow_read=tuple(allow_read),
+        allowed_domains=tuple(_dedupe_str(d for d in allowed if d)),
+        denied_domains=tuple(_dedupe_str(d for d in denied if d)),
+        bwrap_path=bwrap_path,
+        problems=tuple(_dedupe_str(problems)),
+        bwrap_configured=configured,
+        working_dirs=tuple(working),
+        home=home,
+        user_dir=user_dir,
+        filesystem_disabled=fs_raw.get("disabled") is True,
+        weaker_nested=raw.get("enableWeakerNestedSandbox") is True,
+        allow_all_unix_sockets=net_raw.get("allowAllUnixSockets") is True,
+    )
+
+
+def _dedupe_str(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _parsed_rules(settings: Settings) -> list[Any]:
+    """The settings' rules parsed; ones that do not parse were reported by the loader."""
+    from tui.permissions.rules import RuleSyntaxError, parse_rule
+
+    out = []
+    for entry in settings.rules:
+        try:
+            out.append(parse_rule(entry.text, entry.behavior, anchor=entry.anchor,
+                                  source=entry.source))
+        except RuleSyntaxError:
+            continue
+    return out
+
+
+def _system_path(path: Path, problems: list[str]) -> bool:
+    if any(is_within(path, Path(s)) for s in _SYSTEM_DIRS):
+        problems.append(f"{path} is a kernel file system; it is never made writable")
+        return True
+    return False
+
+
+def _refuse_root_mask(path: Path, problems: list[str]) -> bool:
+    if path == Path("/"):
+        problems.append("denying reads of / would hide the whole system; that entry is skipped")
+        return True
+    return False
+
+
+def _write_entry(entry: _Entry, home: Path, problems: list[str],
+                 working: Sequence[Path] = ()) -> Path | None:
+    """A concrete, existing path for an ``allowWrite``/``denyWrite`` entry, or None."""
+    text, why = sandbox_path(entry.value, entry.anchor, home)
+    if text is None:
+        problems.append(f"{entry.label()}: {why}; skipped")
+        return None
+    if _has_glob(text):
+        problems.append(f"{entry.label()}: glob patterns cannot be mounted on Linux; skipped "
+                        "(write the concrete path)")
+        return None
+    path = Path(text)
+    if not _exists(path):
+        problems.append(f"{entry.label()}: {path} does not exist; skipped")
+        return None
+    real = _real(path)
+    scope = entry.source.scope if entry.source is not None else None
+    if (entry.key == "filesystem.allowWrite" and scope in ("project", "local")
+            and (real == Path("/") or is_within(home, real))):
+        problems.append(f"{entry.label()}: a project cannot make {real} (your home directory "
+                        "or above) writable; put it in user settings if you mean it")
+        return None
+    if (entry.key == "filesystem.allowWrite" and scope in ("project", "local")
+            and not any(is_within(real, wd) for wd in working)):
+        problems.append(f"{entry.label()}: the project makes {real}, outside it, writable for "
+                        "sandboxed commands")
+    return real
+
+
+def _read_entry(entry: _Entry, home: Path, problems: list[str]) -> list[Path]:
+    """Concrete existing paths for a ``denyRead``/``allowRead`` entry (globs expanded)."""
+    text, why = sandbox_path(entry.value, entry.anchor, home)
+    if text is None:
+        problems.append(f"{entry.label()}: {why}; skipped")
+        return []
+    if not _has_glob(text):
+        if not _exists(Path(text)):
+            problems.append(f"{entry.label()}: {text} does not exist (nothing to mount; a file "
+                            "created there later in this session is not covered)")
+            return []
+        return [_real(Path(text))]
+    found: list[Path] = []
+    for i, match in enumerate(globmod.iglob(text, recursive=True, include_hidden=True)):
+        if i >= GLOB_LIMIT:
+            problems.append(f"{entry.label()}: more than {GLOB_LIMIT} matches; the rest are "
+                            "not covered")
+            break
+        found.append(_real(Path(match)))
+    return found
+
+
+def _edit_allow_path(rule: Any, cwd: Path, home: Path, problems: list[str]) -> Path | None:
+    """The concrete path an ``Edit(...)`` allow rule adds to the writable set, or None."""
+    if rule.specifier is None:
+        problems.append(f"{rule.text}: a bare Edit allow rule does not widen the sandbox")
+        return None
+    text, _relative = _rule_path(rule.specifier, rule_anchor=Path(rule.anchor), cwd=cwd,
+                                 home=home)
+    if _has_glob(text):
+        problems.append(f"{rule.text}: glob patterns cannot be mounted on Linux; it adds no "
+                        "sandbox write access")
+        return None
+    path = Path(text)
+    if not _exists(path):
+        return None
+    return _real(path)
+
+
+class _Expander:
+    """Expands ``Read``/``Edit`` deny patterns into the existing paths they match (bounded).
+
+    A literal path is used as is; a pattern with a glob, or a relative one of one or two
+    segments (which deny rules match at any depth, REF §2.5), is matched against a bounded walk
+    below its literal prefix with :func:`tui.permissions.paths.path_matches`.  A matched
+    directory is taken whole (deny rules cover everything below), so its contents are not
+    walked.  ``node_modules`` and ``.git`` are not descended into.
+    """
+
+    def __init__(self, *, cwd: Path, home: Path, problems: list[str]) -> None:
+        self.cwd, self.home, self.problems = cwd, home, problems
+        self.budget = EXPAND_BUDGET
+        self._listings: dict[Path, list[tuple[Path, bool]]] = {}
+
+    def expand(self, rule: Any) -> list[Path]:
+        from tui.permissions.paths import path_matches
+
+        if rule.specifier is None:
+            return []  # a bare Read/Edit deny denies everything: the engine's job, not a mount
+        text, relative = _rule_path(rule.specifier, rule_anchor=Path(rule.anchor), cwd=self.cwd,
+                                    home=self.home)
+        parts = Path(text).parts
+        written = _strip_suffixes(rule.specifier.strip())
+        written = written[2:] if written.startswith("./") else written
+        n_written = len([seg for seg in written.split("/") if seg])
+        floating = relative and n_written <= 2
+        out: list[Path] = []
+        if not _has_glob(text) and _exists(Path(text)):
+            out.append(Path(text))
+        if _has_glob(text) or floating:
+            if floating:
+                root = self.cwd
+            else:
+                literal = list(parts)
+                for i, seg in enumerate(parts):
+                    if _has_glob(seg):
+                        literal = list(parts[:i])
+                        break
+                root = Path(*literal) if literal else Path("/")
+            matched: list[Path] = []
+            for path, _is_dir in self._listing(root, rule.text):
+                if any(is_within(path, m) for m in matched):
+                    continue
+                if path_matches(rule, path, cwd=self.cwd, home=self.home):
+                    matched.append(path)
+            out += matched
+        return [_real(p) for p in out]
+
+    def _listing(self, root: Path, what: str) -> list[tuple[Path, bool]]:
+        if root in self._listings:
+            return self._listings[root]
+        found: list[tuple[Path, bool]] = []
+        queue: list[tuple[Path, int]] = [(root, 0)]
+        truncated = False
+        while queue and not truncated:
+            directory, depth = queue.pop(0)
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError:
+                continue
+            for e in entries:
+                if self.budget <= 0:
+                    truncated = True
+                    break
+                self.budget -= 1
+                try:
+                    is_dir = e.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                path = Path(e.path)
+                found.append((path, is_dir))
+                if is_dir and depth + 1 < EXPAND_DEPTH and e.name not in _SKIP_DESCEND:
+                    queue.append((path, depth + 1))
+        if truncated:
+            self.problems.append(f"{what}: stopped looking below {root} after "
+                                 f"{EXPAND_BUDGET} entries; deeper matches are not masked")
+        elif queue:
+            self.problems.append(f"{what}: matches deeper than {EXPAND_DEPTH} levels below "
+                                 f"{root} are not masked")
+        self._listings[root] = found
+        return found
+
+
+def _bwrap_path(layers: list[tuple[SettingsSource | None, Path, dict]],
+                problems: list[str]) -> tuple[str | None, bool]:
+    """Managed ``sandbox.bwrapPath`` (the last managed file that sets it wins; REF §4.1, §4.3),
+    else the ``bwrap`` on ``PATH``.  Other scopes cannot set it (the loader drops it; this
+    looks only at managed sources again so a ``Settings`` built some other way cannot either).
+    """
+    chosen: str | None = None
+    for source, _anchor, sb in layers:  # highest first: managed files come first, in order
+        if source is None or source.scope != "managed":
+            continue
+        value = sb.get("bwrapPath")
+        if isinstance(value, str) and value.strip():
+            chosen = value.strip()
+    if chosen is not None:
+        if not os.path.isabs(chosen):
+            problems.append(f"managed sandbox.bwrapPath {chosen!r} is not an absolute path")
+        return chosen, True
+    return shutil.which("bwrap"), False
+
+
+# -- protected paths --------------------------------------------------------------------------
+
+
+def _top_candidates(root: Path) -> Iterator[Path]:
+    for name in PROTECTED_TOP_FILES + PROTECTED_TOP_DIRS:
+        yield root / name
+    git = root / ".git"
+    if git.is_dir() and not git.is_symlink():
+        for name in GIT_PROTECTED:
+            yield git / name
+    if is_git_dir(root):
+        for name in GIT_PROTECTED:  # the root is itself a (bare) git directory
+            yield root / name
+
+
+def _nested_candidates(root: Path) -> Iterator[Path]:
+    """Protected names below ``root`` (depth 2..:data:`NESTED_DEPTH`), bounded."""
+    budget = SCAN_BUDGET
+    queue: list[tuple[Path, int]] = [(root, 0)]
+    while queue:
+        directory, depth = queue.pop(0)
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for e in entries:
+            budget -= 1
+            if budget < 0:
+                return
+            if e.name in NESTED_NAMES and depth > 0:
+                path = Path(e.path)
+                if e.name == ".git":
+                    if e.is_dir(follow_symlinks=False):
+                        for name in GIT_PROTECTED:
+                            yield path / name
+                else:
+                    yield path
+                continue
+            try:
+                is_dir = e.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir and depth + 1 < NESTED_DEPTH and e.name not in _SKIP_DESCEND:
+                queue.append((Path(e.path), depth + 1))
+
+
+def protected_write_paths(write_paths: Sequence[Path], *, working_dirs: Sequence[Path],
+                          home: Path, user_dir: Path | None = None
+                          ) -> tuple[list[Path], list[Path]]:
+    """The sandbox-level protected paths inside the writable trees (REF §6.2).
+
+    Looked for at the top of each writable path, in each working directory's parents that are
+    writable (``.claude``, ``.mcp.json``), up to :data:`NESTED_DEPTH` levels below
+    (:data:`NESTED_NAMES`), and, when the home directory is writable, in it (shell start-up
+    files, ``.gitconfig``, ``.config/git``, ``.claude``, ``.claude.json``) and the user
+    settings directory.
+
+    Args:
+        write_paths: the writable trees (absolute, ``realpath``'d).
+        working_dirs: the working directories (where a missing ``.claude`` or ``.git/hooks``
+            is reported as missing).
+        home: the home directory.
+        user_dir: the user settings directory (``~/.claude`` or ``$WARDEN_CONFIG_DIR``).
+
+    Returns:
+        ``(existing, missing_dirs)``: existing protected paths (``realpath``'d, inside a
+        writable tree, sorted), and the protected directories that do not exist yet in the
+        working directories (``<wd>/.claude``, ``<wd>/.git/hooks`` when ``.git`` is a
+        directory) so the runner can create them empty and mount them read-only.
+    """
+    roots = [Path(p) for p in write_paths]
+
+    def writable(p: Path) -> bool:
+        return any(is_within(p, r) for r in roots)
+
+    candidates: list[Path] = []
+    for root in roots:
+        candidates += _top_candidates(root)
+        candidates += _nested_candidates(root)
+    for wd in working_dirs:
+        for parent in wd.parents:
+            if writable(parent):
+                candidates += [parent / ".claude", parent / ".mcp.json"]
+    home_real = _real(home)
+    if writable(home_real):
+        candidates += _top_candidates(home_real)
+        candidates += [home_real / ".config" / "git", home_real / ".ssh" / "authorized_keys"]
+    if user_dir is not None and writable(user_dir):
+        candidates.append(user_dir)
+    existing: list[Path] = []
+    for cand in _dedupe(candidates):
+        if not _exists(cand):
+            continue
+        real = _real(cand)
+        if writable(real) and _exists(real):
+            existing.append(real)
+    missing: list[Path] = []
+    for wd in working_dirs:
+        if not writable(wd):
+            continue
+        for cand in (wd / ".claude", wd / ".git" / "hooks"):
+            if cand.name == "hooks" and not (cand.parent.is_dir()
+                                             and not cand.parent.is_symlink()):
+                continue
+            if not _exists(cand):
+                missing.append(cand)
+    return sorted(_dedupe(existing)), missing
+
+
+def snapshot(paths: Iterable[Path]) -> dict[Path, tuple[int, int, int] | None]:
+    """``(st_dev, st_ino, file type)`` per path (``lstat``), None for a missing path.
+
+    The runner compares a snapshot taken before and after a command to report protected paths
+    that a command created, replaced or removed (:func:`snapshot_changes`).
+    """
+    out: dict[Path, tuple[int, int, int] | None] = {}
+    for p in paths:
+        try:
+            st = os.lstat(p)
+        except OSError:
+            out[p] = None
+            continue
+        out[p] = (st.st_dev, st.st_ino, stat.S_IFMT(st.st_mode))
+    return out
+
+
+def snapshot_changes(before: dict[Path, tuple[int, int, int] | None]) -> list[str]:
+    """Sentences for the protected paths that changed since ``before`` (see :func:`snapshot`)."""
+    after = snapshot(before)
+    out: list[str] = []
+    for path, was in before.items():
+        now = after[path]
+        if was == now:
+            continue
+        if was is None:
+            out.append(f"protected path created: {path} (it did not exist, so it could not be "
+                       "mounted read-only; review it)")
+        elif now is None:
+            out.append(f"protected path removed: {path}")
+        else:
+            out.append(f"protected path replaced: {path} (review it)")
+    return out
+
+
+def audit_candidates(policy: SandboxPolicy) -> list[Path]:
+    """The protected paths whose creation or replacement the runner reports: the top-level
+    protected names in each working directory (existing or not; ``.git/hooks`` and
+    ``.git/config`` only when ``.git`` exists, so ``git init`` is not reported) and the
+    existing protected paths of the policy."""
+    out: list[Path] = []
+    for wd in policy.working_dirs:
+        out += list(_top_candidates(wd))
+    out += list(policy.deny_write)
+    return _dedupe(out)
+
+
+def is_git_dir(path: Path) -> bool:
+    """True when ``path`` looks like a git directory to git: ``HEAD``, ``objects/``, ``refs/``.
+
+    A command that turns a working directory into one plants a bare repository whose
+    ``config`` git would obey (REF §6.2 "bare-repo plant files"); the runner reports it."""
+    return ((path / "HEAD").is_file() and (path / "objects").is_dir()
+            and (path / "refs").is_dir())
