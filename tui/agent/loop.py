@@ -264,6 +264,12 @@ class Agent:
             p.result = ToolResult(f"{p.call.name} failed: {type(exc).__name__}: {exc}", True)
         p.ran = True
         self.sink(ev.ToolFinished(p.call, p.result, ran=True))
+        state = self.perm_ctx.sandbox
+        if (p.call.command is not None and p.call.input.get("dangerouslyDisableSandbox") is True
+                and state is not None and state.enabled and not p.call.extra.get("sandboxed")):
+            self.sink(ev.Notice(f"Ran outside the sandbox at the model's request "
+                                f"(dangerouslyDisableSandbox), approved by you: "
+                                f"{p.call.command}", "warning"))
 
     def _not_run(self, p: _Pending, text: str) -> None:
         from tui.tools.base import ToolResult
