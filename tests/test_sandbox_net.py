@@ -82,6 +82,12 @@ class Upstream:
                     if line:
                         name, _, value = line.partition(":")
                         headers[name.strip().lower()] = value.strip()
+                if "upgrade" in headers:  # switch to echo, as a WebSocket server would
+                    writer.write(b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+                    while data := await reader.read(65536):
+                        writer.write(data)
+                        await writer.drain()
+                    return
                 body = b""
                 if headers.get("transfer-encoding", "").lower() == "chunked":
                     while True:
@@ -140,14 +146,14 @@ def redirecting_connector(upstream: Upstream, dialled: list[tuple[str, int]]):
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes]:
     """(status line, headers lowercased, body by Content-Length) of one response."""
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+    head = (await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)).decode("latin-1")
     lines = head.split("\r\n")
     headers = {}
     for line in lines[1:]:
         if line:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    body = await asyncio.wait_for(reader.readexactly(int(headers.get("content-length", "0"))), 10)
     return lines[0], headers, body
 
 
@@ -275,7 +281,8 @@ async def test_connect_to_listed_loopback_tunnels_with_half_close(make_proxy, up
     # Bytes sent right behind the CONNECT head must reach the upstream too.
     writer.write(f"CONNECT 127.0.0.1:{upstream.port} HTTP/1.1\r\n\r\nECHOhello".encode())
     await writer.drain()
-    assert await reader.readuntil(b"\r\n\r\n") == b"HTTP/1.1 200 Connection Established\r\n\r\n"
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    assert head == b"HTTP/1.1 200 Connection Established\r\n\r\n"
     writer.write(b" world")
     writer.write_eof()  # half-close: the upstream sees EOF and still answers
     assert await asyncio.wait_for(reader.read(), 5) == b"ECHOhello world<eof>"
@@ -530,6 +537,20 @@ async def test_plain_http_keep_alive_bodies_and_host_switch(make_proxy, upstream
                                    "keep-alive request to another host")
 
 
+async def test_plain_http_upgrade_pipes_the_rest_to_the_same_upstream(
+        make_proxy, upstream) -> None:
+    _, port = await make_proxy(allowed=[f"127.0.0.1:{upstream.port}"])
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET http://127.0.0.1:{upstream.port}/ws HTTP/1.1\r\n"
+                 "Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n".encode())
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    assert head == b"HTTP/1.1 101 Switching Protocols\r\n\r\n"
+    later = b"GET http://evil.example/ HTTP/1.1\r\n\r\n"  # just bytes now, not parsed
+    writer.write(later)
+    assert await asyncio.wait_for(reader.readexactly(len(later)), 5) == later
+    writer.close()
+
+
 # --------------------------------------------------------------------------- limits
 async def test_connection_cap_answers_503(make_proxy, upstream) -> None:
     _, port = await make_proxy(allowed=[f"127.0.0.1:{upstream.port}"], max_connections=1,
@@ -698,3 +719,21 @@ async def test_proxy_connect_p50_ms(make_proxy, upstream) -> None:
     print(f"proxy_connect_p50_ms={p50:.2f}")
     if not os.environ.get("CI_SLOW"):
         assert p50 < 50  # target < 5 ms; the bound leaves room for a loaded machine
+
+
+async def test_allow_once_is_not_remembered() -> None:
+    """An "allow once" answer lets one connection through; the next one asks again."""
+    from tui.sandbox.proxy import FilteringProxy
+
+    calls: list[str] = []
+
+    async def ask(host: str, port: int) -> bool | str:
+        calls.append(host)
+        return "once"
+
+    proxy = FilteringProxy(allowed=[], denied=[], ask=ask)
+    for _ in range(2):
+        verdict, reason = await proxy._decide_by_name("pkg.example", 443)
+        assert verdict == "allow" and "once" in reason
+    assert calls == ["pkg.example", "pkg.example"]
+    assert not proxy.session_allowed

@@ -61,3 +61,43 @@ async def test_sandboxed_test_run_needs_no_prompt(tmp_path: Path) -> None:
             assert "passed" in result["content"]
     finally:
         run.close()
+
+
+async def test_new_host_prompt_once_session_and_always(tmp_path: Path) -> None:
+    """A sandboxed command reaching a host not in the allowlist asks the user: `y` once, `s`
+    for this session, `a` always (a WebFetch(domain:...) rule saved to local settings)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    run = DemoRun(tmp_path / "statskit")
+    try:
+        async with run.app.run_test(size=(140, 42)) as pilot:
+            screen = run.app.main_screen
+            session = screen.session
+            await wait_until(pilot, lambda: session.ready, what="connect")
+            async def aclose() -> None:
+                return None
+
+            session.network = SimpleNamespace(session_allowed=set(), aclose=aclose)
+            screen.prompt.value = ""  # a half-typed prompt keeps the focus (and the keys)
+
+            async def ask(host: str, key: str, reason: str | None = None) -> bool:
+                task = asyncio.create_task(session._ask_host(host, 443))
+                await wait_until(pilot, lambda: screen.queue.cards, what="the host card")
+                card = screen.queue.cards[0]
+                assert card.request.call.summary == f"{host}:443"
+                await answer(pilot, key)
+                if key == "a":
+                    await pilot.press("enter")  # keep the suggested rule
+                return await task
+
+            assert await ask("once.example", "y") == "once"
+            assert "once.example" not in session.network.session_allowed
+            assert await ask("session.example", "s") is True
+            assert "session.example" in session.network.session_allowed
+            assert await ask("always.example", "a") is True
+            saved = json.loads((run.cwd / ".claude" / "settings.local.json").read_text())
+            assert "WebFetch(domain:always.example)" in saved["permissions"]["allow"]
+            assert await ask("no.example", "n") is False
+    finally:
+        run.close()

@@ -186,8 +186,12 @@ class AgentSession:
                                       ask=self._ask_host, runtime_dir=runtime)
         return await self.network.start()
 
-    async def _ask_host(self, host: str, port: int) -> bool:
-        """Ask the user whether a sandboxed command may reach ``host:port`` (REF §1.2)."""
+    async def _ask_host(self, host: str, port: int) -> bool | str:
+        """Ask the user whether a sandboxed command may reach ``host:port`` (REF §1.2).
+
+        Returns ``"once"`` (allow this connection only), True (allowed for the session, or
+        always: a ``WebFetch(domain:host)`` rule is saved too) or False (declined).
+        """
         from tui.approvals import ApprovalRequest
         from tui.permissions.decision import Decision
         from tui.tools.base import ToolCall
@@ -209,6 +213,8 @@ class AgentSession:
             self.network.session_allowed.add(host)  # type: ignore[union-attr]
         if answer.kind == "allow_always":
             self.grant("allow_always", answer.rules or (f"WebFetch(domain:{host})",))
+        if answer.kind == "allow_once":
+            return "once"
         return answer.allowed
 
     def set_sandbox(self, enabled: bool, auto_allow: bool) -> None:

@@ -17,8 +17,12 @@ How the runner wires one sandboxed command (``bwrap`` argv built by :mod:`tui.sa
 
 ``bridge_argv`` returns once ``127.0.0.1:<port>`` is listening (exit ``0``; ``1`` when it could
 not start, and then the command simply has no network), leaving the relay running in the
-background with its stdio closed; it ends with the sandbox's PID namespace (and the Python relay
-also when its parent shell exits).  Nothing has to be killed afterwards.
+background with its stdio closed.  Nothing has to be killed afterwards, given bwrap's
+``--unshare-pid --die-with-parent`` (both in :data:`tui.sandbox.bwrap.FLAGS`): when the command
+ends, bwrap exits and the kernel ends everything left in the PID namespace.  The Python relay
+also exits by itself when the shell that started it exits; the ``socat`` relay does not, so
+without those two flags bwrap's init would wait for it forever, holding the caller's output pipe
+open.
 
 Two relays, same contract: ``socat`` when installed (wrapped in a few lines of ``/bin/sh`` that
 wait for the listener to appear in ``/proc/net/tcp``) and otherwise :mod:`tui.sandbox.bridge`

@@ -86,7 +86,8 @@ Verdict = Literal["allow", "deny"]
 """The final verdict on one connection attempt."""
 Check = Literal["allow", "deny", "ask"]
 """What :meth:`FilteringProxy.check` can say: ``"ask"`` means the user must be asked."""
-AskHost = Callable[[str, int], Awaitable[bool]]
+AskHost = Callable[[str, int], Awaitable["bool | str"]]
+"""Asks the user about a host: True (remember for the session), "once" or False."""
 """Interactive question ``(host, port) -> may this session reach it?`` (the TUI's prompt)."""
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """``(host, port) -> IP address strings``; raises ``OSError`` when the name does not resolve."""
@@ -398,12 +399,16 @@ class FilteringProxy:
         except Exception:
             log.exception("network ask callback failed for %s", key)
             return "deny", "the prompt failed"
+        if ok == "once":
+            return "allow", "allowed once by the user"
         return ("allow", "allowed by the user") if ok is True else ("deny", "declined by the user")
 
     def _asked(self, key: str, task: asyncio.Task[bool]) -> None:
         self._asks.pop(key, None)
         if task.cancelled() or task.exception() is not None:
             return
+        if task.result() == "once":
+            return  # "allow once": the next connection asks again
         (self.session_allowed if task.result() is True else self.session_denied).add(key)
 
     async def _resolve(
