@@ -161,3 +161,10 @@ async def test_api_error_is_reported_not_raised(tmp_path: Path) -> None:
         await client.close()
     errors = [e for e in seen if isinstance(e, ev.AgentError)]
     assert errors and "Connection" in errors[0].message
+
+
+def test_commands_never_see_warden_credentials() -> None:
+    from tui.agent.session import command_env
+
+    env = command_env({"ANTHROPIC_API_KEY": "sk-x", "ANTHROPIC_AUTH_TOKEN": "t", "PATH": "/bin"})
+    assert env == {"PATH": "/bin"}

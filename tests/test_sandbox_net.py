@@ -737,3 +737,38 @@ async def test_allow_once_is_not_remembered() -> None:
         assert verdict == "allow" and "once" in reason
     assert calls == ["pkg.example", "pkg.example"]
     assert not proxy.session_allowed
+
+
+async def test_close_delimited_response_reaches_the_client_end() -> None:
+    """An HTTP/1.0-style response (no Content-Length, ended by closing) must end the client's
+    connection at once, not after the idle timeout."""
+    import http.server
+    import threading
+
+    from tui.sandbox.proxy import FilteringProxy
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"hello")
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    proxy = FilteringProxy(allowed=[f"127.0.0.1:{port}"], denied=[])
+    try:
+        proxy_port = await proxy.start_tcp()
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy_port)
+        writer.write(f"GET http://127.0.0.1:{port}/ HTTP/1.1\r\nHost: x\r\n"
+                     "Connection: close\r\n\r\n".encode())
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+    finally:
+        await proxy.aclose()
+        server.shutdown()
+    assert data.startswith(b"HTTP/1.0 200") and data.endswith(b"hello")

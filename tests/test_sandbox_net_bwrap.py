@@ -172,3 +172,57 @@ async def test_relay_does_not_hold_the_output_open_without_a_pid_namespace(
         finally:
             await net.aclose()
     assert out.decode().strip() == "ready"
+
+
+def test_warden_sandbox_run_reaches_a_listed_host_through_the_proxy(tmp_path) -> None:
+    """`warden sandbox run` with allowedDomains naming a loopback server: the command reaches
+    it through the proxy and exits with the command's status; an unlisted host gets 403."""
+    import http.server
+    import json as _json
+    import subprocess
+    import sys
+    import threading
+
+    from tui.sandbox.doctor import diagnose
+
+    if not diagnose().ok:
+        import pytest
+
+        pytest.skip("bubblewrap cannot run on this kernel")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"hello from the host"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = _json.dumps({"sandbox": {"network": {"allowedDomains": [f"127.0.0.1:{port}"]}}})
+    # NO_PROXY keeps 127.0.0.1 inside the sandbox, so the probe names the proxy explicitly to
+    # reach the host's loopback server through it.
+    probe = ("import os, urllib.request, sys\n"
+             "os.environ.pop('no_proxy', None); os.environ.pop('NO_PROXY', None)\n"
+             "o = urllib.request.build_opener(urllib.request.ProxyHandler("
+             "{'http': os.environ['HTTP_PROXY']}))\n"
+             f"print(o.open('http://127.0.0.1:{port}/', timeout=5).read().decode())\n"
+             "try:\n    o.open('http://unlisted.example/', timeout=5)\n"
+             "except urllib.error.HTTPError as e:\n    print('unlisted', e.code)\n"
+             "sys.exit(7)\n")
+    project = tmp_path / "p"
+    project.mkdir()
+    try:
+        done = subprocess.run([sys.executable, "-m", "tui", "sandbox", "run", "--cwd",
+                               str(project), "--settings", settings, "--", "/usr/bin/python3",
+                               "-c", probe], capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+    assert done.returncode == 7, done.stderr
+    assert "hello from the host" in done.stdout
+    assert "unlisted 403" in done.stdout

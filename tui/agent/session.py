@@ -16,6 +16,18 @@ from tui.agent.loop import Agent, Sink
 from tui.config import AppConfig
 from tui.permissions import PermissionContext
 
+SECRET_ENV_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "WARDEN_API_KEY")
+"""Variables Warden uses to reach the model; never passed to the commands it runs."""
+
+
+def command_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment for Bash commands: Warden's own credentials removed.
+
+    The model could otherwise read the API key with ``echo $ANTHROPIC_API_KEY`` and send it
+    anywhere a command reaches (``SPEC.md`` §9: secrets never leave through a tool).
+    """
+    return {k: v for k, v in env.items() if k not in SECRET_ENV_VARS}
+
 
 class NoApiKey(RuntimeError):
     """No API key in the environment or the keychain; ``detail`` says what was tried."""
@@ -86,7 +98,7 @@ class AgentSession:
             ClientConfig(api_key=key, base_url=base_url, record_to=cfg.record_to)
         )
         model = cfg.model or newest_sonnet()
-        env = {**os.environ, **cfg.extra_env} if cfg.extra_env else None
+        env = command_env({**os.environ, **cfg.extra_env})
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
                                env=env, sandbox=self)
         self.agent = Agent(

@@ -718,11 +718,14 @@ class FilteringProxy:
         """
         tasks = [asyncio.ensure_future(j) for j in jobs]
         loop = asyncio.get_running_loop()
+        pending: set[asyncio.Future[None]] = set(tasks)
         try:
             while True:
                 timeout = max(0.0, act.last + self.idle_timeout_s - loop.time())
+                # FIRST_COMPLETED, not FIRST_EXCEPTION: a job that ends normally (the upstream
+                # closed a close-delimited response) must be able to stop the relay at once.
                 done, pending = await asyncio.wait(
-                    tasks, timeout=timeout, return_when=asyncio.FIRST_EXCEPTION)
+                    pending, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 errors = [t.exception() for t in done if not t.cancelled()]
                 first = next((e for e in errors if e is not None), None)
                 if first is not None:
