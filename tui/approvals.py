@@ -34,12 +34,15 @@ class Answer:
         change: for edits, the version to write when the user changed the proposal.
         rules: allow rules granted with ``allow_session`` / ``allow_always``, as the user
             edited them.
+        rejected_hunks: for edits, the hunk indexes the user rejected (``change`` then holds
+            only the accepted ones); the model is told.
     """
 
     kind: AnswerKind
     reason: str | None = None
     change: FileChange | None = None
     rules: tuple[str, ...] = ()
+    rejected_hunks: tuple[int, ...] = ()
 
     @property
     def allowed(self) -> bool:

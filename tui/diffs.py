@@ -140,3 +140,39 @@ def compute_hunks(old: str, new: str, context: int = 3) -> tuple[Hunk, ...]:
             )
         )
     return tuple(hunks)
+
+
+def apply_hunks(change: FileChange, accepted: set[int] | frozenset[int]) -> FileChange:
+    """The change with only the hunks whose index is in ``accepted`` applied.
+
+    Rejected hunks keep the old lines; everything else is untouched, line endings included
+    (lines are rebuilt from the texts split with their endings, indexed like the hunks).
+
+    Returns:
+        A new :class:`FileChange` from the same ``old_text`` to the partially applied text.
+    """
+    old = change.old_text or ""
+    new = change.new_text
+    hunks = change.hunks
+    if set(range(len(hunks))) <= set(accepted):
+        return change
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    old_keep, new_keep = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    # A copy first: get_grouped_opcodes() clips the first and last "equal" runs of the
+    # matcher's cached opcode list in place.
+    opcodes = list(matcher.get_opcodes())
+    owner: dict[tuple[str, int, int, int, int], int] = {}
+    for index, group in enumerate(matcher.get_grouped_opcodes(change.context)):
+        for op in group:
+            if op[0] != "equal":
+                owner[op] = index
+    out: list[str] = []
+    for op in opcodes:
+        tag, i1, i2, j1, j2 = op
+        if tag == "equal" or owner.get(op) not in accepted:
+            out.extend(old_keep[i1:i2])
+        else:
+            out.extend(new_keep[j1:j2])
+    return FileChange(change.path, change.old_text, "".join(out), change.display_path,
+                      change.context)

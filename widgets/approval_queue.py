@@ -49,6 +49,10 @@ class ApprovalCard(Widget, can_focus=True):
         Binding("n", "deny", "Deny", id="approval.deny"),
         Binding("N", "deny_with_reason", "Deny with reason", key_display="N",
                 id="approval.deny_with_reason"),
+        Binding("A", "all_hunks(True)", "Accept all hunks", key_display="A",
+                id="approval.accept_all_hunks"),
+        Binding("R", "all_hunks(False)", "Reject all hunks", key_display="R",
+                id="approval.reject_all_hunks"),
         Binding("escape", "cancel_input", "Cancel", id="approval.cancel_input", show=False),
     ]
 
@@ -72,6 +76,14 @@ class ApprovalCard(Widget, can_focus=True):
     ApprovalCard.-reason > #reason { display: block; }
     """
 
+    class HunksChanged(Message):
+        """The set of rejected hunks of ``request`` changed (the diff view re-marks them)."""
+
+        def __init__(self, request: ApprovalRequest, rejected: frozenset[int]) -> None:
+            super().__init__()
+            self.request = request
+            self.rejected = rejected
+
     class Answered(Message):
         """The user answered ``request``."""
 
@@ -91,6 +103,8 @@ class ApprovalCard(Widget, can_focus=True):
         self.request = request
         self.local_settings = local_settings or ".claude/settings.local.json"
         self._shown_at = monotonic()
+        self.rejected: frozenset[int] = frozenset()
+        """Hunks of an edit the user rejected (set through :meth:`set_rejected`)."""
 
     @property
     def is_edit(self) -> bool:
@@ -148,6 +162,11 @@ class ApprovalCard(Widget, can_focus=True):
             label = " allow edits this session   " if self.is_edit else " always allow…   "
             parts += [("a", "bold"), label]
         parts += [("n", "bold"), " deny   ", ("N", "bold"), " deny with reason"]
+        if self.hunk_count > 1 or self.rejected:
+            accepted = self.hunk_count - len(self.rejected)
+            parts += ["\n", (f"{accepted} of {self.hunk_count} hunks accepted", "bold"),
+                      "  (space on a hunk toggles it; ", ("A", "bold"), "/", ("R", "bold"),
+                      " accept/reject all)"]
         return Content.assemble(*parts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -156,6 +175,8 @@ class ApprovalCard(Widget, can_focus=True):
             return self.is_edit or bool(self.request.suggested_rules)
         if action == "allow_session":
             return self.request.call.permission_class == "network"
+        if action == "all_hunks":
+            return self.is_edit and self.hunk_count > 1
         if action == "cancel_input":
             return self.has_class("-reason") or self.has_class("-rules")
         return True
@@ -170,15 +191,52 @@ class ApprovalCard(Widget, can_focus=True):
     def _answer(self, answer: Answer) -> None:
         self.post_message(self.Answered(self, self.request, answer))
 
+    @property
+    def hunk_count(self) -> int:
+        """Number of hunks of an edit request (0 for other requests)."""
+        change = self.request.call.change
+        return len(change.hunks) if change is not None else 0
+
+    def set_rejected(self, rejected: frozenset[int] | set[int]) -> None:
+        """Record which hunks are rejected and show the count on the card."""
+        self.rejected = frozenset(i for i in rejected if 0 <= i < self.hunk_count)
+        self.set_class(bool(self.rejected), "-partial")
+        keys = self.query(".approval-card--keys")
+        if keys:
+            keys.first(Static).update(self._keys())
+
+    def toggle_hunk(self, index: int) -> None:
+        """Accept a rejected hunk, or reject an accepted one."""
+        self.set_rejected(self.rejected ^ {index})
+        self.post_message(self.HunksChanged(self.request, self.rejected))
+
+    def action_all_hunks(self, accept: bool) -> None:
+        self.set_rejected(frozenset() if accept else frozenset(range(self.hunk_count)))
+        self.post_message(self.HunksChanged(self.request, self.rejected))
+
+    def _allow(self, kind: str) -> Answer:
+        """The allowing answer, carrying only the accepted hunks of an edit."""
+        change = self.request.call.change
+        if not self.rejected or change is None:
+            return Answer(kind)  # type: ignore[arg-type]
+        from tui.diffs import apply_hunks
+
+        accepted = set(range(self.hunk_count)) - self.rejected
+        if not accepted:
+            return Answer("deny_with_reason",
+                          reason="The user rejected every hunk of this change.")
+        return Answer(kind, change=apply_hunks(change, accepted),  # type: ignore[arg-type]
+                      rejected_hunks=tuple(sorted(self.rejected)))
+
     def action_allow_once(self) -> None:
         if not self._guarded():
-            self._answer(Answer("allow_once"))
+            self._answer(self._allow("allow_once"))
 
     def action_allow_always(self) -> None:
         if self._guarded():
             return
         if self.is_edit:
-            self._answer(Answer("allow_session"))
+            self._answer(self._allow("allow_session"))
             return
         self.add_class("-rules")
         self.query(".approval-card--rule").first(Input).focus()

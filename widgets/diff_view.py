@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual import work
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.content import Content, Span
@@ -428,8 +429,11 @@ class DiffFileHeader(Widget):
         self.refresh()
 
 
-class DiffHunk(Widget):
+class DiffHunk(Widget, can_focus=True):
     """One hunk of one file: its ``@@`` header and its lines (a single widget, not one per line).
+
+    Focusable: ``space`` posts :class:`DiffHunk.Toggled` so the screen can accept or reject
+    the hunk; the ``-rejected`` class dims it.
 
     | Class | Description |
     | :- | :- |
@@ -450,9 +454,21 @@ class DiffHunk(Widget):
         "diff-view--marker-removed",
     }
 
+    BINDINGS: ClassVar = [
+        Binding("space", "toggle", "Accept/reject hunk", id="diff.toggle_hunk"),
+    ]
+
+    @dataclass
+    class Toggled(Message):
+        """The user pressed space on ``hunk_widget``."""
+
+        hunk_widget: DiffHunk
+
     DEFAULT_CSS = """
     DiffHunk {
         height: auto;
+        &:focus { tint: $accent 12%; }
+        &.-rejected { tint: $error 18%; text-opacity: 45%; }
         & > .diff-view--hunk-header { color: $diff-hunk-header-fg; background: $foreground 6%; }
         & > .diff-view--gutter { color: $diff-gutter-fg; }
         & > .diff-view--added { background: $diff-added-bg; }
@@ -461,6 +477,9 @@ class DiffHunk(Widget):
         & > .diff-view--marker-removed { color: $diff-removed-fg; text-style: bold; }
     }
     """
+
+    def action_toggle(self) -> None:
+        self.post_message(self.Toggled(self))
 
     def __init__(self, prepared: PreparedHunk, file_index: int) -> None:
         super().__init__()

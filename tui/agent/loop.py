@@ -249,6 +249,16 @@ class Agent:
                 if answer.change is not None:
                     p.call.change = answer.change
             await self._execute(p)
+            if p.request is not None and p.result is not None and not p.result.is_error:
+                rejected = p.request.future.result().rejected_hunks
+                if rejected:
+                    from tui.tools.base import ToolResult
+
+                    total = len(p.request.call.change.hunks) if p.request.call.change else 0
+                    names = ", ".join(str(i + 1) for i in rejected)
+                    p.result = ToolResult(
+                        f"{p.result.content}\nThe user rejected hunk(s) {names} of {total}; "
+                        "those parts of the change were not written.")
         return stopped
 
     async def _execute(self, p: _Pending) -> None:

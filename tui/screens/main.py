@@ -20,9 +20,9 @@ from tui.agent import events as ev
 from tui.agent.session import AgentSession, NoApiKey
 from tui.config import AppConfig
 from tui.messages import AgentUpdate
-from widgets.approval_queue import ApprovalQueue
+from widgets.approval_queue import ApprovalCard, ApprovalQueue
 from widgets.chat_log import ChatLog, ToolLine
-from widgets.diff_view import DiffView
+from widgets.diff_view import DiffHunk, DiffView
 from widgets.prompt_input import SLASH_COMMANDS, PromptInput
 from widgets.status_line import StatusLine
 
@@ -63,6 +63,7 @@ class MainScreen(Screen[None]):
         self.config = config
         self.session = AgentSession(config, self._post_event)
         self._tool_lines: dict[str, ToolLine] = {}
+        self._diff_requests: list = []
         self._turn: Worker[str] | None = None
         self._first_prompt = ""
 
@@ -191,12 +192,43 @@ class MainScreen(Screen[None]):
 
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
-        changes = [r.call.change for r in message.requests if r.call.change is not None]
+        self._diff_requests = [r for r in message.requests if r.call.change is not None]
+        changes = [r.call.change for r in self._diff_requests]
         self.query_one("#side").set_class(not message.requests, "-idle")
         self.diff.set_class(not changes, "-empty")
         self.diff.set_changes(changes)
         if not message.requests and not self.prompt.has_focus:
             self.prompt.focus()
+
+    def _card_for(self, request: object) -> ApprovalCard | None:
+        return next((c for c in self.queue.cards if c.request is request), None)
+
+    @on(DiffHunk.Toggled)
+    def _hunk_toggled(self, message: DiffHunk.Toggled) -> None:
+        """Space on a hunk: flip it on the request's card (which tells the diff back)."""
+        hunk = message.hunk_widget
+        if hunk.file_index < len(self._diff_requests):
+            card = self._card_for(self._diff_requests[hunk.file_index])
+            if card is not None:
+                card.toggle_hunk(hunk.hunk.index)
+
+    @on(DiffView.Ready)
+    def _diff_ready(self) -> None:
+        """The diff was rebuilt (the queue changed): mark the rejected hunks again."""
+        for request in self._diff_requests:
+            card = self._card_for(request)
+            if card is not None and card.rejected:
+                self._hunks_changed(ApprovalCard.HunksChanged(request, card.rejected))
+
+    @on(ApprovalCard.HunksChanged)
+    def _hunks_changed(self, message: ApprovalCard.HunksChanged) -> None:
+        """Dim the rejected hunks of the request in the diff view."""
+        if message.request not in self._diff_requests:
+            return
+        file_index = self._diff_requests.index(message.request)
+        for widget in self.diff.query(DiffHunk):
+            if widget.file_index == file_index:
+                widget.set_class(widget.hunk.index in message.rejected, "-rejected")
 
     # -- input ------------------------------------------------------------------------------
 
