@@ -65,7 +65,17 @@ class Agent:
     grant: Callable[[str, tuple[str, ...]], None] = lambda kind, rules: None
     """Called with ``("allow_session" | "allow_always", rules)`` when the user grants rules."""
 
-    def describe(self, call: ToolCall) -> tuple[list[str], object | None]:
+    def _analyze(self, call: ToolCall) -> Any:
+        """The Bash command's detailed analysis, made once per call with the engine's inputs."""
+        if call.command is None:
+            return None
+        from tui.shell.analyzer import analyze_detailed
+
+        ctx = self.perm_ctx
+        return analyze_detailed(call.command, cwd=ctx.cwd, home=ctx.home,
+                                working_dirs=ctx.working_dirs)
+
+    def describe(self, call: ToolCall, detailed: Any = None) -> tuple[list[str], object | None]:
         """Suggested "always allow" rules and Warden's explanation for a call that asks."""
         from tui.permissions.engine import CallView
         from tui.permissions.suggest import suggest_rules
@@ -76,8 +86,10 @@ class Agent:
         if call.command is not None:
             from tui.shell.explain import explain
 
-            explanation = explain(call.command, cwd=self.tool_ctx.cwd,
-                                  working_dirs=self.tool_ctx.working_dirs)
+            ctx = self.perm_ctx
+            explanation = explain(call.command, cwd=ctx.cwd, home=ctx.home,
+                                  working_dirs=ctx.working_dirs,
+                                  detailed=detailed or self._analyze(call))
             analysis = explanation.analysis  # type: ignore[attr-defined]
         if self.perm_ctx.policy.allow_managed_only:
             return [], explanation
@@ -205,18 +217,18 @@ class Agent:
                 p.result = ToolResult(str(exc), is_error=True)
                 self.sink(ev.ToolCallInvalid(p.tool_use_id, p.name, str(exc)))
                 continue
-            p.decision = decide(p.call, self.perm_ctx)
-            if p.call.command is not None and self.perm_ctx.sandbox is not None:
+            # One parse per command, shared by the engine, the sandbox check and the card.
+            detailed = self._analyze(p.call)
+            analysis = detailed.analysis if detailed is not None else None
+            p.decision = decide(p.call, self.perm_ctx, analysis)
+            if analysis is not None and self.perm_ctx.sandbox is not None:
                 from tui.sandbox.mode import runs_sandboxed
-                from tui.shell import analyze
 
-                analysis = analyze(p.call.command, cwd=self.tool_ctx.cwd,
-                                   working_dirs=self.tool_ctx.working_dirs)
                 p.call.extra["sandboxed"] = runs_sandboxed(
                     self.perm_ctx.sandbox, p.call.command, p.call.input, analysis)
             self.sink(ev.ToolCallPrepared(p.call, p.decision))
             if p.decision.behavior == "ask":
-                suggested, explanation = self.describe(p.call)
+                suggested, explanation = self.describe(p.call, detailed)
                 p.request = ApprovalRequest(p.call, p.decision, loop.create_future(),
                                             suggested_rules=tuple(suggested),
                                             explanation=explanation)

@@ -163,12 +163,13 @@ def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
 class _Eval:
     """One evaluation: the call, its shell analysis and the trace being written."""
 
-    def __init__(self, call: ToolCall | CallView, ctx: PermissionContext) -> None:
+    def __init__(self, call: ToolCall | CallView, ctx: PermissionContext,
+                 analysis: ShellAnalysis | None = None) -> None:
         self.view = CallView.of(call)
         self.ctx = ctx
         self.trace: list[str] = []
-        self.analysis: ShellAnalysis | None = None
-        if self.view.tool == "Bash" and self.view.command is not None:
+        self.analysis: ShellAnalysis | None = analysis
+        if analysis is None and self.view.tool == "Bash" and self.view.command is not None:
             from tui.shell import analyze
 
             self.analysis = analyze(self.view.command, cwd=ctx.cwd, home=ctx.home,
@@ -367,19 +368,22 @@ class _Eval:
         return None
 
 
-def decide(call: ToolCall | CallView, ctx: PermissionContext) -> Decision:
+def decide(call: ToolCall | CallView, ctx: PermissionContext,
+           analysis: ShellAnalysis | None = None) -> Decision:
     """Decide whether ``call`` runs (allow), waits for the user (ask) or is refused (deny).
 
     Args:
         call: a prepared tool call, or a :class:`CallView` built from raw input.
         ctx: working directories, mode and policy.
+        analysis: the Bash command's analysis when the caller already has it (made with
+            ``ctx.cwd``, ``ctx.home`` and ``ctx.working_dirs``), so it is parsed once per call.
 
     Returns:
         A :class:`~tui.permissions.decision.Decision` naming the deciding rule and its source,
         with the evaluation trace.  Never raises for a well-formed call; anything it does not
         recognise asks.
     """
-    ev = _Eval(call, ctx)
+    ev = _Eval(call, ctx, analysis)
     view = ev.view
     mode = ctx.mode
     policy = ctx.policy

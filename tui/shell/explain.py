@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tui.shell.analyzer import CommandDetail, analyze_detailed
+from tui.shell.analyzer import CommandDetail, Detailed, analyze_detailed
 from tui.shell.argspec import SPECS
 from tui.shell.data import INTERPRETER_CODE_FLAGS
 from tui.shell.effects import Effects, lit
@@ -420,7 +420,7 @@ def _paragraph(explained: list[CommandExplanation], details: list[CommandDetail]
 
 
 def explain(command: str, *, cwd: Path, home: Path | None = None,
-            working_dirs: Sequence[Path] = ()) -> Explanation:
+            working_dirs: Sequence[Path] = (), detailed: Detailed | None = None) -> Explanation:
     """Explain ``command`` (see the module docstring).  Never raises.
 
     Args:
@@ -428,8 +428,11 @@ def explain(command: str, *, cwd: Path, home: Path | None = None,
         cwd: the directory it would run in.
         home: the home directory, for ``~`` and critical paths.
         working_dirs: the session's working directories (cwd is added when missing).
+        detailed: the command's :func:`~tui.shell.analyzer.analyze_detailed` result when the
+            caller already has it (same arguments), so the command is parsed only once.
     """
-    detailed = analyze_detailed(command, cwd=cwd, home=home, working_dirs=working_dirs)
+    if detailed is None:
+        detailed = analyze_detailed(command, cwd=cwd, home=home, working_dirs=working_dirs)
     analysis = detailed.analysis
     details = detailed.details
     dirs = tuple(normalise(str(d)) for d in working_dirs) or (normalise(str(cwd)),)
