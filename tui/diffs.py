@@ -1,14 +1,14 @@
 """Proposed file changes and their unified-diff hunks (UI-free).
 
 A :class:`FileChange` is what an ``Edit`` or ``Write`` tool call would do to one file: the text
-before (``None`` for a new file) and after.  Hunks are computed with :mod:`difflib` (the standard
-library's diff algorithm), three lines of context, as ``git diff`` shows them.
+before (``None`` for a new file) and after.  Hunks come from a minimal line diff (rapidfuzz's
+longest common subsequence, :mod:`tui.linediff`) grouped as :mod:`difflib` groups them, with
+three lines of context, as ``git diff`` shows them.
 """
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -63,10 +63,15 @@ class FileChange:
     """A proposed change to one file.
 
     Attributes:
-        path: absolute path of the file.
+        path: absolute path of the file (after the change, for a rename).
         old_text: current content, or ``None`` when the file does not exist yet.
-        new_text: content after the change.
+        new_text: content after the change (``""`` for a deletion).
         display_path: path as shown to the user (relative to the working directory when inside it).
+        context: lines of unchanged context around each hunk.
+        old_path: the file's path before a rename (``None``: not renamed).  A rename may also
+            change the content; the hunks are then those of ``old_text`` -> ``new_text``.
+        deleted: the change removes the file (``new_text`` is then ``""``; every line is removed).
+        binary: the content is binary (also detected: see :attr:`is_binary`).
     """
 
     path: Path
@@ -74,11 +79,56 @@ class FileChange:
     new_text: str
     display_path: str = ""
     context: int = field(default=3, compare=False)
+    old_path: Path | None = None
+    deleted: bool = False
+    binary: bool = False
 
     @property
     def is_new(self) -> bool:
         """True when the change creates the file."""
         return self.old_text is None
+
+    @property
+    def is_deleted(self) -> bool:
+        """True when the change removes the file."""
+        return self.deleted
+
+    @property
+    def is_renamed(self) -> bool:
+        """True when the change moves the file to a new path."""
+        return self.old_path is not None and self.old_path != self.path
+
+    @property
+    def is_binary(self) -> bool:
+        """True for binary content: the ``binary`` flag, or a NUL character on either side (the
+        test ``git diff`` uses, on the text as decoded)."""
+        return self.binary or "\0" in self.new_text or "\0" in (self.old_text or "")
+
+    @property
+    def old_display_path(self) -> str:
+        """The path before a rename as shown to the user, relative the way ``display_path`` is
+        (``""`` when not renamed).
+
+        When ``display_path`` is a suffix of ``path`` (relative to a working directory), the old
+        path is shown relative to that same directory when it lies inside it; otherwise whole.
+        """
+        if self.old_path is None:
+            return ""
+        shown = Path(self.display_path) if self.display_path else None
+        suffix = shown.parts if shown is not None and not shown.is_absolute() else ()
+        if suffix and self.path.parts[-len(suffix):] == suffix:
+            root = Path(*self.path.parts[: len(self.path.parts) - len(suffix)])
+            if self.old_path.is_relative_to(root):
+                return str(self.old_path.relative_to(root))
+        return str(self.old_path)
+
+    def size_bytes(self) -> tuple[int, int]:
+        """``(old, new)`` sizes in bytes of the UTF-8 encoded texts (0 for a missing side)."""
+
+        def size(text: str | None) -> int:
+            return len(text.encode("utf-8", "surrogateescape")) if text else 0
+
+        return size(self.old_text), size(self.new_text)
 
     @cached_property
     def hunks(self) -> tuple[Hunk, ...]:
@@ -109,9 +159,10 @@ def compute_hunks(old: str, new: str, context: int = 3) -> tuple[Hunk, ...]:
     """
     old_lines = old.splitlines()
     new_lines = new.splitlines()
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     hunks: list[Hunk] = []
-    for group in matcher.get_grouped_opcodes(context):
+    from tui.linediff import grouped_opcodes, opcodes  # rapidfuzz: loaded on first diff
+
+    for group in grouped_opcodes(opcodes(old_lines, new_lines), context):
         lines: list[DiffLine] = []
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
@@ -158,21 +209,21 @@ def apply_hunks(change: FileChange, accepted: set[int] | frozenset[int]) -> File
         return change
     old_lines, new_lines = old.splitlines(), new.splitlines()
     old_keep, new_keep = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    # A copy first: get_grouped_opcodes() clips the first and last "equal" runs of the
-    # matcher's cached opcode list in place.
-    opcodes = list(matcher.get_opcodes())
+    from tui.linediff import grouped_opcodes, opcodes
+
+    # The same opcodes and grouping as compute_hunks, so hunk indexes match.
+    codes = opcodes(old_lines, new_lines)
     owner: dict[tuple[str, int, int, int, int], int] = {}
-    for index, group in enumerate(matcher.get_grouped_opcodes(change.context)):
+    for index, group in enumerate(grouped_opcodes(codes, change.context)):
         for op in group:
             if op[0] != "equal":
                 owner[op] = index
     out: list[str] = []
-    for op in opcodes:
+    for op in codes:
         tag, i1, i2, j1, j2 = op
         if tag == "equal" or owner.get(op) not in accepted:
             out.extend(old_keep[i1:i2])
         else:
             out.extend(new_keep[j1:j2])
-    return FileChange(change.path, change.old_text, "".join(out), change.display_path,
-                      change.context)
+    # Some hunks stay: a deletion keeps the file, with the lines it keeps.
+    return replace(change, new_text="".join(out), deleted=False)
