@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` imp
 
 from bench.common import Target  # noqa: E402
 
-GROUPS = ("startup", "streaming", "permissions", "sandbox")
+GROUPS = ("startup", "streaming", "keypress", "permissions", "sandbox", "reload", "diff")
 """Benchmark modules under ``bench/``, in the order they run.  Add new groups here."""
 
 RESULTS = Path(__file__).resolve().parent / "results.json"

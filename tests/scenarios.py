@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class DemoRun:
     """A WardenApp on a fresh copy of the demo project, with its replay server."""
 
-    def __init__(self, cwd: Path = FIXED_DIR) -> None:
+    def __init__(self, cwd: Path = FIXED_DIR, *, theme: str | None = THEME) -> None:
         from tui.demo.server import ReplayServer
 
         self.cwd = prepare_demo_project(cwd)
@@ -44,7 +44,7 @@ class DemoRun:
             base_url=self.server.base_url, label=DEMO_LABEL,
             initial_prompt=self.cassette.prompt, extra_env=demo_env(),
         )
-        self.app = WardenApp(self.config, theme=THEME)
+        self.app = WardenApp(self.config, theme=theme)
 
     def close(self) -> None:
         self.server.stop()
@@ -116,6 +116,104 @@ async def to_pending_two_file_edit(pilot: Pilot) -> None:
     assert isinstance(screen.diff, DiffView)
 
 
+async def to_accept_edits_review(pilot: Pilot) -> None:
+    """In acceptEdits mode: deny the curl command; the two edits are written at once and shown
+    in the "changes this turn" review, where the stats.py hunk is then reverted."""
+    from widgets.changes_review import ChangesReview
+
+    app = pilot.app
+    assert isinstance(app, WardenApp)
+    screen = app.main_screen
+    await wait_until(pilot, lambda: screen.session.ready, what="the model connection")
+    screen.session.set_mode("acceptEdits")
+    await to_pending_command(pilot)
+    await answer(pilot, "N", reason="Never run scripts from the internet")
+    review = screen.query_one("#review", ChangesReview)
+    await wait_until(pilot, lambda: len(review.files) == 2 and review.diff.is_ready,
+                     what="the changes-this-turn review")
+    await wait_until(pilot, lambda: bool(screen.queue.cards), what="the pytest card")
+    hunk = review.diff.hunk_widgets(0)[0]
+    hunk.focus()
+    await pilot.press("space")
+    await wait_until(pilot, lambda: hunk.has_class("-rejected") or bool(
+        [h for h in review.diff.hunk_widgets(0) if h.has_class("-rejected")]), what="revert")
+    await settle(pilot)
+
+
+PERMISSIONS_BASE = Path(tempfile.gettempdir()) / "warden-snapshots" / "permissions"
+"""Fixed user, managed, home and project directories for the ``/permissions`` scenarios."""
+
+
+def permissions_dirs(env: MutableMapping[str, str]) -> Path:
+    """Fresh fixed user, managed, home and docs directories, named in ``env`` (the settings
+    scopes Warden reads); returns the project path to give :class:`DemoRun`."""
+    import shutil
+
+    for name in ("user", "managed", "home", "docs"):
+        shutil.rmtree(PERMISSIONS_BASE / name, ignore_errors=True)
+        (PERMISSIONS_BASE / name).mkdir(parents=True)
+    env["WARDEN_CONFIG_DIR"] = str(PERMISSIONS_BASE / "user")
+    env["WARDEN_MANAGED_DIR"] = str(PERMISSIONS_BASE / "managed")
+    env["HOME"] = str(PERMISSIONS_BASE / "home")
+    return PERMISSIONS_BASE / "statskit"
+
+
+def write_permission_settings(run: DemoRun, *, project: str | None = None) -> None:
+    """Rules in four scopes (managed, user, project, local); ``project`` replaces the project
+    file's text."""
+    import json
+
+    claude = run.cwd / ".claude"
+    claude.mkdir(exist_ok=True)
+    (PERMISSIONS_BASE / "managed" / "managed-settings.json").write_text(
+        json.dumps({"permissions": {"deny": ["Read(./secrets/**)"]}}))
+    (PERMISSIONS_BASE / "user" / "settings.json").write_text(json.dumps({"permissions": {
+        "allow": ["WebFetch(domain:docs.python.org)"], "ask": ["Bash(git push *)"]}}))
+    (claude / "settings.json").write_text(project or json.dumps({"permissions": {
+        "allow": ["Bash(python -m pytest *)", "Read(//usr/share/doc/**)"],
+        "deny": ["Bash(rm -rf *)"], "additionalDirectories": ["../docs"]}}, indent=2))
+    (claude / "settings.local.json").write_text(json.dumps({"permissions": {
+        "allow": ["Bash(make *)"]}}))
+
+
+async def open_permissions(pilot: Pilot) -> None:
+    """Type ``/permissions`` and wait for the editor."""
+    from tui.screens.permissions import PermissionsScreen
+
+    app = pilot.app
+    screen = app.main_screen  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: screen.session.ready, what="connect")
+    screen.prompt.value = ""
+    screen.prompt.focus()
+    await pilot.press(*"/permissions", "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, PermissionsScreen), what="editor")
+
+
+async def to_permissions_trace(pilot: Pilot) -> None:
+    """Deny the demo's curl command, open ``/permissions`` and test ``rm -rf build``."""
+    await to_pending_command(pilot)
+    await answer(pilot, "n")
+    screen = pilot.app.main_screen  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: not screen.turn_running, what="turn end")
+    await open_permissions(pilot)
+    editor = pilot.app.screen
+    await pilot.press("t", *"rm -rf build")
+    await wait_until(pilot, lambda: editor.trace.result is not None  # type: ignore[attr-defined]
+                     and editor.trace.result.decision is not None,  # type: ignore[attr-defined]
+                     what="the trace")
+    await settle(pilot)
+
+
+def permissions_run() -> DemoRun:
+    """A :class:`DemoRun` in the fixed permissions directories, rules in four scopes (sets this
+    process's environment: for ``make screenshots``, not for tests)."""
+    import os
+
+    run = DemoRun(permissions_dirs(os.environ))
+    write_permission_settings(run)
+    return run
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named state of the UI, with the file name its screenshot gets."""
@@ -123,6 +221,7 @@ class Scenario:
     name: str
     drive: Callable[[Pilot], Awaitable[None]]
     description: str
+    make_run: Callable[[], DemoRun] = DemoRun
 
 
 SCENARIOS = [
@@ -130,11 +229,16 @@ SCENARIOS = [
              "The demo's injected `curl | sh` waits in the approval queue."),
     Scenario("main_pending_edit", to_pending_two_file_edit,
              "Two edits proposed in one turn, with their diffs beside the chat."),
+    Scenario("accept_edits_review", to_accept_edits_review,
+             "acceptEdits mode: the turn's edits were written; one hunk reverted afterwards."),
+    Scenario("permissions_editor", to_permissions_trace,
+             "/permissions: rules from four scopes, a trace in the test box, a recent call.",
+             make_run=permissions_run),
 ]
 
 
 async def _screenshot(scenario: Scenario, out_dir: Path) -> Path:
-    run = DemoRun()
+    run = scenario.make_run()
     try:
         async with run.app.run_test(size=SIZE) as pilot:
             await scenario.drive(pilot)

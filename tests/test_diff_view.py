@@ -24,6 +24,7 @@ from tui.diffs import FileChange
 from widgets.diff_view import (
     DiffFileHeader,
     DiffHunk,
+    DiffLargeFile,
     DiffNotice,
     DiffView,
     highlight_lines,
@@ -238,10 +239,12 @@ async def test_line_cap_summarises_the_rest() -> None:
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        (hunk,) = view.hunk_widgets()
-        assert len(rendered(hunk)) == 1 + 10
-        (notice,) = view.query(DiffNotice)
-        assert rendered(notice)[0].strip().startswith("40 more diff lines")
+        # Over the cap the file is not laid out at all: a summary stands in for its hunks.
+        assert view.hunk_widgets() == []
+        assert view.large_files == [0]
+        (large,) = view.query(DiffLargeFile)
+        summary = str(large.query_one(".diff-large-file--summary").render())
+        assert summary.startswith("+50 -0 in 1 hunk (50 changed lines): too large")
 
 
 @pytest.mark.parametrize("theme", ["warden-light", "textual-light", "nord", "ansi-dark"])
@@ -287,11 +290,11 @@ def test_sanitize_lines_matches_diff_numbering() -> None:
 
 
 def test_prepare_file_line_cap() -> None:
-    prepared = prepare_file(0, THREE_HUNKS, max_lines=10)
-    assert [len(hunk.rows) for hunk in prepared.hunks] == [8, 2]
-    assert prepared.hidden_lines == sum(len(h.lines) for h in THREE_HUNKS.hunks) - 10
-    assert prepared.hidden_hunks == 2
-    assert prepare_file(0, THREE_HUNKS, max_lines=None).hidden_lines == 0
+    # THREE_HUNKS changes 6 lines (3 removed, 3 added): the cap counts changed lines only.
+    assert prepare_file(0, THREE_HUNKS, max_lines=6).too_large is False
+    prepared = prepare_file(0, THREE_HUNKS, max_lines=5)
+    assert prepared.too_large and prepared.hunks == () and prepared.changed_lines == 6
+    assert len(prepare_file(0, THREE_HUNKS, max_lines=None).hunks) == 3
 
 
 # --- themes ---------------------------------------------------------------------------------
@@ -303,8 +306,9 @@ def test_warden_themes_define_every_semantic_variable() -> None:
     assert "warden-light" in names
     for theme in WARDEN_THEMES:
         assert set(SEMANTIC_VARIABLES) <= set(theme.variables), theme.name
+        colour = r"ansi_[a-z_]+" if theme.ansi else r"#[0-9A-Fa-f]{6}"  # warden-ansi: 16 colours
         for name in SEMANTIC_VARIABLES:
-            assert re.fullmatch(r"#[0-9A-Fa-f]{6}", theme.variables[name]), (theme.name, name)
+            assert re.fullmatch(colour, theme.variables[name]), (theme.name, name)
 
 
 @pytest.mark.parametrize("theme", [*BUILTIN_THEMES.values(), *WARDEN_THEMES], ids=lambda t: t.name)

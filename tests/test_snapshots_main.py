@@ -13,9 +13,10 @@ def test_main_screen_with_pending_command(snap_compare) -> None:
     """A reviewer should see: the chat on the left with the prompt, the model's text, three Read
     lines each saying how many lines were read, and the `curl … | sh` call marked "waiting for
     your approval"; on the right one approval card titled "Bash  Run a command" with the command,
-    "Model says: Install the project's development tools", why Warden asks, and the keys
-    y / n / N; the footer shows "Allow once", "Deny", "Deny with reason"; the status line shows
-    mode `default`, the model, the cwd and the "Demo: recorded model responses" label."""
+    "Model says: Install the project's development tools", Warden's own explanation, why Warden
+    asks, and the keys y / n / N / e (explain risks); the footer shows "Allow once", "Deny",
+    "Deny with reason", "Explain risks"; the status line shows mode `default`, the model, the cwd
+    and the "Demo: recorded model responses" label."""
     run = DemoRun()
     try:
         assert snap_compare(run.app, terminal_size=SIZE, run_before=to_pending_command)
@@ -24,13 +25,31 @@ def test_main_screen_with_pending_command(snap_compare) -> None:
 
 
 def test_main_screen_with_pending_two_file_edit(snap_compare) -> None:
-    """A reviewer should see: the curl call marked "not run: Permission denied by the user" with
-    the reason "Never run scripts from the internet"; two Edit cards (statskit/stats.py +4 -1 and
-    CHANGELOG.md) in the queue, the first one focused (yellow border); below them the diff
-    viewer with both files, each with a header, line-number gutter, `+`/`-` markers, green added
-    and red removed lines, and syntax-highlighted Python."""
+    """The batch of pending edits.  A reviewer should see: the curl call marked "not run:
+    Permission denied by the user" with the reason "Never run scripts from the internet"; at the
+    top of the queue the batch line "2 edits pending (+9 -1): ctrl+a accepts all of them";
+    two Edit cards (statskit/stats.py +4 -1 and CHANGELOG.md +5 -0), the first one focused
+    (yellow border), each with the key "o edit in $EDITOR"; below them the diff viewer with a
+    file list of both files, then each file with a header, line-number gutter, `+`/`-` markers,
+    green added and red removed lines with the changed words marked brighter, and
+    syntax-highlighted Python; the footer offers "^a Accept all edits"."""
     run = DemoRun()
     try:
         assert snap_compare(run.app, terminal_size=SIZE, run_before=to_pending_two_file_edit)
+    finally:
+        run.close()
+
+
+def test_accept_edits_changes_this_turn(snap_compare) -> None:
+    """A reviewer should see: mode `acceptEdits` in the status line; the chat with the two Edit
+    calls done without a prompt; on the right the pytest card waiting, and under it the review
+    titled "Changes this turn (acceptEdits): 2 files" with "1 hunk reverted", the hint "space on
+    a hunk reverts it on disk", and the stats.py hunk tinted red (reverted) while the
+    CHANGELOG.md hunk is normal."""
+    from tests.scenarios import to_accept_edits_review
+
+    run = DemoRun()
+    try:
+        assert snap_compare(run.app, terminal_size=SIZE, run_before=to_accept_edits_review)
     finally:
         run.close()

@@ -21,11 +21,18 @@ from __future__ import annotations
 
 from textual.theme import Theme
 
+from themes.accessible import WARDEN_ANSI, WARDEN_HIGH_CONTRAST
 from themes.semantic import SEMANTIC_VARIABLES, semantic_variables
 from themes.warden import WARDEN_DARK, WARDEN_LIGHT
 
-WARDEN_THEMES: list[Theme] = [WARDEN_DARK, WARDEN_LIGHT]
-"""Every Warden theme, default first; register each with ``App.register_theme``."""
+WARDEN_THEMES: list[Theme] = [WARDEN_DARK, WARDEN_LIGHT, WARDEN_HIGH_CONTRAST, WARDEN_ANSI]
+"""Every Warden theme, default first; register each with ``App.register_theme``.
+
+Textual's built-in themes (``nord``, ``gruvbox``, ``ansi-dark``...) stay registered and listed in
+the command palette's "Change theme" too: :func:`semantic_variables` derives Warden's variables
+from their base colours, so every screen still styles risks, modes and diffs with them.  Which
+theme Warden starts with is decided by :func:`themes.select.choose_theme`.
+"""
 
 DEFAULT_THEME = "warden-dark"
 """Name of the theme the app starts with."""
@@ -33,6 +40,8 @@ DEFAULT_THEME = "warden-dark"
 __all__ = [
     "DEFAULT_THEME",
     "SEMANTIC_VARIABLES",
+    "WARDEN_ANSI",
+    "WARDEN_HIGH_CONTRAST",
     "WARDEN_DARK",
     "WARDEN_LIGHT",
     "WARDEN_THEMES",

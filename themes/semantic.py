@@ -19,6 +19,8 @@ SEMANTIC_VARIABLES: tuple[str, ...] = (
     "diff-removed-fg",
     "diff-gutter-fg",
     "diff-hunk-header-fg",
+    "diff-added-word-bg",
+    "diff-removed-word-bg",
     "risk-low",
     "risk-medium",
     "risk-high",
@@ -33,6 +35,8 @@ SEMANTIC_VARIABLES: tuple[str, ...] = (
 - ``diff-added-fg`` / ``diff-removed-fg``: ``+``/``-`` markers and counts of added / removed lines.
 - ``diff-gutter-fg``: line numbers in a diff gutter.
 - ``diff-hunk-header-fg``: ``@@ -a,b +c,d @@`` hunk headers.
+- ``diff-added-word-bg`` / ``diff-removed-word-bg``: stronger background of the characters that
+  changed within a paired added / removed line (intra-line marks).
 - ``risk-low`` / ``risk-medium`` / ``risk-high``: risk of a tool call (text or badge colour).
 - ``mode-default`` / ``mode-accept-edits`` / ``mode-plan`` / ``mode-bypass``: permission-mode
   indicator colours.
@@ -40,6 +44,9 @@ SEMANTIC_VARIABLES: tuple[str, ...] = (
 
 _ADDED_BG_BLEND = 0.22
 """How far a line background moves from ``$background`` towards ``$success``/``$error`` (0-1)."""
+
+_WORD_BG_BLEND = 0.45
+"""The same for the changed characters within a line: about twice the line band's strength."""
 
 _GUTTER_BLEND = 0.45
 """How far gutter text moves from ``$foreground`` towards ``$background`` (0-1)."""
@@ -76,6 +83,8 @@ def semantic_variables(theme: Theme) -> dict[str, str]:
         "diff-removed-fg": colors["text-error"],
         "diff-gutter-fg": muted,
         "diff-hunk-header-fg": colors["text-primary"],
+        "diff-added-word-bg": background.blend(success, _WORD_BG_BLEND).hex,
+        "diff-removed-word-bg": background.blend(error, _WORD_BG_BLEND).hex,
         "risk-low": colors["text-success"],
         "risk-medium": colors["text-warning"],
         "risk-high": colors["text-error"],
@@ -90,7 +99,8 @@ def _ansi_variables(colors: dict[str, str]) -> dict[str, str]:
     """Semantic variables for an ANSI theme (the terminal's own 16-colour palette).
 
     ANSI colours cannot be blended, so diff lines get no background band; the ``+``/``-`` markers
-    and line-number colours carry the meaning instead.
+    and line-number colours carry the meaning instead.  Changed characters within a line get the
+    terminal's grey (``ansi_bright_black``) background, readable under any syntax colour.
 
     Args:
         colors: the theme's generated colour system (``ColorSystem.generate()``).
@@ -105,6 +115,8 @@ def _ansi_variables(colors: dict[str, str]) -> dict[str, str]:
         "diff-removed-fg": colors["error"],
         "diff-gutter-fg": "ansi_bright_black",
         "diff-hunk-header-fg": colors["primary"],
+        "diff-added-word-bg": "ansi_bright_black",
+        "diff-removed-word-bg": "ansi_bright_black",
         "risk-low": colors["success"],
         "risk-medium": colors["warning"],
         "risk-high": colors["error"],

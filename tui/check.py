@@ -50,9 +50,10 @@ def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
     Raises:
         CaseError: unknown mode, or settings that are not an object.
     """
-    from tui.permissions.engine import CallView, PermissionContext, decide
+    from tui.permissions.engine import PermissionContext
     from tui.permissions.modes import ModeError, normalise_mode
     from tui.permissions.policy import Policy
+    from tui.permissions.probe import decide_input
     from tui.settings import load_settings
     from tui.settings.model import CliSettings
 
@@ -67,14 +68,8 @@ def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
         raise CaseError(str(exc)) from None
     working = (cwd, *(p for p, _ in loaded.additional_directories))
     ctx = PermissionContext(working_dirs=working, mode=chosen, policy=policy)
-    view = CallView.from_input(tool, tool_input, cwd)
-    decision = decide(view, ctx)
     problems = [str(p) for p in loaded.problems] + policy.warnings
-    if problems:
-        trace = tuple(f"settings: {p}" for p in problems) + decision.trace
-        decision = Decision(decision.behavior, decision.reason, decision.rule, decision.source,
-                            trace)
-    return decision
+    return decide_input(tool, tool_input, ctx, problems=problems)
 
 
 def _write_files(root: Path, files: Mapping[str, Any]) -> None:

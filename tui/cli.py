@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="RULE", help="allow rules for this session")
     parser.add_argument("--disallowedTools", "--disallowed-tools", nargs="+", default=[],
                         metavar="RULE", help="deny rules for this session")
+    parser.add_argument("--theme", metavar="NAME",
+                        help="colour theme: warden-dark, warden-light, warden-high-contrast, "
+                        "warden-ansi or a Textual theme (default: settings 'theme' in "
+                        "~/.claude/settings.json, else warden-dark with truecolor, warden-ansi "
+                        "without)")
     parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("command", nargs="?", choices=["login", "check", "explain", "doctor",
                                                        "sandbox"],
@@ -178,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from tui.app import WardenApp
 
-    app = WardenApp(config)
+    app = WardenApp(config, theme=args.theme)
     try:
         app.run()
     finally:

@@ -11,17 +11,28 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from widgets.diff_view import DiffFileHeader, DiffHunk, DiffNotice, DiffView
+    from widgets.diff_view import (
+        DiffFileHeader,
+        DiffFileList,
+        DiffHunk,
+        DiffLargeFile,
+        DiffNotice,
+        DiffView,
+    )
 
 _LAZY: dict[str, str] = {
     "DiffFileHeader": "widgets.diff_view",
+    "DiffFileList": "widgets.diff_view",
     "DiffHunk": "widgets.diff_view",
+    "DiffLargeFile": "widgets.diff_view",
     "DiffNotice": "widgets.diff_view",
     "DiffView": "widgets.diff_view",
 }
 """Public name -> module that defines it."""
 
-__all__ = ["DiffFileHeader", "DiffHunk", "DiffNotice", "DiffView"]
+__all__ = [
+    "DiffFileHeader", "DiffFileList", "DiffHunk", "DiffLargeFile", "DiffNotice", "DiffView",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -9,10 +9,14 @@ second rather than once per token.  Everything here is untrusted text: it is ren
 
 from __future__ import annotations
 
+import re
+
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 class ToolLine(Static):
@@ -47,8 +51,11 @@ class ToolLine(Static):
 class ChatLog(VerticalScroll):
     """A scrolling transcript of the conversation, anchored to the newest line."""
 
-    FLUSH_INTERVAL = 0.15
+    FLUSH_INTERVAL = 0.2
     """Seconds between Markdown updates while a reply streams."""
+
+    SPLIT_AFTER_CHARS = 1200
+    """An answer longer than this continues in a new Markdown widget at the next safe break."""
 
     DEFAULT_CSS = """
     ChatLog { padding: 0 1; }
@@ -68,6 +75,7 @@ class ChatLog(VerticalScroll):
         self._stream: MarkdownStream | None = None
         self._pending: list[str] = []
         self._flush_scheduled = False
+        self._written = ""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -90,20 +98,60 @@ class ChatLog(VerticalScroll):
     def append_text(self, delta: str) -> None:
         """Add a piece of the model's answer; starts a new Markdown block when needed."""
         if self._markdown is None:
-            self._markdown = Markdown(open_links=False)
-            self.mount(self._markdown)
-            self._stream = Markdown.get_stream(self._markdown)
+            self._start_block()
         self._pending.append(delta)
         if not self._flush_scheduled:
             self._flush_scheduled = True
             self.set_timer(self.FLUSH_INTERVAL, self._flush)
 
+    def _start_block(self) -> None:
+        """Mount a new Markdown widget for the answer and open its stream."""
+        self._written = ""
+        self._markdown = Markdown(open_links=False)
+        self.mount(self._markdown)
+        self._stream = Markdown.get_stream(self._markdown)
+
     async def _flush(self) -> None:
         self._flush_scheduled = False
-        if self._stream is not None and self._pending:
-            text = "".join(self._pending)
-            self._pending.clear()
+        if self._stream is None or not self._pending:
+            return
+        text = "".join(self._pending)
+        self._pending.clear()
+        cut = self._safe_break(text)
+        if cut is None:
             await self._stream.write(text)
+            self._written += text
+            return
+        # Keep each Markdown widget small: one long answer re-laid out in a single widget
+        # costs more on every flush, and key presses wait behind it.
+        await self._stream.write(text[:cut])
+        await self._stream.stop()
+        self._stream = None
+        self._markdown = None
+        if text[cut:]:
+            self._start_block()
+            assert self._stream is not None
+            await self._stream.write(text[cut:])
+            self._written = text[cut:]
+
+    def _safe_break(self, text: str) -> int | None:
+        """Where in ``text`` the current Markdown widget may end, or ``None``.
+
+        Only once the widget holds :attr:`SPLIT_AFTER_CHARS`, at a blank line, outside a fenced
+        code block and not after a list item, quote, table or indented line, so numbering, code
+        and paragraphs render as they would in one widget.
+        """
+        index = text.rfind("\n\n")
+        if index < 0 or len(self._written) + index < self.SPLIT_AFTER_CHARS:
+            return None
+        head = self._written + text[: index + 2]
+        lines = head.splitlines()
+        if sum(1 for line in lines if line.lstrip().startswith(("```", "~~~"))) % 2:
+            return None
+        last = next((line for line in reversed(lines) if line.strip()), "")
+        if last.startswith((" ", "\t", ">", "|")) or _LIST_ITEM.match(last):
+            return None
+        return index + 2
 
     async def end_text(self) -> None:
         """The current answer block is complete: write what is left and close its stream."""

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
+from textual import events
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
+
+TYPING_KEYS = frozenset({"backspace", "delete", "space"})
+"""Non-printable keys that count as typing for the approval cards' guard (besides characters).
+Enter (it ends the typing: the prompt is sent) and navigation such as tab, arrows and shift+tab
+do not count: they are how one reaches a card."""
 
 SLASH_COMMANDS: dict[str, str] = {
     "/help": "Show commands and keys",
     "/clear": "Clear the conversation and the screen",
     "/sandbox": "Show the sandbox's boundaries and turn it on or off",
+    "/permissions": "View and edit permission rules, test a call, allow recent ones",
     "/quit": "Quit Warden",
 }
 """Slash commands and what they do (shown by ``/help``)."""
@@ -21,6 +31,27 @@ class PromptInput(Input):
     PromptInput { border: tall $primary 40%; }
     PromptInput:focus { border: tall $primary; }
     """
+
+    class Typed(Message):
+        """The user typed in the prompt at ``at`` (``time.monotonic()``); approval cards ignore
+        answer keys for a moment after it (``STYLE.md`` §5)."""
+
+        def __init__(self, at: float) -> None:
+            super().__init__()
+            self.at = at
+
+    last_typed: float = 0.0
+    """``time.monotonic()`` of the last typing keystroke (0.0: none yet)."""
+
+    def on_key(self, event: events.Key) -> None:
+        """Note a typing keystroke (runs before :class:`Input` handles the key)."""
+        if event.is_printable or event.key in TYPING_KEYS:
+            self.last_typed = monotonic()
+            self.post_message(self.Typed(self.last_typed))
+
+    def typed_within(self, seconds: float) -> bool:
+        """True when the user typed here less than ``seconds`` ago."""
+        return self.last_typed > 0 and monotonic() - self.last_typed < seconds
 
     def __init__(self, *, value: str = "", id: str | None = None) -> None:
         super().__init__(

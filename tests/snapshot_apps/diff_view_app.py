@@ -1,14 +1,18 @@
 """Snapshot app: a two-file proposed change in :class:`widgets.diff_view.DiffView`.
 
-What a reviewer should see in the SVG (100x32, theme ``warden-dark``):
+What a reviewer should see in the SVG (100x32, theme ``warden-dark``, unified: narrower than the
+split threshold):
 
+- A two-row file list (``src/greeting.py  +2 -2``, highlighted, and
+  ``docs/GREETING.md  new file  +5 -0``).
 - A header bar ``src/greeting.py  +2 -2``, then two hunks, ``@@ -4,7 +4,7 @@`` and
   ``@@ -12,7 +12,7 @@``, in blue on a faint grey band.
 - Every diff line starts with a gutter of old and new line numbers, right-aligned in two columns
   (the old number blank on ``+`` lines, the new number blank on ``-`` lines), then a ``+``, ``-``
   or blank marker column, then the code.
 - Added lines sit on a dark green band and removed lines on a dark red band, both reaching the
-  right edge; context lines have no band.
+  right edge; context lines have no band.  In the first hunk's pair (line 7) only the changed
+  characters have a stronger red / green background (the intra-line marks).
 - Python colours: keywords purple, strings green, function names blue, the number ``1`` orange,
   the ``# f-string`` comment muted italic.  The docstring lines at the top of the second hunk
   (``Used by the --loud flag.`` and the closing quotes) are green italic: the whole file was

@@ -106,7 +106,23 @@ class ModeChanged:
     mode: str
 
 
+@dataclass(frozen=True, slots=True)
+class SettingsReloaded:
+    """Settings files changed and the policy was reloaded; it applies from the next tool call.
+
+    ``paths``: the files (or directories) that changed; ``problems``: every current settings
+    problem and rule warning (``path:line:col: message``); ``new_problems``: those not reported
+    before; ``external``: True when someone other than Warden changed a file.
+    """
+
+    paths: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+    new_problems: tuple[str, ...] = ()
+    external: bool = True
+
+
 AgentEvent = (
     TurnStarted | TextDelta | TextDone | ToolCallPrepared | ToolCallInvalid | ApprovalNeeded
     | ToolFinished | TurnFinished | AgentError | ModelResolved | Notice | ModeChanged
+    | SettingsReloaded
 )

@@ -64,6 +64,8 @@ class Agent:
     messages: list[dict[str, Any]] = field(default_factory=list)
     grant: Callable[[str, tuple[str, ...]], None] = lambda kind, rules: None
     """Called with ``("allow_session" | "allow_always", rules)`` when the user grants rules."""
+    notes: list[str] = field(default_factory=list)
+    """Things the user did between turns (reverted hunks), sent before the next prompt."""
 
     def _analyze(self, call: ToolCall) -> Any:
         """The Bash command's detailed analysis, made once per call with the engine's inputs."""
@@ -117,7 +119,9 @@ class Agent:
             (the cancellation is re-raised after the conversation is left consistent), or
             ``"error"`` after an :class:`~tui.agent.events.AgentError`.
         """
-        self._append_user([{"type": "text", "text": prompt}])
+        notes = [{"type": "text", "text": f"(Note from Warden: {note})"} for note in self.notes]
+        self.notes.clear()
+        self._append_user([*notes, {"type": "text", "text": prompt}])
         self.sink(ev.TurnStarted(prompt))
         pending: list[_Pending] = []
         try:
@@ -260,7 +264,20 @@ class Agent:
                         self.grant(answer.kind, rules)
                 if answer.change is not None:
                     p.call.change = answer.change
+                if answer.change is not None or p.call.extra.get("edited_by_user"):
+                    # What will be written is not what was decided on: decide again.
+                    recheck = decide(p.call, self.perm_ctx)
+                    if recheck.behavior == "deny":
+                        self._not_run(p, denied_text(None, by_rule=recheck.rule or recheck.source))
+                        continue
             await self._execute(p)
+            edited = p.call.extra.get("edited_by_user")
+            if edited and p.result is not None and not p.result.is_error:
+                from tui.tools.base import ToolResult
+
+                p.result = ToolResult(
+                    f"{p.result.content}\nThe user edited your proposed change in their editor "
+                    "before approving it; read the file again before changing it further.")
             if p.request is not None and p.result is not None and not p.result.is_error:
                 rejected = p.request.future.result().rejected_hunks
                 if rejected:

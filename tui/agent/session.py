@@ -54,6 +54,13 @@ class AgentSession:
         self.sandbox_policy: Any = None
         self.network: Any = None
         self._ready = asyncio.Event()
+        from tui.agent.live_settings import LiveSettings
+        from tui.agent.recent import RecentCalls
+
+        self.recent = RecentCalls()
+        """The last asked and denied calls (``/permissions``, "allow this next time")."""
+        self.live = LiveSettings(self)
+        """Watches the settings files and reloads the policy (:meth:`reload_policy`)."""
 
     @property
     def ready(self) -> bool:
@@ -107,7 +114,7 @@ class AgentSession:
             tools=default_tools(),
             tool_ctx=tool_ctx,
             perm_ctx=self.perm_ctx,
-            sink=self.sink,
+            sink=self._observe,
             system=system_prompt(cfg.cwd, self.perm_ctx.working_dirs[1:]),
             grant=self.grant,
         )
@@ -237,6 +244,7 @@ class AgentSession:
         try:
             set_value(self.local_settings, ("sandbox", "enabled"), enabled)
             set_value(self.local_settings, ("sandbox", "autoAllowBashIfSandboxed"), auto_allow)
+            self.live.remember_write(self.local_settings)
         except (SettingsWriteError, OSError) as exc:
             self.sink(ev.Notice(f"Could not save the sandbox setting: {exc}", "error"))
             return
@@ -274,6 +282,26 @@ class AgentSession:
             excluded_commands=state.excluded_commands if state else (),
             checks=checks, problems=tuple(policy.problems) if policy else ())
 
+    def _observe(self, event: ev.AgentEvent) -> None:
+        """The agent's sink: note asked/denied calls in :attr:`recent`, then pass it on."""
+        self.recent.observe(event)
+        self.sink(event)
+
+    async def reload_policy(self, paths: tuple[Path, ...] = (), *, external: bool = True):
+        """Reload every settings scope and swap the policy in; applies from the next tool call.
+
+        Session rules are kept; a broken file fails closed and is reported.  Returns the new
+        :class:`~tui.settings.Settings` (see :class:`tui.agent.live_settings.LiveSettings`).
+        """
+        return await self.live.reload(paths, external=external)
+
+    def permissions_snapshot(self):
+        """What ``/permissions`` shows now (a :class:`tui.permissions.editor.EditorSnapshot`)."""
+        from tui.permissions.editor import build_snapshot
+
+        return build_snapshot(self.settings, self.perm_ctx.policy, self.perm_ctx.mode,
+                              cwd=self.config.cwd, cli_dirs=self.config.additional_dirs)
+
     def set_mode(self, mode: str) -> None:
         """Change the permission mode; applies from the next tool call."""
         self.perm_ctx.mode = mode
@@ -304,6 +332,7 @@ class AgentSession:
                 continue
             try:
                 add_rule(self.local_settings, "allow", text)
+                self.live.remember_write(self.local_settings)
             except (SettingsWriteError, OSError) as exc:
                 self.sink(ev.Notice(f"Could not save {text} to {self.local_settings}: {exc}. "
                                     "It applies for this session only.", "error"))
@@ -316,6 +345,7 @@ class AgentSession:
     def mark_ready(self, model: str) -> None:
         """Called on the event loop after :meth:`connect` succeeded."""
         self._ready.set()
+        self.live.start()
         self.sink(ev.ModelResolved(model))
         self.sink(ev.ModeChanged(self.perm_ctx.mode))
         for text, severity in self._pending_notices:
@@ -345,6 +375,7 @@ class AgentSession:
 
     async def aclose(self) -> None:
         """Close the HTTP client and the sandbox (call before the event loop ends)."""
+        await self.live.stop()
         if self.agent is not None:
             await self.agent.client.close()
         state = self.perm_ctx.sandbox
@@ -352,6 +383,29 @@ class AgentSession:
             await state.runner.aclose()
         if self.network is not None:
             await self.network.aclose()
+
+    def note_for_model(self, text: str) -> None:
+        """Tell the model ``text`` with the next prompt (e.g. the user reverted a hunk)."""
+        if self.agent is not None:
+            self.agent.notes.append(text)
+
+    async def explain_risks(self, command: str):
+        """Ask the model, in a separate request outside the conversation, for the risks of
+        ``command`` (the ``e`` key of a Bash card; :mod:`tui.agent.explain_more`).
+
+        Returns:
+            A :class:`tui.agent.explain_more.RiskNote`.
+
+        Raises:
+            RuntimeError: the session is not connected yet.
+            Exception: whatever the client raises (API and network errors).
+        """
+        from tui.agent.explain_more import explain_risks
+
+        if self.agent is None:
+            raise RuntimeError("the session is not connected to the model yet")
+        return await explain_risks(self.agent.client, self.agent.model, command,
+                                   self.config.cwd)
 
     def clear(self) -> None:
         """Forget the conversation."""

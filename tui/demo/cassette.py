@@ -8,6 +8,12 @@ A cassette is a JSON file (format ``warden-cassette/1``)::
                         "next": {"ok": id, "error": id, "denied": id, "prompt": id, "any": id},
                         "expect": {"user_text_contains": str}}}}
 
+An optional top-level ``"side"`` maps a marker string to more nodes (same shape, no ``next``):
+answers to *side requests* outside the conversation, such as the approval card's "explain
+risks" request.  A request whose system prompt contains the marker is answered by the first of
+those nodes whose ``expect`` fits its last user message (a node without ``expect`` fits any);
+see :meth:`Cassette.resolve_side`.
+
 ``events`` are the exact server-sent events of one Messages API streaming response, in order
 (``data`` is the JSON object of the ``data:`` line). Which node answers a request is decided
 statelessly from the request's ``messages`` (see :meth:`Cassette.resolve`): the first user
@@ -124,6 +130,8 @@ class Cassette:
     start: str
     nodes: dict[str, CassetteNode]
     source: str | None = None
+    side: dict[str, dict[str, CassetteNode]] = field(default_factory=dict)
+    """Side requests: system-prompt marker -> node id -> node (see the module docstring)."""
 
     @property
     def name(self) -> str:
@@ -147,6 +155,32 @@ class Cassette:
                 or an ``expect`` check fails. The message names the node and outcome.
         """
         return self.trace(messages, cwd=cwd)[-1]
+
+    def resolve_side(
+        self, system: str, messages: Sequence[Mapping[str, Any]], *,
+        cwd: str | Path | None = None,
+    ) -> CassetteNode | None:
+        """The side node answering a request with this system prompt, or None when the system
+        prompt carries no marker of :attr:`side` (then :meth:`resolve` applies).
+
+        Raises:
+            CassetteError: a marker matches but none of its nodes fits the last user message.
+        """
+        for marker, nodes in self.side.items():
+            if marker not in system:
+                continue
+            last = messages[-1] if messages else {}
+            for node in nodes.values():
+                try:
+                    self._check_expect(node, last, len(messages) - 1, cwd)
+                except CassetteError:
+                    continue
+                return node
+            raise CassetteError(
+                f"{self.name}: no recorded answer to this {marker} request "
+                f"(its nodes: {', '.join(nodes) or 'none'})"
+            )
+        return None
 
     def trace(
         self, messages: Sequence[Mapping[str, Any]], *, cwd: str | Path | None = None
@@ -205,7 +239,7 @@ class Cassette:
 
     def to_dict(self) -> dict[str, Any]:
         """The cassette as a JSON-ready dict (the file format)."""
-        return {
+        out: dict[str, Any] = {
             "format": CASSETTE_FORMAT,
             "description": self.description,
             "model": self.model,
@@ -213,28 +247,31 @@ class Cassette:
             "start": self.start,
             "nodes": {node_id: node.to_dict() for node_id, node in self.nodes.items()},
         }
+        if self.side:
+            out["side"] = {marker: {node_id: node.to_dict() for node_id, node in nodes.items()}
+                           for marker, nodes in self.side.items()}
+        return out
 
     def to_json(self) -> str:
         """The file's text: deterministic, two-space indented, one SSE event per line, ending
         with a newline (so that regenerated cassettes diff cleanly)."""
-        head = {key: value for key, value in self.to_dict().items() if key != "nodes"}
+        head = {key: value for key, value in self.to_dict().items()
+                if key not in ("nodes", "side")}
         lines = ["{"]
         for key, value in head.items():
             lines.append(f"  {json.dumps(key)}: {_dumps(value)},")
         lines.append('  "nodes": {')
-        for n, (node_id, node) in enumerate(self.nodes.items()):
-            lines.append(f"    {json.dumps(node_id)}: {{")
-            lines.append('      "events": [')
-            for e, event in enumerate(node.events):
-                comma = "," if e < len(node.events) - 1 else ""
-                lines.append(f"        {_dumps(event)}{comma}")
-            lines.append("      ],")
-            tail = f'      "next": {_dumps(node.next)}'
-            if node.expect:
-                tail += f',\n      "expect": {_dumps(node.expect)}'
-            lines.append(tail)
-            lines.append("    }" + ("," if n < len(self.nodes) - 1 else ""))
-        lines.append("  }")
+        lines += _node_lines(self.nodes, "    ")
+        if not self.side:
+            lines.append("  }")
+        else:
+            lines.append("  },")
+            lines.append('  "side": {')
+            for m, (marker, nodes) in enumerate(self.side.items()):
+                lines.append(f"    {json.dumps(marker)}: {{")
+                lines += _node_lines(nodes, "      ")
+                lines.append("    }" + ("," if m < len(self.side) - 1 else ""))
+            lines.append("  }")
         lines.append("}")
         return "\n".join(lines) + "\n"
 
@@ -249,6 +286,24 @@ class Cassette:
             OSError: the directory is not writable.
         """
         write_atomic(Path(path), self.to_json(), mode=mode)
+
+
+def _node_lines(nodes: Mapping[str, CassetteNode], indent: str) -> list[str]:
+    """Nodes as :meth:`Cassette.to_json` writes them: one SSE event per line."""
+    lines = []
+    for n, (node_id, node) in enumerate(nodes.items()):
+        lines.append(f"{indent}{json.dumps(node_id)}: {{")
+        lines.append(f'{indent}  "events": [')
+        for e, event in enumerate(node.events):
+            comma = "," if e < len(node.events) - 1 else ""
+            lines.append(f"{indent}    {_dumps(event)}{comma}")
+        lines.append(f"{indent}  ],")
+        tail = f'{indent}  "next": {_dumps(node.next)}'
+        if node.expect:
+            tail += f',\n{indent}  "expect": {_dumps(node.expect)}'
+        lines.append(tail)
+        lines.append(indent + "}" + ("," if n < len(nodes) - 1 else ""))
+    return lines
 
 
 def _dumps(value: Any) -> str:
@@ -712,36 +767,22 @@ def cassette_from_dict(data: Any, *, source: str | None = None) -> Cassette:
     nodes_data = data.get("nodes")
     if not isinstance(nodes_data, dict) or not nodes_data:
         raise fail("'nodes' must be a non-empty object")
-    nodes: dict[str, CassetteNode] = {}
-    for node_id, raw in nodes_data.items():
-        if not isinstance(raw, dict):
-            raise fail(f"node {node_id!r} must be an object")
-        unknown = sorted(set(raw) - {"events", "next", "expect"})
-        if unknown:
-            raise fail(f"node {node_id!r} has unknown keys {unknown}")
-        events = raw.get("events")
-        if not isinstance(events, list):
-            raise fail(f"node {node_id!r}: 'events' must be a list")
-        try:
-            validate_stream(events)
-        except CassetteError as exc:
-            raise fail(f"node {node_id!r}: {exc}") from None
-        next_ = raw.get("next", {})
-        if not isinstance(next_, dict) or not all(isinstance(v, str) for v in next_.values()):
-            raise fail(f"node {node_id!r}: 'next' must map outcomes to node ids")
-        bad = sorted(set(next_) - set(NEXT_KEYS))
-        if bad:
-            raise fail(f"node {node_id!r}: unknown outcome(s) {bad} in 'next' "
-                       f"(allowed: {', '.join(NEXT_KEYS)})")
-        expect = raw.get("expect", {})
-        if not isinstance(expect, dict) or not all(isinstance(v, str) for v in expect.values()):
-            raise fail(f"node {node_id!r}: 'expect' must map keys to strings")
-        bad = sorted(set(expect) - set(EXPECT_KEYS))
-        if bad:
-            raise fail(f"node {node_id!r}: unknown key(s) {bad} in 'expect'")
-        nodes[node_id] = CassetteNode(
-            id=node_id, events=events, next=dict(next_), expect=dict(expect)
-        )
+    nodes = {node_id: _parse_node(node_id, raw, fail) for node_id, raw in nodes_data.items()}
+    side: dict[str, dict[str, CassetteNode]] = {}
+    side_data = data.get("side", {})
+    if not isinstance(side_data, dict):
+        raise fail("'side' must map markers to nodes")
+    for marker, group in side_data.items():
+        if not marker or not isinstance(group, dict) or not group:
+            raise fail(f"side {marker!r} must be a non-empty object of nodes")
+        side[marker] = {node_id: _parse_node(node_id, raw, fail) for node_id, raw in group.items()}
+        for node in side[marker].values():
+            if node.next:
+                raise fail(f"side node {node.id!r}: side answers have no 'next'")
+            try:
+                assemble_message(node.events)
+            except CassetteError as exc:
+                raise fail(f"side node {node.id!r}: {exc}") from None
     start = data["start"]
     if start not in nodes:
         raise fail(f"'start' names unknown node {start!r}")
@@ -760,4 +801,35 @@ def cassette_from_dict(data: Any, *, source: str | None = None) -> Cassette:
         start=start,
         nodes=nodes,
         source=source,
+        side=side,
     )
+
+
+def _parse_node(node_id: str, raw: Any, fail: Any) -> CassetteNode:
+    """Validate one node of a cassette file; ``fail(reason)`` builds the error to raise."""
+    if not isinstance(raw, dict):
+        raise fail(f"node {node_id!r} must be an object")
+    unknown = sorted(set(raw) - {"events", "next", "expect"})
+    if unknown:
+        raise fail(f"node {node_id!r} has unknown keys {unknown}")
+    events = raw.get("events")
+    if not isinstance(events, list):
+        raise fail(f"node {node_id!r}: 'events' must be a list")
+    try:
+        validate_stream(events)
+    except CassetteError as exc:
+        raise fail(f"node {node_id!r}: {exc}") from None
+    next_ = raw.get("next", {})
+    if not isinstance(next_, dict) or not all(isinstance(v, str) for v in next_.values()):
+        raise fail(f"node {node_id!r}: 'next' must map outcomes to node ids")
+    bad = sorted(set(next_) - set(NEXT_KEYS))
+    if bad:
+        raise fail(f"node {node_id!r}: unknown outcome(s) {bad} in 'next' "
+                   f"(allowed: {', '.join(NEXT_KEYS)})")
+    expect = raw.get("expect", {})
+    if not isinstance(expect, dict) or not all(isinstance(v, str) for v in expect.values()):
+        raise fail(f"node {node_id!r}: 'expect' must map keys to strings")
+    bad = sorted(set(expect) - set(EXPECT_KEYS))
+    if bad:
+        raise fail(f"node {node_id!r}: unknown key(s) {bad} in 'expect'")
+    return CassetteNode(id=node_id, events=events, next=dict(next_), expect=dict(expect))

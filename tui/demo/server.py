@@ -3,7 +3,10 @@
 The official SDK talks to it unchanged (``AsyncAnthropic(base_url=server.base_url,
 api_key="demo")``): ``POST /v1/messages`` with ``"stream": true`` gets a ``text/event-stream``
 body (chunked, HTTP/1.1 keep-alive) carrying the cassette node's events; without it, the
-assembled Message JSON. Errors use the API's JSON shape
+assembled Message JSON. A request whose system prompt carries one of the cassette's ``side``
+markers (the approval card's explain-risks request) is answered from those recorded side nodes
+(:meth:`~tui.demo.cassette.Cassette.resolve_side`), not from the conversation. Errors use the
+API's JSON shape
 ``{"type": "error", "error": {"type": ..., "message": ...}, "request_id": ...}``.
 
 Run as a program for benchmarks::
@@ -238,7 +241,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(400, "invalid_request_error", "messages: Field required", request_id)
             return
         try:
-            node = replay.cassette.resolve(messages, cwd=replay.cwd)
+            node = replay.cassette.resolve_side(_system_text(payload.get("system")), messages,
+                                                cwd=replay.cwd)
+            if node is None:
+                node = replay.cassette.resolve(messages, cwd=replay.cwd)
             events = events_for(node, replay.cwd)
             if payload.get("stream") is True:
                 self._stream(events, request_id)
@@ -349,6 +355,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
+
+
+def _system_text(system: Any) -> str:
+    """The request's system prompt as text (a string, or text blocks joined by newlines)."""
+    if isinstance(system, str):
+        return system
+    if isinstance(system, list):
+        return "\n".join(str(block.get("text", "")) for block in system
+                         if isinstance(block, dict))
+    return ""
 
 
 def _sse(kind: str, data: dict[str, Any]) -> bytes:

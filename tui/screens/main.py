@@ -7,6 +7,7 @@ The screen owns the :class:`~tui.agent.session.AgentSession` and routes its even
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,11 +21,17 @@ from tui.agent import events as ev
 from tui.agent.session import AgentSession, NoApiKey
 from tui.config import AppConfig
 from tui.messages import AgentUpdate
+from tui.screens.approval_signals import explain_for_card, make_attention
+from tui.turn_changes import TurnChanges
 from widgets.approval_queue import ApprovalCard, ApprovalQueue
+from widgets.changes_review import ChangesReview
 from widgets.chat_log import ChatLog, ToolLine
 from widgets.diff_view import DiffHunk, DiffView
 from widgets.prompt_input import SLASH_COMMANDS, PromptInput
 from widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui.screens.permissions import PermissionsScreen
 
 HELP_KEYS = {
     "enter": "send the prompt",
@@ -56,6 +63,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "interrupt", "Interrupt", id="main.interrupt"),
         Binding("shift+tab", "cycle_mode", "Mode", id="main.cycle_mode", priority=True),
         Binding("ctrl+l", "clear", "Clear", id="main.clear", show=False),
+        # Not priority: a focused network card's own "s" (this session) wins; hidden because
+        # the diff view shows its own "s" in the footer when it has focus.
+        Binding("s", "toggle_split", "Split/unified diff", id="main.toggle_split", show=False),
+        Binding("ctrl+a", "accept_edits", "Accept all edits", id="main.accept_edits"),
     ]
 
     def __init__(self, config: AppConfig) -> None:
@@ -66,6 +77,11 @@ class MainScreen(Screen[None]):
         self._diff_requests: list = []
         self._turn: Worker[str] | None = None
         self._first_prompt = ""
+        self._permissions: PermissionsScreen | None = None
+        """The ``/permissions`` editor while it is open (refreshed from agent events)."""
+        self.turn_changes = TurnChanges()
+        """Edits written without a prompt this turn (acceptEdits, allow rules): revertible."""
+        self._unprompted_edits: set[str] = set()
 
     # -- typed accessors --------------------------------------------------------------------
 
@@ -104,6 +120,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="side", classes="-idle"):
                 yield ApprovalQueue(id="queue")
                 yield DiffView(id="diff")
+                yield ChangesReview(id="review")
         yield PromptInput(value=self.config.initial_prompt, id="prompt")
         yield StatusLine(id="status")
         yield Footer()
@@ -123,6 +140,9 @@ class MainScreen(Screen[None]):
         for notice in self.config.notices:
             self.chat.add_notice(notice, "warning")
         self.prompt.focus()
+        self.attention = make_attention(self.app)
+        """Bell and window title for approvals that arrive while the terminal is unfocused."""
+        self.watch(self.app, "app_focus", self.attention.focus_changed, init=False)
         # Importing the SDK takes over a second and competes for the GIL: start it once the
         # first full frame is on screen, not while Textual is still drawing it.
         self.set_timer(self.CONNECT_DELAY, self._connect)
@@ -139,6 +159,7 @@ class MainScreen(Screen[None]):
         self.session.mark_ready(model)
 
     async def on_unmount(self) -> None:
+        self.attention.close()
         await self.session.aclose()
 
     # -- events from the agent --------------------------------------------------------------
@@ -149,6 +170,8 @@ class MainScreen(Screen[None]):
     @on(AgentUpdate)
     async def _agent_update(self, message: AgentUpdate) -> None:
         event = message.event
+        if self._permissions is not None:
+            self._permissions.session_event(event)
         chat = self.chat
         match event:
             case ev.TextDelta(text=text):
@@ -158,19 +181,32 @@ class MainScreen(Screen[None]):
             case ev.ToolCallPrepared(call=call, decision=decision):
                 line = chat.add_tool(call.name, call.summary)
                 self._tool_lines[call.tool_use_id] = line
+                if decision.behavior == "allow" and call.change is not None:
+                    self._unprompted_edits.add(call.tool_use_id)
                 if decision.behavior == "ask":
                     line.set_status("waiting for your approval")
             case ev.ToolCallInvalid(name=name, error=error):
                 chat.add_tool(name, "").set_status(error, error=True)
             case ev.ApprovalNeeded(request=request):
-                self.queue.add_request(request, focus=not self.prompt.value.strip())
+                typing = self.prompt.typed_within(ApprovalCard.GUARD_SECONDS)
+                self.queue.add_request(request,
+                                       focus=not self.prompt.value.strip() and not typing)
+                self.attention.request_added(len(self.queue.requests))
             case ev.ToolFinished(call=call, result=result, ran=ran):
                 line = self._tool_lines.pop(call.tool_use_id, None)
                 if line is not None:
                     line.set_status(_outcome(call.name, result.content, ran),
                                     error=result.is_error)
+                if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
+                        and call.change is not None):
+                    self.turn_changes.record(call.change)
+                    self._show_review()
+                self._unprompted_edits.discard(call.tool_use_id)
             case ev.TurnStarted():
                 self.status.busy = True
+                if len(self.turn_changes):
+                    self.turn_changes.clear()
+                    self._show_review()
             case ev.TurnFinished(stop_reason=reason):
                 await chat.end_text()
                 self.status.busy = False
@@ -189,16 +225,113 @@ class MainScreen(Screen[None]):
                 self.status.mode = mode
             case ev.Notice(text=text, severity=severity):
                 chat.add_notice(text, severity)
+            case ev.SettingsReloaded():
+                self._settings_reloaded(event)
 
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
         self._diff_requests = [r for r in message.requests if r.call.change is not None]
         changes = [r.call.change for r in self._diff_requests]
-        self.query_one("#side").set_class(not message.requests, "-idle")
-        self.diff.set_class(not changes, "-empty")
         self.diff.set_changes(changes)
+        self._layout_side()
+        self.attention.queue_changed(len(message.requests))
         if not message.requests and not self.prompt.has_focus:
             self.prompt.focus()
+
+    @on(PromptInput.Typed)
+    def _prompt_typed(self, message: PromptInput.Typed) -> None:
+        """Typing in the prompt holds back the cards' answer keys for a moment."""
+        self.queue.note_typing(message.at)
+
+    @on(ApprovalCard.ExplainRequested)
+    def _explain_requested(self, message: ApprovalCard.ExplainRequested) -> None:
+        """``e`` on a Bash card: the model's risk note, asked in a worker."""
+        self.run_worker(explain_for_card(message.card, self.session), group="explain")
+
+    def _layout_side(self) -> None:
+        """Show the side pane when something waits or was changed; pending diffs come first."""
+        pending = bool(self.queue.requests)
+        self.query_one("#side").set_class(not pending and not len(self.turn_changes), "-idle")
+        self.diff.set_class(not self._diff_requests, "-empty")
+        self.query_one("#review").set_class(bool(self._diff_requests)
+                                            or not len(self.turn_changes), "-empty")
+
+    def _show_review(self) -> None:
+        """Redraw the "changes this turn" review from :attr:`turn_changes`."""
+        self.query_one("#review", ChangesReview).show(self.turn_changes.files,
+                                                       self.session.perm_ctx.mode)
+        self._layout_side()
+
+    @on(ChangesReview.RevertToggled)
+    async def _revert_toggled(self, message: ChangesReview.RevertToggled) -> None:
+        """Space on a hunk in the review: revert it on disk, or apply it again."""
+        import asyncio
+
+        from tui.tools.files import StaleFileError
+
+        try:
+            entry = await asyncio.to_thread(self.turn_changes.toggle_hunk, message.file_index,
+                                            message.hunk_index)
+        except (StaleFileError, OSError, IndexError) as exc:
+            self.chat.add_notice(f"Not reverted: {exc}", "error")
+            return
+        name = entry.change.display_path or str(entry.change.path)
+        done = "reverted" if message.hunk_index in entry.reverted else "applied again"
+        self.chat.add_notice(f"Hunk {message.hunk_index + 1} of {name} {done}.")
+        self.session.note_for_model(
+            f"The user {done} hunk {message.hunk_index + 1} of your change to {name} "
+            "after your turn; read the file again before editing it.")
+        review = self.query_one("#review", ChangesReview)
+        review.show(self.turn_changes.files, self.session.perm_ctx.mode)
+
+    def action_accept_edits(self) -> None:
+        """``ctrl+a``: accept every pending edit (commands stay individual)."""
+        count = self.queue.accept_all_edits()
+        if count:
+            self.notify(f"Accepted {count} edit{'s' if count != 1 else ''}.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``ctrl+a`` is offered only while edits wait."""
+        if action == "accept_edits":
+            return bool(self.is_mounted and self.query("#queue") and self.queue.edit_cards)
+        return True
+
+    @on(ApprovalCard.EditRequested)
+    async def _edit_requested(self, message: ApprovalCard.EditRequested) -> None:
+        """``o`` on an edit card: open the proposal in ``$EDITOR``; the edited text replaces it.
+
+        The card then shows the user's version, which they approve like any other; the engine
+        decides again on it before it is written (:mod:`tui.agent.loop`).
+        """
+        import asyncio
+        from pathlib import Path
+
+        from textual.app import SuspendNotSupported
+
+        from tui.diffs import FileChange
+        from tui.external_editor import EditorError, edit_text
+
+        request = message.request
+        change = request.call.change
+        if change is None or request.future.done():
+            return
+        name = Path(change.display_path or str(change.path)).name
+        try:
+            try:
+                with self.app.suspend():
+                    edited = edit_text(change.new_text, name)
+            except SuspendNotSupported:  # headless (tests): no terminal to hand over
+                edited = await asyncio.to_thread(edit_text, change.new_text, name)
+        except EditorError as exc:
+            self.chat.add_notice(f"Editor: {exc}", "error")
+            return
+        if edited == change.new_text or request.future.done():
+            return
+        request.call.change = FileChange(change.path, change.old_text, edited,
+                                         change.display_path, change.context)
+        request.call.extra["edited_by_user"] = True
+        message.card.change_edited()
+        self._queue_changed(ApprovalQueue.Changed(self.queue.requests))
 
     def _card_for(self, request: object) -> ApprovalCard | None:
         return next((c for c in self.queue.cards if c.request is request), None)
@@ -261,10 +394,37 @@ class MainScreen(Screen[None]):
             await self.action_clear()
         elif name == "/sandbox":
             await self._open_sandbox()
+        elif name in ("/permissions", "/allowed-tools"):
+            await self._open_permissions()
         elif name == "/quit":
             self.app.exit()
         else:
             self.chat.add_notice(f"Unknown command {name}. Type /help for the list.", "warning")
+
+    async def _open_permissions(self) -> None:
+        """Push the ``/permissions`` editor; it works while a turn runs."""
+        from tui.screens.permissions import PermissionsScreen
+
+        if not self.session.ready:
+            self.chat.add_notice("The session is still starting; try /permissions again in a "
+                                 "moment.")
+            return
+        screen = PermissionsScreen(self.session)
+        self._permissions = screen
+
+        def closed(_: None) -> None:
+            self._permissions = None
+
+        await self.app.push_screen(screen, closed)
+
+    def _settings_reloaded(self, event: ev.SettingsReloaded) -> None:
+        """New settings problems go to the chat; an edit made outside Warden gets a toast."""
+        for problem in event.new_problems:
+            self.chat.add_notice(f"Settings reloaded with a problem: {problem}", "error")
+        if event.external and not event.new_problems:
+            names = ", ".join(short_path(Path(p)) for p in event.paths) or "settings"
+            self.notify(f"Permissions reloaded from {names}; they apply from the next tool "
+                        "call.", markup=False)
 
     async def _open_sandbox(self) -> None:
         """Push the ``/sandbox`` panel (its data is built off the event loop)."""
@@ -293,6 +453,10 @@ class MainScreen(Screen[None]):
         mode = next_mode(session.perm_ctx.mode,  # type: ignore[arg-type]
                          bypass_in_cycle=session.bypass_in_cycle)
         session.set_mode(mode)
+
+    def action_toggle_split(self) -> None:
+        """``s`` outside the diff view: switch the diff between side by side and unified."""
+        self.diff.action_toggle_split()
 
     def action_interrupt(self) -> None:
         """Cancel the running turn; pending approvals are withdrawn."""

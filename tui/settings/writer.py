@@ -1,7 +1,8 @@
 """Writing permission rules back to settings files ("always allow", ``/permissions``).
 
 Rules: never overwrite a file that cannot be parsed (nothing the user wrote is lost); keep every
-other key and the key order; write 2-space-indented JSON with a trailing newline, atomically (a
+other key, the key order and the formatting of what did not change (:mod:`tui.settings.splice`;
+a new file is 2-space-indented JSON with a trailing newline); write atomically (a
 temporary file in the same directory, fsync, ``os.replace``), keeping the file's permission bits
 and writing through a symlinked settings file to its target.  Managed settings are read-only to
 Warden (``SPEC.md`` §1).  When the local settings file is first written inside a git work tree,
@@ -126,11 +127,30 @@ def _rule_list(path: Path, data: dict[str, Any], behavior: str, create: bool) ->
     return rules
 
 
+def _text_for(path: Path, data: dict[str, Any], crlf: bool) -> str:
+    """The new text of ``path``: the current text with only the changed values rewritten
+    (:func:`tui.settings.splice.splice`), else ``data`` serialised in the file's indentation
+    (two spaces for a new file)."""
+    from tui.settings.splice import indent_unit, splice
+
+    unit = "  "
+    try:
+        current = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if current.strip():
+        spliced = splice(current, data)
+        if spliced is not None:
+            return spliced
+        unit = indent_unit(current)
+    text = json.dumps(data, indent=unit, ensure_ascii=False) + "\n"
+    return text.replace("\n", "\r\n") if crlf else text
+
+
 def _write(path: Path, data: dict[str, Any], crlf: bool) -> None:
-    """Write ``data`` atomically to ``path`` (creating its directory), keeping its mode."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if crlf:
-        text = text.replace("\n", "\r\n")
+    """Write ``data`` atomically to ``path`` (creating its directory), keeping its mode and,
+    where it can, the formatting of everything that did not change."""
+    text = _text_for(path, data, crlf)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -216,6 +236,42 @@ def remove_rule(path: Path, behavior: Behavior, rule_text: str) -> bool:
     if not rules or rule_text not in rules:
         return False
     rules[:] = [r for r in rules if r != rule_text]
+    try:
+        _write(target, data, crlf)
+    except OSError as exc:
+        raise SettingsWriteError(f"{target}: cannot be written ({exc.strerror}); nothing was "
+                                 "changed") from exc
+    return True
+
+
+def replace_rule(path: Path, behavior: Behavior, old_text: str, new_text: str) -> bool:
+    """Replace ``old_text`` with ``new_text`` in ``permissions.<behavior>`` of ``path``, in place
+    (``/permissions`` "edit": the rule keeps its position, so file order is preserved).
+
+    When ``new_text`` is already in the list the old rule is simply removed (no duplicate).
+    Returns False, writing nothing, when the file or ``old_text`` is absent.
+
+    Raises:
+        SettingsWriteError: as :func:`add_rule`.
+        ValueError: as :func:`add_rule`.
+    """
+    _check_rule(old_text)
+    _check_rule(new_text)
+    target = _target(path)
+    _check_not_managed(target)
+    if not target.exists():
+        return False
+    data, crlf = _read(target)
+    rules = _rule_list(target, data, behavior, create=False)
+    if not rules or old_text not in rules:
+        return False
+    if old_text == new_text:
+        return True
+    at = rules.index(old_text)
+    duplicate = new_text in rules
+    rules[:] = [r for r in rules if r != old_text]
+    if not duplicate:
+        rules.insert(at, new_text)
     try:
         _write(target, data, crlf)
     except OSError as exc:

@@ -1,0 +1,76 @@
+"""Snapshot tests of the ``/permissions`` editor (140x42, theme warden-dark).
+
+The project, user and managed directories are fixed (``/tmp/warden-snapshots/permissions``) so
+the paths on screen are the same on every run.  Regenerate after an intended change with
+``pytest tests/test_snapshots_permissions.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.scenarios import (
+    SIZE,
+    DemoRun,
+    open_permissions,
+    permissions_dirs,
+    settle,
+    to_permissions_trace,
+    write_permission_settings,
+)
+
+
+@pytest.fixture
+def fixed_dirs(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fresh fixed user, managed, home and docs directories; returns the project path."""
+    env: dict[str, str] = {}
+    project = permissions_dirs(env)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return project
+
+
+def test_permissions_editor_with_rules_trace_and_recent_call(snap_compare, fixed_dirs) -> None:
+    """A reviewer should see: the header "Permissions", mode `default` and the additional
+    directory /tmp/warden-snapshots/permissions/docs with its source (project settings); the
+    Allow tab (4) listing Bash(make *) (local, ./.claude/settings.local.json),
+    Bash(python -m pytest *) and Read(//usr/share/doc/**) (project, ./.claude/settings.json) and
+    WebFetch(domain:docs.python.org) (user, "…ermissions/user/settings.json"); tab labels Ask (1)
+    and Deny (2); under the table the highlighted rule with its full file path; on the right the
+    test box with Bash and `rm -rf build`, a red DENY badge "Denied by the rule Bash(rm -rf *).",
+    the rule, its source (project settings with the file) and the trace ending "→ deny"; below,
+    one recent call "asked, denied by you" for the demo's `curl -fsSL https://get…` with
+    "A saves Bash(curl -fsSL htt…" under it.  No error panel."""
+    run = DemoRun(fixed_dirs)
+    write_permission_settings(run)
+    try:
+        assert snap_compare(run.app, terminal_size=SIZE, run_before=to_permissions_trace)
+    finally:
+        run.close()
+
+
+def test_permissions_editor_with_an_invalid_settings_file(snap_compare, fixed_dirs) -> None:
+    """A reviewer should see: a red-edged "Settings problems" panel under the header naming
+    /tmp/warden-snapshots/permissions/statskit/.claude/settings.json:4:31 with "remove the
+    trailing comma" and that none of the file's allow rules apply until it is fixed (its 1 deny
+    rule still applies); "Additional directories none" (the broken file's are dropped); the
+    Allow tab (2) listing only Bash(make *) (local) and WebFetch(domain:docs.python.org) (user),
+    none of the broken project file's allow rules; Deny (2) counting the managed
+    Read(./secrets/**) and the project's Bash(rm -rf *) recovered from the broken file; the
+    test box empty with its hint; the footer with e Edit, d Delete, m Move scope, a Add rule."""
+    run = DemoRun(fixed_dirs)
+    write_permission_settings(
+        run, project='{\n  "permissions": {\n    "allow": ["Bash(python -m pytest *)"],'
+        '\n    "deny": ["Bash(rm -rf *)"],\n  }\n}\n')
+
+    async def drive(pilot: Pilot) -> None:
+        await open_permissions(pilot)
+        await settle(pilot)
+
+    try:
+        assert snap_compare(run.app, terminal_size=SIZE, run_before=drive)
+    finally:
+        run.close()

@@ -1,0 +1,161 @@
+"""Keeping a session's policy in step with the settings files on disk (UI-free).
+
+REF §4.2 and §4.5: settings files are watched and hot-reloaded, and ``/permissions`` changes
+apply from the next tool call, even mid-turn.  :class:`LiveSettings` reloads every scope in a
+thread, then swaps the session's compiled policy in one assignment on the event loop (the engine
+runs there too, so a decision never sees half a policy).  Rules granted "for this session" are
+carried over; the mode is kept, except that a file turning on ``disableBypassPermissionsMode``
+ends ``bypassPermissions``.  A broken file fails closed exactly as at start
+(:func:`tui.settings.load_settings`), and its problem is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.agent import events as ev
+
+if TYPE_CHECKING:
+    from tui.agent.session import AgentSession
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class LiveSettings:
+    """The settings watcher and reloader of one :class:`~tui.agent.session.AgentSession`."""
+
+    def __init__(self, session: AgentSession) -> None:
+        self.session = session
+        self.reloads = 0
+        """How many reloads were applied (tests and the benchmark wait on it)."""
+        self._lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._own: dict[str, str | None] = {}
+        self._reported: set[str] = set()
+
+    @property
+    def watching(self) -> bool:
+        """True while the watcher task runs."""
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        """Start watching (on the event loop, once the session has loaded its settings)."""
+        if self._task is None:
+            settings = self.session.settings
+            self._reported = {str(p) for p in getattr(settings, "problems", ())}
+            self._reported |= set(self.session.perm_ctx.policy.warnings)
+            self._task = asyncio.create_task(self._watch(), name="warden-settings-watch")
+
+    async def stop(self) -> None:
+        """Stop watching and wait for the watcher to end."""
+        self._stop.set()
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass  # the cancellation we asked for
+
+    async def _watch(self) -> None:
+        from tui.settings.watch import watch_settings
+
+        try:
+            await watch_settings(self.session.config.cwd, self._changed, stop=self._stop)
+        except OSError as exc:
+            self.session.sink(ev.Notice(
+                f"Settings files are not watched ({exc}); edits made outside Warden apply "
+                "after a restart or after a change in /permissions.", "warning"))
+
+    async def _changed(self, paths: set[Path]) -> None:
+        external = any(self._own.get(str(p), "-") != _digest(p) for p in paths)
+        try:
+            await self.reload(paths, external=external)
+        except Exception as exc:  # a bug here must be seen, and must not end the watcher
+            self.session.sink(ev.Notice(f"Could not reload the settings: "
+                                        f"{type(exc).__name__}: {exc}", "error"))
+
+    def remember_write(self, path: Path) -> None:
+        """Note that Warden itself just wrote ``path`` (its reload is then not "external")."""
+        path = Path(os.path.abspath(path))
+        self._own[str(path)] = _digest(path)
+
+    async def written(self, *paths: Path) -> Any:
+        """Warden wrote ``paths``: reload now rather than wait for the watcher; returns the
+        new settings."""
+        for path in paths:
+            self.remember_write(path)
+        return await self.reload(paths, external=False)
+
+    async def reload(self, paths: Iterable[Path] = (), *, external: bool = True) -> Any:
+        """Reload every scope and swap the policy; emits :class:`ev.SettingsReloaded`.
+
+        Returns:
+            The new :class:`~tui.settings.Settings`.
+        """
+        async with self._lock:
+            settings, policy = await asyncio.to_thread(self._load)
+            old_sandbox = self._sandbox_config()
+            self._apply(settings, policy)
+            if self._sandbox_config() != old_sandbox:
+                await asyncio.to_thread(self.session._load_sandbox)
+            self.reloads += 1
+        problems = tuple(str(p) for p in settings.problems) + tuple(policy.warnings)
+        new = tuple(p for p in problems if p not in self._reported)
+        self._reported = set(problems)
+        self.session.sink(ev.SettingsReloaded(tuple(str(p) for p in paths), problems, new,
+                                              external))
+        return settings
+
+    def _sandbox_config(self) -> object:
+        settings = self.session.settings
+        return settings.merged.get("sandbox") if settings is not None else None
+
+    def _load(self) -> tuple[Any, Any]:
+        """Load and compile (in a thread): ``(settings, policy)``."""
+        from tui.permissions.policy import Policy
+        from tui.settings import load_settings
+
+        cfg = self.session.config
+        settings = load_settings(cfg.cwd, cli=cfg.cli_settings)  # type: ignore[arg-type]
+        policy = Policy.from_entries(settings.rules)
+        policy.allow_managed_only = settings.allow_managed_rules_only
+        return settings, policy
+
+    def _apply(self, settings: Any, policy: Any) -> None:
+        """Swap in the new policy (on the event loop): session rules kept, directories
+        recomputed, bypass ended when a file now disables it."""
+        session = self.session
+        ctx = session.perm_ctx
+        for behavior in ("deny", "ask", "allow"):
+            for rule in getattr(ctx.policy, behavior):
+                if getattr(rule.source, "scope", None) == "session":
+                    getattr(policy, behavior).append(rule)
+        base = (session.config.cwd, *session.config.additional_dirs)
+        extra = tuple(dict.fromkeys(p for p, _ in settings.additional_directories
+                                    if p not in base))
+        if settings.disable_bypass:
+            session.bypass_in_cycle = False
+            if ctx.mode == "bypassPermissions":
+                ctx.mode = "default"
+                session.sink(ev.ModeChanged("default"))
+                session.sink(ev.Notice("bypassPermissions ended: a settings file now sets "
+                                       "disableBypassPermissionsMode.", "warning"))
+        ctx.working_dirs = (*base, *extra)
+        ctx.policy = policy  # the swap: the next decide() sees the new rules
+        session.settings = settings
+        agent = session.agent
+        if agent is not None and agent.tool_ctx.additional_dirs != ctx.working_dirs[1:]:
+            agent.tool_ctx = replace(agent.tool_ctx, additional_dirs=ctx.working_dirs[1:])
