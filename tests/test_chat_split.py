@@ -46,3 +46,27 @@ async def test_code_blocks_and_lists_are_never_split() -> None:
     assert len(fenced) == 1 and fenced[0].count("```") == 2      # the fence stays whole
     listing = [s for s in sources if "1. step number 1 " in s]
     assert len(listing) == 1 and "79. step number 79" in listing[0]
+
+
+async def test_typing_defers_streaming_updates_but_never_stops_them() -> None:
+    """Keys in the prompt move a due flush just past the keystroke, so the key's echo paints
+    first; a user typing without pause still sees the answer grow."""
+    app = ChatApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        chat = app.query_one(ChatLog)
+        seen: list[int] = []
+        for step in range(100):                  # 2 s of tokens, a key every 20 ms
+            chat.append_text(f"word{step} ")
+            chat.note_typing()
+            await pilot.pause(0.02)
+            markdown = chat.query(Markdown)
+            if markdown:
+                seen.append(len(markdown.first().source))
+        await chat.end_text()
+        await pilot.pause()
+        final = chat.query_one(Markdown).source
+    grew = sorted(set(seen))
+    # Flushes are at most FLUSH_INTERVAL + MAX_DEFER (0.5 s) apart: 4 in 2 s, so the length
+    # seen takes at least 3 different values besides the empty start.
+    assert len([n for n in grew if n]) >= 3, f"the answer grew only {grew} while typing"
+    assert final.split() == [f"word{step}" for step in range(100)]

@@ -40,8 +40,8 @@ class ChangesReview(Vertical):
         file_index: int
         hunk_index: int
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._files: tuple[ReviewedFile, ...] = ()
 
     def compose(self) -> ComposeResult:

@@ -10,11 +10,17 @@ second rather than once per token.  Everything here is untrusted text: it is ren
 from __future__ import annotations
 
 import re
+from time import monotonic
+from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+    from textual.widgets import Markdown
+    from textual.widgets.markdown import MarkdownStream
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
@@ -54,6 +60,12 @@ class ChatLog(VerticalScroll):
     FLUSH_INTERVAL = 0.2
     """Seconds between Markdown updates while a reply streams."""
 
+    TYPING_DEFER = 0.03
+    """Seconds after a keystroke in the prompt before a pending flush may run."""
+
+    MAX_DEFER = 0.3
+    """Most seconds typing may delay a flush past the time it was due."""
+
     SPLIT_AFTER_CHARS = 1200
     """An answer longer than this continues in a new Markdown widget at the next safe break."""
 
@@ -74,7 +86,8 @@ class ChatLog(VerticalScroll):
         self._markdown: Markdown | None = None
         self._stream: MarkdownStream | None = None
         self._pending: list[str] = []
-        self._flush_scheduled = False
+        self._flush_timer: Timer | None = None
+        self._flush_due = 0.0
         self._written = ""
 
     def on_mount(self) -> None:
@@ -100,19 +113,37 @@ class ChatLog(VerticalScroll):
         if self._markdown is None:
             self._start_block()
         self._pending.append(delta)
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            self.set_timer(self.FLUSH_INTERVAL, self._flush)
+        if self._flush_timer is None:
+            self._flush_due = monotonic() + self.FLUSH_INTERVAL
+            self._flush_timer = self.set_timer(self.FLUSH_INTERVAL, self._flush)
+
+    def note_typing(self) -> None:
+        """The user just pressed a key in the prompt: let its echo paint before the next flush.
+
+        A flush re-lays out the answer (tens of milliseconds on a long one); a key pressed while
+        it runs waits for it.  So a flush due now is moved to :attr:`TYPING_DEFER` after the
+        key, into the gap before the next one, but never more than :attr:`MAX_DEFER` past the
+        time it was due: the answer keeps streaming while the user types.
+        """
+        if self._flush_timer is None:
+            return
+        now = monotonic()
+        when = min(max(self._flush_due, now + self.TYPING_DEFER),
+                   self._flush_due + self.MAX_DEFER)
+        self._flush_timer.stop()
+        self._flush_timer = self.set_timer(max(when - now, 0.0), self._flush)
 
     def _start_block(self) -> None:
         """Mount a new Markdown widget for the answer and open its stream."""
+        from textual.widgets import Markdown  # markdown-it: loaded with the first answer
+
         self._written = ""
         self._markdown = Markdown(open_links=False)
         self.mount(self._markdown)
         self._stream = Markdown.get_stream(self._markdown)
 
     async def _flush(self) -> None:
-        self._flush_scheduled = False
+        self._flush_timer = None
         if self._stream is None or not self._pending:
             return
         text = "".join(self._pending)
@@ -155,6 +186,8 @@ class ChatLog(VerticalScroll):
 
     async def end_text(self) -> None:
         """The current answer block is complete: write what is left and close its stream."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
         await self._flush()
         if self._stream is not None:
             await self._stream.stop()

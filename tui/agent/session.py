@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.agent import events as ev
-from tui.agent.loop import Agent, Sink
 from tui.config import AppConfig
-from tui.permissions import PermissionContext
+from tui.permissions.context import PermissionContext
+
+if TYPE_CHECKING:
+    from tui.agent.loop import Agent, Sink
 
 SECRET_ENV_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "WARDEN_API_KEY")
 """Variables Warden uses to reach the model; never passed to the commands it runs."""
@@ -108,6 +110,8 @@ class AgentSession:
         env = command_env({**os.environ, **cfg.extra_env})
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
                                env=env, sandbox=self)
+        from tui.agent.loop import Agent
+
         self.agent = Agent(
             client=client,
             model=model,

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import glob as globlib
 import os
-import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.permissions.context import PermissionContext
 from tui.permissions.decision import Decision
-from tui.permissions.policy import Policy, source_label
+from tui.permissions.policy import source_label
 from tui.permissions.protected import protected_reason
 
 if TYPE_CHECKING:
@@ -103,49 +103,6 @@ def _absolute(path: str, cwd: Path) -> Path:
     if not p.is_absolute():
         p = cwd / p
     return Path(os.path.normpath(p))
-
-
-def git_has_unsaved_work(cwd: Path) -> bool:
-    """True when the repository at ``cwd`` has uncommitted changes or unpushed commits.
-
-    Fails closed: any error (git missing, not a repo, timeout) counts as unsaved work.
-    """
-    try:
-        status = subprocess.run(["git", "status", "--porcelain"], cwd=cwd, capture_output=True,
-                                text=True, timeout=3)
-        if status.returncode != 0 or status.stdout.strip():
-            return True
-        ahead = subprocess.run(["git", "rev-list", "--count", "@{upstream}..HEAD"], cwd=cwd,
-                               capture_output=True, text=True, timeout=3)
-        return ahead.returncode != 0 or ahead.stdout.strip() not in ("", "0")
-    except (OSError, subprocess.SubprocessError):
-        return True
-
-
-@dataclass
-class PermissionContext:
-    """What :func:`decide` needs besides the call.
-
-    Attributes:
-        working_dirs: absolute working directories (cwd first, then additional ones).
-        mode: the permission mode (``tui.permissions.modes``).
-        policy: the compiled rules (settings, command line, this session).
-        home: the home directory (``~`` in rules and the protected shell rc files).
-        repo_has_unsaved_work: asked only when a destructive git command is about to run.
-        sandbox: the session's sandbox state (``tui.sandbox.mode``), ``None`` when off.
-    """
-
-    working_dirs: tuple[Path, ...]
-    mode: str = "default"
-    policy: Policy = field(default_factory=Policy)
-    home: Path = field(default_factory=Path.home)
-    repo_has_unsaved_work: Callable[[Path], bool] = git_has_unsaved_work
-    sandbox: Any = None
-
-    @property
-    def cwd(self) -> Path:
-        """The directory Warden started in."""
-        return self.working_dirs[0]
 
 
 def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:

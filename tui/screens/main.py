@@ -24,14 +24,14 @@ from tui.messages import AgentUpdate
 from tui.screens.approval_signals import explain_for_card, make_attention
 from tui.turn_changes import TurnChanges
 from widgets.approval_queue import ApprovalCard, ApprovalQueue
-from widgets.changes_review import ChangesReview
 from widgets.chat_log import ChatLog, ToolLine
-from widgets.diff_view import DiffHunk, DiffView
 from widgets.prompt_input import SLASH_COMMANDS, PromptInput
 from widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from tui.screens.permissions import PermissionsScreen
+    from widgets.changes_review import ChangesReview
+    from widgets.diff_view import DiffHunk, DiffView
 
 HELP_KEYS = {
     "enter": "send the prompt",
@@ -95,6 +95,8 @@ class MainScreen(Screen[None]):
 
     @property
     def diff(self) -> DiffView:
+        from widgets.diff_view import DiffView
+
         return self.query_one("#diff", DiffView)
 
     @property
@@ -119,8 +121,8 @@ class MainScreen(Screen[None]):
             yield ChatLog(id="chat")
             with Vertical(id="side", classes="-idle"):
                 yield ApprovalQueue(id="queue")
-                yield DiffView(id="diff")
-                yield ChangesReview(id="review")
+                # The diff viewer and the changes review are mounted by _mount_diff_panes,
+                # after the first frame: nothing needs them before the model is connected.
         yield PromptInput(value=self.config.initial_prompt, id="prompt")
         yield StatusLine(id="status")
         yield Footer()
@@ -147,8 +149,19 @@ class MainScreen(Screen[None]):
         # first full frame is on screen, not while Textual is still drawing it.
         self.set_timer(self.CONNECT_DELAY, self._connect)
 
+    async def _mount_diff_panes(self) -> None:
+        """Mount the (hidden) diff viewer and "changes this turn" review into the side pane."""
+        if self.query("#diff"):
+            return
+        from widgets.changes_review import ChangesReview
+        from widgets.diff_view import DiffView
+
+        await self.query_one("#side").mount(DiffView(id="diff", classes="-empty"),
+                                            ChangesReview(id="review", classes="-empty"))
+
     @work(exclusive=True, group="connect")
     async def _connect(self) -> None:
+        await self._mount_diff_panes()
         try:
             model = await self.session.connect()
         except NoApiKey as exc:
@@ -240,8 +253,10 @@ class MainScreen(Screen[None]):
 
     @on(PromptInput.Typed)
     def _prompt_typed(self, message: PromptInput.Typed) -> None:
-        """Typing in the prompt holds back the cards' answer keys for a moment."""
+        """Typing in the prompt holds back the cards' answer keys for a moment, and lets the
+        key's echo paint before the chat's next streaming update."""
         self.queue.note_typing(message.at)
+        self.chat.note_typing()
 
     @on(ApprovalCard.ExplainRequested)
     def _explain_requested(self, message: ApprovalCard.ExplainRequested) -> None:
@@ -258,12 +273,17 @@ class MainScreen(Screen[None]):
 
     def _show_review(self) -> None:
         """Redraw the "changes this turn" review from :attr:`turn_changes`."""
-        self.query_one("#review", ChangesReview).show(self.turn_changes.files,
+        self._review.show(self.turn_changes.files,
                                                        self.session.perm_ctx.mode)
         self._layout_side()
 
-    @on(ChangesReview.RevertToggled)
-    async def _revert_toggled(self, message: ChangesReview.RevertToggled) -> None:
+    @property
+    def _review(self) -> ChangesReview:
+        from widgets.changes_review import ChangesReview
+
+        return self.query_one("#review", ChangesReview)
+
+    async def on_changes_review_revert_toggled(self, message: ChangesReview.RevertToggled) -> None:
         """Space on a hunk in the review: revert it on disk, or apply it again."""
         import asyncio
 
@@ -281,8 +301,7 @@ class MainScreen(Screen[None]):
         self.session.note_for_model(
             f"The user {done} hunk {message.hunk_index + 1} of your change to {name} "
             "after your turn; read the file again before editing it.")
-        review = self.query_one("#review", ChangesReview)
-        review.show(self.turn_changes.files, self.session.perm_ctx.mode)
+        self._review.show(self.turn_changes.files, self.session.perm_ctx.mode)
 
     def action_accept_edits(self) -> None:
         """``ctrl+a``: accept every pending edit (commands stay individual)."""
@@ -336,8 +355,7 @@ class MainScreen(Screen[None]):
     def _card_for(self, request: object) -> ApprovalCard | None:
         return next((c for c in self.queue.cards if c.request is request), None)
 
-    @on(DiffHunk.Toggled)
-    def _hunk_toggled(self, message: DiffHunk.Toggled) -> None:
+    def on_diff_hunk_toggled(self, message: DiffHunk.Toggled) -> None:
         """Space on a hunk: flip it on the request's card (which tells the diff back)."""
         hunk = message.hunk_widget
         if hunk.file_index < len(self._diff_requests):
@@ -345,8 +363,7 @@ class MainScreen(Screen[None]):
             if card is not None:
                 card.toggle_hunk(hunk.hunk.index)
 
-    @on(DiffView.Ready)
-    def _diff_ready(self) -> None:
+    def on_diff_view_ready(self) -> None:
         """The diff was rebuilt (the queue changed): mark the rejected hunks again."""
         for request in self._diff_requests:
             card = self._card_for(request)
@@ -359,7 +376,7 @@ class MainScreen(Screen[None]):
         if message.request not in self._diff_requests:
             return
         file_index = self._diff_requests.index(message.request)
-        for widget in self.diff.query(DiffHunk):
+        for widget in self.diff.hunk_widgets():
             if widget.file_index == file_index:
                 widget.set_class(widget.hunk.index in message.rejected, "-rejected")
 
