@@ -39,7 +39,7 @@ class DiffSplitApp(App[None]):
         yield DiffView(CHANGES, split=self._split, id="diff")
 
     def on_diff_view_ready(self, message: DiffView.Ready) -> None:
-        """Mark the rejected hunks as ``MainScreen._hunks_changed`` does."""
+        """Mark the rejected hunks as ``MainScreen.on_approval_card_hunks_changed`` does."""
         for widget in message.diff_view.hunk_widgets():
             rejected = REJECTED.get(widget.file_index, frozenset())
             widget.set_class(widget.hunk.index in rejected, "-rejected")
