@@ -263,6 +263,8 @@ class Agent:
                     if rules:
                         self.grant(answer.kind, rules)
                 if answer.change is not None:
+                    if p.call.change is not None:
+                        p.call.extra["proposed_hunks"] = len(p.call.change.hunks)
                     p.call.change = answer.change
                 if answer.change is not None or p.call.extra.get("edited_by_user"):
                     # What will be written is not what was decided on: decide again.
@@ -283,7 +285,7 @@ class Agent:
                 if rejected:
                     from tui.tools.base import ToolResult
 
-                    total = len(p.request.call.change.hunks) if p.request.call.change else 0
+                    total = p.call.extra.get("proposed_hunks", 0)
                     names = ", ".join(str(i + 1) for i in rejected)
                     p.result = ToolResult(
                         f"{p.result.content}\nThe user rejected hunk(s) {names} of {total}; "
