@@ -224,3 +224,66 @@ async def test_opened_mid_turn_a_new_rule_applies_to_the_next_call(tmp_path: Pat
             assert "passed" in result["content"], result
     finally:
         run.close()
+
+
+async def test_add_and_remove_a_working_directory_on_the_workspace_tab(tmp_path: Path) -> None:
+    """w adds ../docs to the local settings: it is in the file, the header, the Workspace tab
+    and the session's working directories; d on the managed entry is refused, d on ours (after
+    y) removes it everywhere."""
+    run = DemoRun(tmp_path / "statskit")
+    docs, shared = tmp_path / "docs", tmp_path / "shared"
+    docs.mkdir()
+    shared.mkdir()
+    managed = Path(os.environ["WARDEN_MANAGED_DIR"]) / "managed-settings.json"
+    write_json(managed, {"permissions": {"additionalDirectories": [str(shared)]}})
+    local = run.cwd / ".claude" / "settings.local.json"
+    try:
+        async with run.app.run_test(size=SIZE) as pilot:
+            editor = await open_permissions(pilot, run)
+            session = run.app.main_screen.session
+            await pilot.press("w")
+            await wait_until(pilot, lambda: type(run.app.screen).__name__ == "DirectoryDialog",
+                             what="the directory dialog")
+            dialog = run.app.screen
+            await pilot.press(*"../missing")
+            preview = dialog.query_one("#dir-preview")
+            await wait_until(pilot, lambda: "does not exist" in str(preview.render()),
+                             what="the missing directory refused as you type")
+            await pilot.press("enter")  # refused: the dialog stays
+            await pilot.pause()
+            assert run.app.screen is dialog and not local.exists()
+            await pilot.press(*["backspace"] * len("missing"), *"docs")
+            await wait_until(pilot, lambda: f"→ {docs}" in str(preview.render()),
+                             what="the resolved path")
+            await pilot.press("enter")  # local scope by default
+            await wait_until(pilot, lambda: any(r.path == docs for r in
+                                                editor.directories.rows_shown),
+                             what="the directory in the table")
+            assert json.loads(local.read_text())["permissions"]["additionalDirectories"] == \
+                ["../docs"]
+            assert editor.tabs.active == "tab-workspace"
+            assert "Workspace (2)" in str(editor.tabs.get_tab("tab-workspace").label)
+            assert f"{docs} (local settings" in str(editor.query_one("#perm-header").render())
+            assert docs in session.perm_ctx.working_dirs
+            assert docs in session.agent.tool_ctx.additional_dirs
+
+            table = editor.directories
+            table.focus()
+            assert [(r.path, r.scope) for r in table.rows_shown] == [(shared, "managed"),
+                                                                     (docs, "local")]
+            assert "🔒" in str(table.get_row_at(0)[0])
+            await pilot.press("d")  # the managed entry: refused, nothing asked
+            await pilot.pause()
+            assert run.app.screen is editor
+            assert any("administrator" in str(n.message) for n in run.app._notifications)
+            await pilot.press("down", "d")
+            await wait_until(pilot, lambda: type(run.app.screen).__name__ == "ConfirmDialog",
+                             what="the confirmation")
+            await pilot.press("y")
+            await wait_until(pilot, lambda: len(table.rows_shown) == 1, what="removed")
+            assert json.loads(local.read_text())["permissions"]["additionalDirectories"] == []
+            assert str(docs) not in str(editor.query_one("#perm-header").render())
+            assert docs not in session.perm_ctx.working_dirs
+            assert shared in session.perm_ctx.working_dirs
+    finally:
+        run.close()

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from tui.settings import load_settings
+from tui.settings.gitignore import ensure_local_settings_ignored
 from tui.settings.writer import (
     SettingsWriteError,
     add_rule,
-    ensure_local_settings_ignored,
     move_rule,
     remove_rule,
 )

@@ -107,9 +107,11 @@ class LiveSettings:
         """
         async with self._lock:
             settings, policy = await asyncio.to_thread(self._load)
-            old_sandbox = self._sandbox_config()
+            old_sandbox = (self._sandbox_config(), self.session.perm_ctx.working_dirs)
             self._apply(settings, policy)
-            if self._sandbox_config() != old_sandbox:
+            # The sandbox's writable binds are the working directories: rebuild it when they
+            # change too (a directory added in /permissions).
+            if (self._sandbox_config(), self.session.perm_ctx.working_dirs) != old_sandbox:
                 await asyncio.to_thread(self.session._load_sandbox)
             self.reloads += 1
         problems = tuple(str(p) for p in settings.problems) + tuple(policy.warnings)

@@ -325,8 +325,9 @@ class AgentSession:
                                             source=SessionSource()) is None:
                     self.sink(ev.Notice(self.perm_ctx.policy.warnings[-1], "warning"))
             return
+        from tui.settings.gitignore import ensure_local_settings_ignored
         from tui.settings.model import SettingsSource
-        from tui.settings.writer import SettingsWriteError, add_rule, ensure_local_settings_ignored
+        from tui.settings.writer import SettingsWriteError, add_rule
 
         source = SettingsSource("local", self.local_settings)
         for text in rules:

@@ -67,10 +67,30 @@ class RuleRow:
 
 @dataclass(frozen=True)
 class DirectoryRow:
-    """A working directory besides cwd, and where it came from (``--add-dir``, a settings file)."""
+    """A working directory besides cwd, and where it came from (``--add-dir``, a settings file).
+
+    Attributes:
+        path: the directory, absolute (as :func:`tui.settings.loader.resolve_dir` resolves the
+            entry against its file's anchor).
+        source: where it came from, for people (``--add-dir``, ``project settings (/abs/...)``).
+        scope: ``managed``, ``command line``, ``local``, ``project`` or ``user``.
+        file: the settings file that lists it, or None (``--add-dir``).
+        read_only: the editor will not remove it; ``why_read_only`` says why, for the user.
+        origin: the flag (``--add-dir``, ``--settings``) for command-line entries.
+    """
 
     path: Path
     source: str
+    scope: str = "command line"
+    file: Path | None = None
+    read_only: bool = True
+    why_read_only: str | None = "set on the command line (--add-dir) for this run"
+    origin: str | None = "--add-dir"
+
+    @property
+    def key(self) -> str:
+        """A stable identity for table rows: scope, file and directory."""
+        return f"{self.scope}\x00{self.file}\x00{self.path}"
 
 
 @dataclass(frozen=True)
@@ -154,7 +174,11 @@ def build_snapshot(settings: Settings | None, policy: Any, mode: str, *,
         for path, source in settings.additional_directories:
             if path not in seen:
                 seen.add(path)
-                dirs.append(DirectoryRow(path, source.label))
+                why = _why_read_only(source.scope, source.origin)
+                if source.scope == "command line" and source.path is not None:
+                    why = f"from --settings {source.path}, for this run"
+                dirs.append(DirectoryRow(path, source.label, source.scope, source.path,
+                                         why is not None, why, source.origin))
     problems = tuple(sorted(settings.problems, key=lambda p: p.severity != "error")
                      if settings is not None else ())
     return EditorSnapshot(

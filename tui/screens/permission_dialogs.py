@@ -1,4 +1,5 @@
-"""The small dialogs of ``/permissions``: a rule (add or edit), confirm delete, pick a scope.
+"""The small dialogs of ``/permissions``: a rule (add or edit), a directory (add), confirm
+delete, pick a scope.
 
 Each is a :class:`~textual.screen.ModalScreen` that dismisses with a typed result (None when
 cancelled with escape); the permissions screen does the writing.  Rule text is the user's own
@@ -7,10 +8,12 @@ but may be pasted from anywhere: it is shown with markup off.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -88,6 +91,81 @@ class RuleDialog(ModalScreen[RuleDialogResult | None]):
             self._validate(event.value or " ")
             return
         self.dismiss(RuleDialogResult(event.value, self.scope))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+DirectoryCheck = Callable[[str, str], tuple[Path | None, str | None]]
+"""``(text, scope) -> (resolved path, problem)``: see :func:`tui.permissions.workspace.
+check_directory` (it touches the file system, so the dialog calls it in a thread)."""
+
+
+class DirectoryDialog(ModalScreen[RuleDialogResult | None]):
+    """Type a directory and choose the settings file that lists it; the resolved path (or why
+    it cannot be added) shows as you type.  Enter adds."""
+
+    CSS_PATH = "permission_dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="directory_dialog.cancel")]
+
+    def __init__(self, check: DirectoryCheck) -> None:
+        super().__init__()
+        self.check = check
+        self.scope = "local"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Add a working directory", classes="dialog--title")
+            yield Static("Files there are treated like the project's: read without asking, "
+                         "edited per the mode.", classes="dialog--hint", markup=False)
+            yield Input(placeholder="e.g. ../docs, ~/notes, /srv/data", id="dir-path",
+                        select_on_focus=False)
+            yield Static("", id="dir-preview", markup=False)
+            with RadioSet(id="dir-scope"):
+                for scope in WRITABLE_SCOPES:
+                    yield RadioButton(f"{scope}: {SCOPE_HELP[scope]}", value=scope == "local",
+                                      name=scope)
+            yield Static("enter: add · tab: scope · esc: cancel", classes="dialog--hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#dir-path", Input).focus()
+
+    @property
+    def path_text(self) -> str:
+        return self.query_one("#dir-path", Input).value
+
+    def _preview(self, path: Path | None, problem: str | None) -> None:
+        preview = self.query_one("#dir-preview", Static)
+        if problem is not None:
+            preview.update(Content.styled(problem, "$text-error"))
+        elif path is not None:
+            preview.update(Content.assemble(("→ ", "dim"), str(path)))
+        else:
+            preview.update("")
+
+    @on(Input.Changed, "#dir-path")
+    @on(RadioSet.Changed, "#dir-scope")
+    def _changed(self, event: Input.Changed | RadioSet.Changed) -> None:
+        if isinstance(event, RadioSet.Changed):
+            self.scope = event.pressed.name or "local"
+        self._validate(quiet_empty=True)
+
+    @work(exclusive=True, group="directory-check")
+    async def _validate(self, quiet_empty: bool = False) -> None:
+        text = self.path_text
+        if not text and quiet_empty:
+            self._preview(None, None)
+            return
+        self._preview(*await asyncio.to_thread(self.check, text, self.scope))
+
+    @on(Input.Submitted, "#dir-path")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        text, scope = event.value, self.scope
+        path, problem = await asyncio.to_thread(self.check, text, scope)
+        if problem is not None:
+            self._preview(path, problem)
+            return
+        self.dismiss(RuleDialogResult(text, scope))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

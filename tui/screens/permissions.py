@@ -4,9 +4,10 @@ REF §4.5: the dialog lists allow/ask/deny rules with their settings file, adds 
 per scope, shows the working directories, and can be opened during a turn; changes apply from
 the next tool call.  Warden adds edit and move between scopes, a test box that shows the decision
 and its trace as you type (``SPEC.md`` §3), and "allow this next time" on recent calls.  The
-screen only reads the session and writes files through :mod:`tui.permissions.editor`; the
-session's watcher reloads the policy, and :meth:`PermissionsScreen.session_event` refreshes
-this screen in place.
+Workspace tab lists, adds and removes additional working directories
+(:mod:`tui.screens.permission_dirs`).  The screen only reads the session and writes files
+through :mod:`tui.permissions.editor`; the session's watcher reloads the policy, and
+:meth:`PermissionsScreen.session_event` refreshes this screen in place.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from tui.permissions import editor
 from tui.permissions.editor import EditorError, EditorSnapshot, RuleRow
 from tui.permissions.probe import PROBE_TOOLS, hint_for, probe, probe_text
 from tui.screens.permission_dialogs import ConfirmDialog, RuleDialog, ScopeDialog
+from tui.screens.permission_dirs import WorkspaceTab
+from widgets.directory_table import DirectoryTable
 from widgets.recent_calls import RecentCallsTable
 from widgets.rule_table import RuleTable
 from widgets.trace_view import TraceView
@@ -40,7 +43,7 @@ _REFRESH_EVENTS = (ev.SettingsReloaded, ev.ModeChanged, ev.ToolCallPrepared, ev.
                    ev.ToolFinished)
 
 
-class PermissionsScreen(Screen[None]):
+class PermissionsScreen(WorkspaceTab, Screen[None]):
     """The live ``/permissions`` editor for one session."""
 
     CSS_PATH = "permissions.tcss"
@@ -48,6 +51,7 @@ class PermissionsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="permissions.close"),
         Binding("a", "add", "Add rule", id="permissions.add"),
+        Binding("w", "add_directory", "Add directory", id="permissions.add_directory"),
         Binding("t", "focus_test", "Test a call", id="permissions.test"),
         Binding("r", "focus_recent", "Recent calls", id="permissions.recent"),
     ]
@@ -84,7 +88,8 @@ class PermissionsScreen(Screen[None]):
 
     @property
     def current_behavior(self) -> str:
-        """The behaviour of the tab shown (``allow``/``ask``/``deny``)."""
+        """The behaviour of the tab shown (``allow``/``ask``/``deny``; ``workspace`` on the
+        directories tab)."""
         active = self.tabs.active or "tab-allow"
         return active.removeprefix("tab-")
 
@@ -101,6 +106,9 @@ class PermissionsScreen(Screen[None]):
                             yield Static("", id=f"empty-{behavior}", classes="perm-empty",
                                          markup=False)
                             yield RuleTable(id=f"rules-{behavior}")
+                    with TabPane("Workspace", id="tab-workspace"):
+                        yield Static("", id="dirs-hint", markup=False)
+                        yield DirectoryTable(id="dirs")
                 yield Static(id="rule-detail", markup=False)
             with Vertical(id="perm-side"):
                 yield Label("Test a call", classes="perm-title")
@@ -137,14 +145,18 @@ class PermissionsScreen(Screen[None]):
             empty = self.query_one(f"#empty-{behavior}", Static)
             empty.update(f"No {behavior} rules. Press a to add one." if not rows else "")
             empty.set_class(bool(rows), "-hidden")
+        self._show_directories(snapshot)
         self.recent.show(self.session.recent.items())
         self._show_detail()
         self._run_probe()
 
     def _show_detail(self) -> None:
-        """The highlighted rule's full file and what can be done with it."""
-        row = self.table(self.current_behavior).current_row
+        """The highlighted rule's (or directory's) full file and what can be done with it."""
         detail = self.query_one("#rule-detail", Static)
+        if self.current_behavior not in BEHAVIORS:
+            self._show_directory_detail(detail)
+            return
+        row = self.table(self.current_behavior).current_row
         if row is None:
             detail.update(Content.styled("a: add a rule", "dim"))
             return
@@ -252,8 +264,12 @@ class PermissionsScreen(Screen[None]):
         return True
 
     def action_add(self) -> None:
-        """``a``: add a rule to the tab's behaviour, in a chosen scope."""
+        """``a``: add a rule to the tab's behaviour, in a chosen scope (a directory on the
+        Workspace tab)."""
         behavior = self.current_behavior
+        if behavior not in BEHAVIORS:
+            self.action_add_directory()
+            return
         if self.snapshot.managed_only:
             self.notify("Managed settings allow only managed rules; a rule added here would not "
                         "apply.", severity="warning")

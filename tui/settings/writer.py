@@ -6,7 +6,8 @@ a new file is 2-space-indented JSON with a trailing newline); write atomically (
 temporary file in the same directory, fsync, ``os.replace``), keeping the file's permission bits
 and writing through a symlinked settings file to its target.  Managed settings are read-only to
 Warden (``SPEC.md`` §1).  When the local settings file is first written inside a git work tree,
-:func:`ensure_local_settings_ignored` adds it to the repository's ``.git/info/exclude``.
+:func:`tui.settings.gitignore.ensure_local_settings_ignored` adds it to the repository's
+``.git/info/exclude``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,6 @@ BEHAVIORS: tuple[Behavior, ...] = ("allow", "ask", "deny")
 #: Mode of a settings file Warden creates (umask not applied: settings are not secrets).
 NEW_FILE_MODE = 0o644
 #: Seconds a git query may take before it counts as "not a repository".
-GIT_TIMEOUT_S = 5.0
 
 
 class SettingsWriteError(Exception):
@@ -104,27 +104,40 @@ def _read(path: Path) -> tuple[dict[str, Any], bool]:
     return data, "\r\n" in text
 
 
+def _list_at(path: Path, data: dict[str, Any], keys: tuple[str, ...],
+             create: bool) -> list[Any] | None:
+    """The list at ``keys`` in ``data`` (objects and the list created when ``create``; None when
+    absent and not created), refusing odd shapes."""
+    if not keys:
+        raise ValueError("no key given")
+    node: dict[str, Any] = data
+    for i, key in enumerate(keys):
+        last = i == len(keys) - 1
+        child = node.get(key)
+        if child is None:
+            if not create:
+                return None
+            child = node[key] = [] if last else {}
+        dotted = ".".join(keys[:i + 1])
+        if last and not isinstance(child, list):
+            raise SettingsWriteError(f"{path}: {dotted} is not a list; fix it by hand; nothing "
+                                     "was changed")
+        if not last and not isinstance(child, dict):
+            raise SettingsWriteError(f"{path}: \"{dotted}\" is not an object; fix it by hand; "
+                                     "nothing was changed")
+        node = child
+    return node  # type: ignore[return-value]
+
+
 def _rule_list(path: Path, data: dict[str, Any], behavior: str, create: bool) -> list[Any] | None:
     """``data["permissions"][behavior]`` (created when ``create``), refusing odd shapes."""
+    return _list_at(path, data, _rule_keys(behavior), create)
+
+
+def _rule_keys(behavior: str) -> tuple[str, str]:
     if behavior not in BEHAVIORS:
         raise ValueError(f"behavior must be one of {BEHAVIORS}, not {behavior!r}")
-    perms = data.get("permissions")
-    if perms is None:
-        if not create:
-            return None
-        perms = data["permissions"] = {}
-    if not isinstance(perms, dict):
-        raise SettingsWriteError(f"{path}: \"permissions\" is not an object; fix it by hand; "
-                                 "nothing was changed")
-    rules = perms.get(behavior)
-    if rules is None:
-        if not create:
-            return None
-        rules = perms[behavior] = []
-    if not isinstance(rules, list):
-        raise SettingsWriteError(f"{path}: permissions.{behavior} is not a list; fix it by hand; "
-                                 "nothing was changed")
-    return rules
+    return ("permissions", behavior)
 
 
 def _text_for(path: Path, data: dict[str, Any], crlf: bool) -> str:
@@ -189,6 +202,63 @@ def _check_rule(rule_text: str) -> None:
         raise ValueError("a rule must be a non-empty string")
 
 
+def _save(target: Path, data: dict[str, Any], crlf: bool) -> None:
+    try:
+        _write(target, data, crlf)
+    except OSError as exc:
+        raise SettingsWriteError(f"{target}: cannot be written ({exc.strerror}); nothing was "
+                                 "changed") from exc
+
+
+def add_to_list(path: Path, keys: tuple[str, ...], item: Any,
+                present: Callable[[Any], bool] | None = None) -> bool:
+    """Append ``item`` to the list at ``keys`` (``("permissions", "additionalDirectories")``) of
+    the settings file ``path``, keeping everything else.
+
+    Creates the file, its directory and the objects on the way if missing.  Returns False,
+    writing nothing, when the list already holds ``item`` (or an entry for which ``present`` is
+    true: e.g. another spelling of the same directory); True when it was added.
+
+    Raises:
+        SettingsWriteError: the file is not valid JSON (or has odd shapes), is managed, or cannot
+            be written; the file is unchanged.
+    """
+    target = _target(path)
+    _check_not_managed(target)
+    data, crlf = _read(target)
+    items = _list_at(target, data, keys, create=True)
+    assert items is not None
+    if item in items or (present is not None and any(present(i) for i in items)):
+        return False
+    items.append(item)
+    _save(target, data, crlf)
+    return True
+
+
+def remove_from_list(path: Path, keys: tuple[str, ...], match: Callable[[Any], bool]) -> list[Any]:
+    """Remove every entry of the list at ``keys`` of ``path`` for which ``match`` is true.
+
+    Returns the entries removed; ``[]`` (nothing written) when the file, the list or a matching
+    entry is absent.  An emptied list is kept.
+
+    Raises:
+        SettingsWriteError: as :func:`add_to_list`.
+    """
+    target = _target(path)
+    _check_not_managed(target)
+    if not target.exists():
+        return []
+    data, crlf = _read(target)
+    items = _list_at(target, data, keys, create=False)
+    removed = [i for i in items or () if match(i)]
+    if not removed:
+        return []
+    assert items is not None
+    items[:] = [i for i in items if not match(i)]
+    _save(target, data, crlf)
+    return removed
+
+
 def add_rule(path: Path, behavior: Behavior, rule_text: str) -> bool:
     """Append ``rule_text`` to ``permissions.<behavior>`` of the settings file ``path``.
 
@@ -201,20 +271,7 @@ def add_rule(path: Path, behavior: Behavior, rule_text: str) -> bool:
         ValueError: ``behavior`` is not allow/ask/deny or the rule is empty.
     """
     _check_rule(rule_text)
-    target = _target(path)
-    _check_not_managed(target)
-    data, crlf = _read(target)
-    rules = _rule_list(target, data, behavior, create=True)
-    assert rules is not None
-    if rule_text in rules:
-        return False
-    rules.append(rule_text)
-    try:
-        _write(target, data, crlf)
-    except OSError as exc:
-        raise SettingsWriteError(f"{target}: cannot be written ({exc.strerror}); nothing was "
-                                 "changed") from exc
-    return True
+    return add_to_list(path, _rule_keys(behavior), rule_text)
 
 
 def remove_rule(path: Path, behavior: Behavior, rule_text: str) -> bool:
@@ -227,21 +284,7 @@ def remove_rule(path: Path, behavior: Behavior, rule_text: str) -> bool:
         ValueError: as :func:`add_rule`.
     """
     _check_rule(rule_text)
-    target = _target(path)
-    _check_not_managed(target)
-    if not target.exists():
-        return False
-    data, crlf = _read(target)
-    rules = _rule_list(target, data, behavior, create=False)
-    if not rules or rule_text not in rules:
-        return False
-    rules[:] = [r for r in rules if r != rule_text]
-    try:
-        _write(target, data, crlf)
-    except OSError as exc:
-        raise SettingsWriteError(f"{target}: cannot be written ({exc.strerror}); nothing was "
-                                 "changed") from exc
-    return True
+    return bool(remove_from_list(path, _rule_keys(behavior), lambda r: r == rule_text))
 
 
 def replace_rule(path: Path, behavior: Behavior, old_text: str, new_text: str) -> bool:
@@ -272,11 +315,7 @@ def replace_rule(path: Path, behavior: Behavior, old_text: str, new_text: str) -
     rules[:] = [r for r in rules if r != old_text]
     if not duplicate:
         rules.insert(at, new_text)
-    try:
-        _write(target, data, crlf)
-    except OSError as exc:
-        raise SettingsWriteError(f"{target}: cannot be written ({exc.strerror}); nothing was "
-                                 "changed") from exc
+    _save(target, data, crlf)
     return True
 
 
@@ -307,73 +346,6 @@ def move_rule(src_path: Path, dst_path: Path, behavior: Behavior, rule_text: str
     return True
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
-    """Run a read-only git query in ``cwd``; None if git is missing, hangs or cannot start.
-
-    ``core.fsmonitor`` is switched off so a hostile repository's config cannot run a program.
-    """
-    try:
-        return subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", *args], cwd=cwd, capture_output=True,
-            text=True, timeout=GIT_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired, ValueError):
-        return None
-
-
-def ensure_local_settings_ignored(local_path: Path, cwd: Path) -> str | None:
-    """Make git ignore the local settings file, through the repository's ``info/exclude``.
-
-    When ``cwd`` is inside a git work tree whose ignore rules do not already cover
-    ``local_path``, append ``/<path relative to the repo root>`` (normally
-    ``/.claude/settings.local.json``) to the file ``git rev-parse --git-path info/exclude``
-    names (worktrees included).  The user's global git config and home are never touched.
-
-    Returns:
-        One line saying what was done (or that the file is tracked, so ignoring cannot help),
-        or None when nothing was needed: not a repository, git missing, already ignored.
-
-    Raises:
-        SettingsWriteError: the exclude file cannot be written.
-    """
-    top = _git(cwd, "rev-parse", "--show-toplevel")
-    if top is None or top.returncode != 0 or not top.stdout.strip():
-        return None
-    root = Path(top.stdout.strip())
-    local = Path(os.path.realpath(os.path.abspath(cwd / local_path)))
-    try:
-        rel = local.relative_to(os.path.realpath(root)).as_posix()
-    except ValueError:
-        return None
-    tracked = _git(root, "ls-files", "--error-unmatch", "--", rel)
-    if tracked is not None and tracked.returncode == 0:
-        return (f"{rel} is tracked by git, so everyone who clones the repository gets it; "
-                f"untrack it with: git rm --cached {rel}")
-    ignored = _git(root, "check-ignore", "-q", "--", rel)
-    if ignored is None or ignored.returncode != 1:
-        return None  # 0: already ignored; 128 or no answer: nothing sensible to do
-    where = _git(cwd, "rev-parse", "--git-path", "info/exclude")
-    if where is None or where.returncode != 0 or not where.stdout.strip():
-        return None
-    exclude = Path(where.stdout.strip())
-    if not exclude.is_absolute():
-        exclude = cwd / exclude
-    line = f"/{rel}"
-    try:
-        existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-        if line in existing.splitlines():
-            return None
-        exclude.parent.mkdir(parents=True, exist_ok=True)
-        with exclude.open("a", encoding="utf-8") as fh:
-            if existing and not existing.endswith("\n"):
-                fh.write("\n")
-            fh.write(line + "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsWriteError(f"{exclude}: cannot add {line} ({exc}); add it by hand so git "
-                                 "ignores your personal settings") from exc
-    return f"added {line} to {exclude} so git ignores your personal settings"
-
-
 def set_value(path: Path, keys: tuple[str, ...], value: Any) -> bool:
     """Set a nested key (``("sandbox", "enabled")``) in a settings file, keeping the rest.
 
@@ -400,3 +372,5 @@ def set_value(path: Path, keys: tuple[str, ...], value: Any) -> bool:
     node[keys[-1]] = value
     _write(path, data, crlf)
     return True
+
+
