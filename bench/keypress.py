@@ -12,25 +12,17 @@ Also reported: ``keypress_latency_p50_ms`` and the largest.
 
 from __future__ import annotations
 
-import json
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import BenchError, Target, failure, warden_command
-from bench.ptyterm import PtyApp, terminal_env
+from bench.common import BenchError, Target, failure
 from bench.streaming import (
     CASSETTE,
-    FIRST_FRAME,
-    FIRST_PAINT_TIMEOUT_S,
     PROMPT,
-    SETTLE_S,
     STREAM_START_TIMEOUT_S,
-    _text_deltas,
     answer_phrases,
     any_phrase,
-    replay_server,
+    warden_streaming_setup,
 )
 
 NAME = "keypress"
@@ -59,44 +51,22 @@ def _percentile(values: list[float], fraction: float) -> float:
 def run(keys: int = KEYS, tps: float = TPS) -> dict[str, Any]:
     """Type ``keys`` letters while the answer streams at ``tps``; latency per key."""
     phrases = answer_phrases(CASSETTE)
-    deltas = sum(1 for _ in _text_deltas(json.loads(CASSETTE.read_text(encoding="utf-8"))))
-    if deltas / tps < keys * INTERVAL_S * 1.5 + 2:
-        raise BenchError(f"{CASSETTE.name} streams for {deltas / tps:.1f} s: too short to type "
-                         f"{keys} keys while it streams")
     latencies: list[float] = []
-    with tempfile.TemporaryDirectory(prefix="warden-bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        project = tmp / "project"
-        project.mkdir()
-        (project / "README.md").write_text("# A project for Warden's benchmarks\n")
-        with replay_server(CASSETTE, project, tps) as url:
-            argv, extra = warden_command()
-            env = terminal_env({
-                **extra,
-                "ANTHROPIC_BASE_URL": url,
-                "ANTHROPIC_API_KEY": "bench-not-a-key",
-                "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
-                "WARDEN_MANAGED_DIR": str(tmp / "managed"),
-            })
-            app = PtyApp(argv, cwd=project, env=env)
-            with app:
-                if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
-                    raise failure(app, "no first paint")
-                time.sleep(SETTLE_S)
-                app.send(PROMPT)
-                if app.wait_for(any_phrase(phrases), STREAM_START_TIMEOUT_S) is None:
-                    raise failure(app, "the answer did not start streaming")
-                typed = ""
-                for index in range(keys):
-                    letter = LETTERS[index % len(LETTERS)]
-                    typed += letter
-                    sent = time.monotonic() - app.started_at
-                    app.send(letter.encode())
-                    match = app.wait_for(_typed(typed), KEY_TIMEOUT_S)
-                    if match is None:
-                        raise failure(app, f"key {index + 1} ({letter!r}) never appeared")
-                    latencies.append(max(0.0, (match.elapsed_s - sent) * 1000))
-                    time.sleep(INTERVAL_S)
+    with warden_streaming_setup(tps, needed_s=keys * INTERVAL_S * 1.5 + 2) as app:
+        app.send(PROMPT)
+        if app.wait_for(any_phrase(phrases), STREAM_START_TIMEOUT_S) is None:
+            raise failure(app, "the answer did not start streaming")
+        typed = ""
+        for index in range(keys):
+            letter = LETTERS[index % len(LETTERS)]
+            typed += letter
+            sent = time.monotonic() - app.started_at
+            app.send(letter.encode())
+            match = app.wait_for(_typed(typed), KEY_TIMEOUT_S)
+            if match is None:
+                raise failure(app, f"key {index + 1} ({letter!r}) never appeared")
+            latencies.append(max(0.0, (match.elapsed_s - sent) * 1000))
+            time.sleep(INTERVAL_S)
     if not latencies:
         raise BenchError("no keys measured")
     return {

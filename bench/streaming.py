@@ -162,13 +162,18 @@ def _sample_cpu(pid: int, until: float) -> list[float]:
     return shares
 
 
-def run(window_s: float = WINDOW_S, tps: float = TPS) -> dict[str, Any]:
-    """Measure the app's CPU share over ``window_s`` seconds of streaming at ``tps``."""
-    phrases = answer_phrases(CASSETTE)
+@contextmanager
+def warden_streaming_setup(tps: float, *, needed_s: float) -> Iterator[PtyApp]:
+    """Warden in a pty on a scratch project, its model the replay server streaming
+    :data:`CASSETTE` at ``tps``; yields the app after its first paint and :data:`SETTLE_S`.
+
+    Raises:
+        BenchError: the cassette streams for less than ``needed_s`` seconds, or no first paint.
+    """
     deltas = sum(1 for _ in _text_deltas(json.loads(CASSETTE.read_text(encoding="utf-8"))))
-    if deltas / tps < window_s + 2:
+    if deltas / tps < needed_s:
         raise BenchError(f"{CASSETTE.name} streams for {deltas / tps:.1f} s at {tps:g} tokens/s: "
-                         f"too short for a {window_s:g} s window")
+                         f"less than the {needed_s:g} s needed")
     with tempfile.TemporaryDirectory(prefix="warden-bench-") as tmp_name:
         tmp = Path(tmp_name)
         project = tmp / "project"
@@ -183,27 +188,32 @@ def run(window_s: float = WINDOW_S, tps: float = TPS) -> dict[str, Any]:
                 "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
                 "WARDEN_MANAGED_DIR": str(tmp / "managed"),
             })
-            app = PtyApp(argv, cwd=project, env=env)
-            with app:
+            with PtyApp(argv, cwd=project, env=env) as app:
                 if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
                     raise failure(app, "no first paint")
                 time.sleep(SETTLE_S)
-                idle_cpu0, idle_t0 = cpu_seconds(app.pid), time.monotonic()
-                time.sleep(1.0)
-                idle_cpu1, idle_t1 = cpu_seconds(app.pid), time.monotonic()
-                app.send(PROMPT)
-                sent_at = time.monotonic()
-                started = app.wait_for(any_phrase(phrases), STREAM_START_TIMEOUT_S)
-                if started is None:
-                    raise failure(app, f"the answer did not start streaming (looked for "
-                                       f"{phrases})")
-                first_text_ms = (started.elapsed_s - (sent_at - app.started_at)) * 1000
-                cpu0, t0, bytes0 = cpu_seconds(app.pid), time.monotonic(), app.bytes_read
-                per_second = _sample_cpu(app.pid, t0 + window_s)
-                cpu1, t1, bytes1 = cpu_seconds(app.pid), time.monotonic(), app.bytes_read
-                rss = rss_mib(app.pid)
-                if None in (cpu0, cpu1, idle_cpu0, idle_cpu1, rss):
-                    raise failure(app, "the app exited while streaming")
+                yield app
+
+
+def run(window_s: float = WINDOW_S, tps: float = TPS) -> dict[str, Any]:
+    """Measure the app's CPU share over ``window_s`` seconds of streaming at ``tps``."""
+    phrases = answer_phrases(CASSETTE)
+    with warden_streaming_setup(tps, needed_s=window_s + 2) as app:
+        idle_cpu0, idle_t0 = cpu_seconds(app.pid), time.monotonic()
+        time.sleep(1.0)
+        idle_cpu1, idle_t1 = cpu_seconds(app.pid), time.monotonic()
+        app.send(PROMPT)
+        sent_at = time.monotonic()
+        started = app.wait_for(any_phrase(phrases), STREAM_START_TIMEOUT_S)
+        if started is None:
+            raise failure(app, f"the answer did not start streaming (looked for {phrases})")
+        first_text_ms = (started.elapsed_s - (sent_at - app.started_at)) * 1000
+        cpu0, t0, bytes0 = cpu_seconds(app.pid), time.monotonic(), app.bytes_read
+        per_second = _sample_cpu(app.pid, t0 + window_s)
+        cpu1, t1, bytes1 = cpu_seconds(app.pid), time.monotonic(), app.bytes_read
+        rss = rss_mib(app.pid)
+        if None in (cpu0, cpu1, idle_cpu0, idle_cpu1, rss):
+            raise failure(app, "the app exited while streaming")
     wall = t1 - t0
     return {
         "stream_cpu_pct_at_100tps": round(100 * (cpu1 - cpu0) / wall, 1),

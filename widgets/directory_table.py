@@ -8,17 +8,14 @@ writes.  Read-only rows (``--add-dir``, managed, ``--settings``) carry a lock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
-from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
 
-from tui.permissions.editor import LOCK, DirectoryRow
+from tui.permissions.editor import DirectoryRow
+from widgets.settings_table import SettingsTable
 
 
-class DirectoryTable(DataTable[Text]):
+class DirectoryTable(SettingsTable[DirectoryRow]):
     """Additional directories: lock, directory, scope, file.  ``d`` removes one."""
 
     DEFAULT_CSS = """
@@ -40,45 +37,12 @@ class DirectoryTable(DataTable[Text]):
         def control(self) -> DirectoryTable:
             return self.table
 
+    SUBJECT = "Directory"
     FILE_WIDTH = 24
-    """Characters of a file path shown; longer ones keep their end (the directory is the
-    column that matters here)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.rows_shown: tuple[DirectoryRow, ...] = ()
-
-    def on_mount(self) -> None:
-        self.add_columns(" ", "Directory", "Scope", "File")
-
-    def show(self, rows: Sequence[DirectoryRow],
-             file_label: Callable[[DirectoryRow], str]) -> None:
-        """Replace the rows, keeping the cursor on the same directory when it is still there
-        (else on the same line)."""
-        rows = tuple(rows)
-        if rows == self.rows_shown:
-            return
-        current, index = self.current_row, self.cursor_row
-        self.clear()
-        for row in rows:
-            scope = row.scope if row.origin is None else f"{row.scope} {row.origin}"
-            label = file_label(row)
-            if len(label) > self.FILE_WIDTH:
-                label = "…" + label[-(self.FILE_WIDTH - 1):]
-            self.add_row(Text(LOCK if row.read_only else " "), Text(str(row.path)),
-                         Text(scope, style="dim"), Text(label, style="dim"), key=row.key)
-        self.rows_shown = rows
-        if current is not None and current in rows:
-            self.move_cursor(row=rows.index(current))
-        elif rows:
-            self.move_cursor(row=min(max(index, 0), len(rows) - 1))
-
-    @property
-    def current_row(self) -> DirectoryRow | None:
-        """The directory under the cursor, or None when the table is empty."""
-        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
-            return None
-        return self.rows_shown[self.cursor_row]
+    def subject(self, row: DirectoryRow) -> str:
+        """The directory, resolved as the loader resolves it."""
+        return str(row.path)
 
     def action_remove(self) -> None:
         row = self.current_row
