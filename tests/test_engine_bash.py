@@ -249,3 +249,17 @@ def test_unresolvable_read_target_asks_when_read_deny_rules_exist(proj: Path) ->
     assert bash('cat "$SECRET_FILE"', proj, allow=allow).behavior == "allow"
     d = bash('cat "$SECRET_FILE"', proj, allow=allow, deny=["Read(.env)"])
     assert d.behavior == "ask" and "cannot resolve" in d.reason
+
+
+@pytest.mark.parametrize("allow, deciding", [
+    (["Bash(git *)", "Bash(git push origin main)", "Bash"], "Bash(git *)"),
+    (["Bash(git push origin main)", "Bash(git *)"], "Bash(git push origin main)"),
+    (["Bash(npm *)", "Bash", "Bash(git push origin main)"], "Bash"),
+    (["Bash(gi*)", "Bash(git push origin main)"], "Bash(gi*)"),
+])
+def test_the_first_matching_allow_rule_in_file_order_is_the_one_named(
+        proj: Path, allow: list[str], deciding: str) -> None:
+    """Exact rules are looked up and pattern rules indexed, but the trace still names the
+    first allow rule, in policy order, that approves the command."""
+    decision = bash("git push origin main", proj, allow=allow)
+    assert decision.behavior == "allow" and decision.rule == deciding

@@ -297,30 +297,26 @@ class _Eval:
         return None
 
     def bash_command_allowed(self, cmd: SimpleCommand) -> Rule | None:
-        """The allow rule that approves one sub-command, if any (REF §2.3)."""
-        from tui.permissions.rules import bash_matches
+        """The allow rule that approves one sub-command, if any (REF §2.3).
+
+        Behind an exec-style wrapper, ``find -exec`` or an exec flag only a bare ``Bash`` rule or
+        an exact rule for the whole text counts; otherwise :meth:`Policy.bash_allow_match`.
+        """
         from tui.shell.data import EXEC_WRAPPERS, SAFE_ENV_VARS
 
         if any(name not in SAFE_ENV_VARS for name, _ in cmd.env):
             return None  # allow rules never match past an unsafe assignment
         exact_only = (bool((EXACT_ONLY_WRAPPERS | EXEC_WRAPPERS) & set(cmd.wrappers))
                       or cmd.origin == "find -exec" or _has_exec_flag(cmd))
-        candidates = (self.ctx.policy.allow if exact_only else
-                      self.ctx.policy.bash_allow_candidates(cmd.argv[0] if cmd.argv else ""))
-        for rule in candidates:
-            if not rule.matches_tool("Bash"):
-                continue
+        if not exact_only:
+            return self.ctx.policy.bash_allow_match(cmd.argv[0] if cmd.argv else "", cmd.text)
+        whole = " ".join(self.analysis.command.split()) if self.analysis else ""
+        texts = (" ".join(cmd.raw.split()), whole)
+        for rule in self.ctx.policy.bash_allow_rules():
             if rule.kind == "tool":
                 return rule
-            if rule.kind != "bash":
-                continue
             spec = rule.specifier or ""
-            if exact_only:
-                whole = " ".join(self.analysis.command.split()) if self.analysis else ""
-                if "*" not in spec and spec in (" ".join(cmd.raw.split()), whole):
-                    return rule
-                continue
-            if bash_matches(spec, cmd.text):
+            if "*" not in spec and spec in texts:
                 return rule
         return None
 

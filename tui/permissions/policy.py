@@ -48,8 +48,7 @@ class Policy:
     allow_managed_only: bool = False
     """``allowManagedPermissionRulesOnly``: "always allow" is hidden and no rule is saved."""
     _index_key: tuple[int, int] | None = field(default=None, repr=False, compare=False)
-    _index: tuple[dict[str, list[Rule]], list[Rule]] = field(
-        default=({}, []), repr=False, compare=False)
+    _index: _BashIndex | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[object]) -> Policy:
@@ -72,25 +71,43 @@ class Policy:
         getattr(self, behavior).append(rule)
         return rule
 
-    def bash_allow_candidates(self, program: str) -> list[Rule]:
-        """Allow rules that could approve a sub-command whose first word is ``program``.
+    def bash_allow_match(self, program: str, text: str) -> Rule | None:
+        """The first allow rule, in policy order, that approves one simple command (REF §2.3).
 
-        Rules are indexed by the literal first word of their pattern; rules whose first word
-        has a wildcard, bare ``Bash`` and ``Bash(*)`` are candidates for every command.  The
-        result keeps policy order.  The index is rebuilt when the allow list changes.
+        Args:
+            program: the command's first word (``cmd.argv[0]``).
+            text: the command's text, words separated by single spaces (what
+                :func:`~tui.permissions.rules.bash_matches` compares).
+
+        Rules without ``*`` match only the identical text, so they are found with one dictionary
+        lookup; pattern rules are indexed by the literal first word of their pattern, and those
+        whose first word is open (``ls*``, ``*``), bare ``Bash`` and ``Bash(*)`` are tried for
+        every command.  The index is rebuilt when the allow list changes.
         """
+        from tui.permissions.rules import bash_matches
+
+        index = self._bash_index()
+        exact = index.exact.get(text)
+        limit = index.order[id(exact)] if exact is not None else len(index.order)
+        for rule in index.patterns_for(program):
+            if index.order[id(rule)] >= limit:
+                break
+            if rule.kind == "tool" or bash_matches(rule.specifier or "", text):
+                return rule
+        return exact
+
+    def bash_allow_rules(self) -> list[Rule]:
+        """Every allow rule that can approve a Bash command (``Bash``, ``Bash(...)``, globs
+        naming Bash), in policy order: the candidates when only exact rules may match."""
+        return self._bash_index().every
+
+    def _bash_index(self) -> _BashIndex:
+        """The Bash allow-rule index, rebuilt when the allow list changes."""
         key = (id(self.allow), len(self.allow))
-        if self._index_key != key:
-            self._index = _index_bash_rules(self.allow)
+        if self._index is None or self._index_key != key:
+            self._index = _BashIndex.build(self.allow)
             self._index_key = key
-        by_word, anywhere = self._index
-        hits = by_word.get(program)
-        if not hits:
-            return anywhere
-        if not anywhere:
-            return hits
-        order = {id(r): i for i, r in enumerate(self.allow)}
-        return sorted([*hits, *anywhere], key=lambda r: order[id(r)])
+        return self._index
 
     def rules(self) -> list[Rule]:
         """Every rule: deny, then ask, then allow."""
@@ -110,17 +127,50 @@ def _first_word(spec: str) -> str | None:
     return literal.split(" ", 1)[0] or None
 
 
-def _index_bash_rules(rules: list[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
-    by_word: dict[str, list[Rule]] = {}
-    anywhere: list[Rule] = []
-    for rule in rules:
-        if not rule.matches_tool("Bash"):
-            continue
-        if rule.kind == "bash":
-            word = _first_word(rule.specifier or "")
+@dataclass
+class _BashIndex:
+    """Bash allow rules arranged for :meth:`Policy.bash_allow_match`.
+
+    Attributes:
+        every: the rules that can approve Bash, in policy order.
+        exact: specifier -> the first rule with it, for rules without ``*``.
+        by_word: literal first word -> pattern rules starting with it, in policy order.
+        anywhere: pattern rules tried for every command (open first word, ``Bash``,
+            ``Bash(*)``), in policy order.
+        order: ``id(rule)`` -> position in :attr:`every`.
+    """
+
+    every: list[Rule]
+    exact: dict[str, Rule]
+    by_word: dict[str, list[Rule]]
+    anywhere: list[Rule]
+    order: dict[int, int]
+    _merged: dict[str, list[Rule]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rules: list[Rule]) -> _BashIndex:
+        every = [r for r in rules if r.kind in ("bash", "tool") and r.matches_tool("Bash")]
+        exact: dict[str, Rule] = {}
+        by_word: dict[str, list[Rule]] = {}
+        anywhere: list[Rule] = []
+        for rule in every:
+            spec = rule.specifier or ""
+            if rule.kind == "bash" and "*" not in spec:
+                exact.setdefault(spec, rule)
+                continue
+            word = _first_word(spec) if rule.kind == "bash" else None
             if word is not None:
                 by_word.setdefault(word, []).append(rule)
-                continue
-        if rule.kind in ("bash", "tool"):
-            anywhere.append(rule)
-    return by_word, anywhere
+            else:
+                anywhere.append(rule)
+        return cls(every, exact, by_word, anywhere, {id(r): i for i, r in enumerate(every)})
+
+    def patterns_for(self, program: str) -> list[Rule]:
+        """Pattern rules that could match a command starting with ``program``, in order."""
+        merged = self._merged.get(program)
+        if merged is None:
+            hits = self.by_word.get(program, [])
+            merged = sorted([*hits, *self.anywhere], key=lambda r: self.order[id(r)])
+            if len(self._merged) < 4096:
+                self._merged[program] = merged
+        return merged
