@@ -297,3 +297,30 @@ async def test_a_theme_that_cannot_be_saved_still_applies_and_says_so() -> None:
     finally:
         run.close()
     assert path.read_text() == "{broken json"  # nothing the user wrote is lost
+
+
+async def test_focused_and_rejected_hunks_stay_readable_under_the_ansi_theme() -> None:
+    """ANSI colours cannot be blended: a tint would paint a hunk's text in its own colour
+    (cyan on cyan).  Under warden-ansi the focused hunk gets a coloured edge instead and a
+    rejected one is struck through; no text cell has the same colour as its background."""
+    from tests.scenarios import wait_until
+    from tests.snapshot_apps.diff_view_app import DiffViewApp
+
+    app = DiffViewApp(theme="warden-ansi")
+    async with app.run_test(size=(100, 32)) as pilot:
+        from widgets.diff_view import DiffView
+
+        view = app.query_one(DiffView)
+        await wait_until(pilot, lambda: len(view.hunk_widgets()) >= 2, what="hunks")
+        focused, rejected = view.hunk_widgets()[:2]
+        focused.focus()
+        rejected.add_class("-rejected")
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        rows = {hunk: hunk.region.y for hunk in (focused, rejected)}
+        for hunk, y in rows.items():
+            for segment in strips[y + 1]:          # the first line under the @@ header
+                style = segment.style
+                if segment.text.strip() and style is not None and style.bgcolor is not None:
+                    assert style.color != style.bgcolor, (hunk.has_class("-rejected"), segment)
+        assert any("strike" in str(s.style) for s in strips[rows[rejected] + 1])

@@ -179,6 +179,12 @@ class DiffHunk(Widget, can_focus=True):
         &:focus { tint: $accent 12%; }
         &.-rejected { tint: $error 18%; text-opacity: 45%; }
     }
+    /* ANSI themes cannot blend colours: a tint would paint the text in its own colour. */
+    App.-theme-warden-ansi DiffHunk, App.-theme-textual-ansi DiffHunk {
+        &:focus { tint: transparent; border-left: outer $accent; }
+        &.-rejected { tint: transparent; text-opacity: 100%; text-style: strike dim;
+                      border-left: outer $error; }
+    }
     """
 
     split: reactive[bool] = reactive(False, layout=True)
