@@ -9,31 +9,25 @@ reviewer should see in each SVG.
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 
 from tests.snapshot_apps.diff_view_app import CHANGES
-from themes import DEFAULT_THEME, WARDEN_THEMES, semantic_variables
+from tests.snapshot_apps.themed import ThemedApp
+from themes import DEFAULT_THEME
 from widgets.diff_view import DiffView
 
 REJECTED: dict[int, frozenset[int]] = {0: frozenset({1})}
 """File index -> indexes of its rejected hunks (hunk 2 of file 1)."""
 
 
-class DiffSplitApp(App[None]):
+class DiffSplitApp(ThemedApp):
     """A :class:`DiffView` of :data:`CHANGES` with ``split`` given and :data:`REJECTED` marked."""
 
     def __init__(self, split: bool, theme: str = DEFAULT_THEME) -> None:
-        super().__init__()
-        for warden_theme in WARDEN_THEMES:
-            self.register_theme(warden_theme)
-        self.theme = theme
+        super().__init__(theme)
         self._split = split
         self.marked = False
         """True once the rejected hunks carry their class."""
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        """Warden's semantic variables for themes that do not define them."""
-        return semantic_variables(self.current_theme)
 
     def compose(self) -> ComposeResult:
         yield DiffView(CHANGES, split=self._split, id="diff")

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 
-from themes import DEFAULT_THEME, WARDEN_THEMES, semantic_variables
+from tests.snapshot_apps.themed import ThemedApp
 from tui.diffs import FileChange
 from widgets.diff_view import DiffView
 
@@ -82,18 +82,8 @@ CHANGES = (
 """A Python edit with two hunks and a new Markdown file with one."""
 
 
-class DiffViewApp(App[None]):
+class DiffViewApp(ThemedApp):
     """Shows :data:`CHANGES` in a full-screen :class:`DiffView` on Warden's theme."""
-
-    def __init__(self, theme: str = DEFAULT_THEME) -> None:
-        super().__init__()
-        for warden_theme in WARDEN_THEMES:
-            self.register_theme(warden_theme)
-        self.theme = theme
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        """Warden's semantic variables for themes that do not define them."""
-        return semantic_variables(self.current_theme)
 
     def compose(self) -> ComposeResult:
         yield DiffView(CHANGES, id="diff")

@@ -15,10 +15,10 @@ import asyncio
 from pathlib import Path
 
 from pydantic import BaseModel
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.widgets import Footer
 
-from themes import WARDEN_THEMES, semantic_variables
+from tests.snapshot_apps.themed import ThemedApp
 from tui.approvals import ApprovalRequest
 from tui.permissions.decision import Decision
 from tui.shell.explain import explain
@@ -34,18 +34,8 @@ class _Params(BaseModel):
     command: str
 
 
-class MismatchCardApp(App[None]):
+class MismatchCardApp(ThemedApp):
     """An approval queue holding the one mismatched Bash request."""
-
-    def __init__(self, theme: str = "warden-dark") -> None:
-        super().__init__()
-        for warden_theme in WARDEN_THEMES:
-            self.register_theme(warden_theme)
-        self.theme = theme
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        """Warden's semantic variables for themes that do not define them."""
-        return semantic_variables(self.current_theme)
 
     def compose(self) -> ComposeResult:
         yield ApprovalQueue(id="queue")
