@@ -23,9 +23,10 @@ from tui.shell.data import (
     SED_SCRIPT_WRITE_OR_EXEC,
     SUSPICIOUS_CONSTRUCTS,
     WRAPPERS,
-    WRITE_OR_EXEC_FLAGS,
     is_safe_env_var,
 )
+from tui.shell.registry import REGISTRY
+from tui.shell.registry.core import NOT_READ_ONLY
 
 CWD = Path("/home/u/proj")
 
@@ -49,8 +50,8 @@ def test_read_only_set_has_the_ref_examples() -> None:
 
 
 def test_read_only_set_has_nothing_that_writes_or_reaches_out() -> None:
-    for name in ("rm", "mv", "cp", "tee", "touch", "mkdir", "curl", "wget", "bash", "sh", "env "
-                 "x", "xargs", "awk", "python", "node", "make", "npm", "dig", "ping", "ssh"):
+    for name in ("rm", "mv", "cp", "tee", "touch", "mkdir", "curl", "wget", "bash", "sh",
+                 "xargs", "awk", "python", "node", "make", "npm", "dig", "ping", "ssh", "xxd"):
         assert name not in READ_ONLY_COMMANDS
 
 
@@ -60,28 +61,64 @@ def test_git_read_only_subcommands(sub: str) -> None:
     assert a.read_only, (sub, a)
 
 
-@pytest.mark.parametrize(("program", "flag"), [(p, f) for p, flags in
-                                               sorted(WRITE_OR_EXEC_FLAGS.items())
-                                               for f in flags])
-def test_every_write_or_exec_flag_makes_its_command_not_read_only(program: str,
-                                                                  flag: str) -> None:
-    if program == "git":
-        command = {"-c": "git -c core.pager=sh log", "--config-env": "git --config-env=a=B log",
-                   "--exec-path": "git --exec-path=/tmp log", "-O": "git grep -O x",
-                   "-C": "git -C /elsewhere status", "--git-dir": "git --git-dir=/x status",
-                   "--work-tree": "git --work-tree=/x status",
-                   "--upload-pack": "git ls-remote --upload-pack=x o"}.get(
-            flag, f"git diff {flag}=x" if flag == "--output" else f"git diff {flag}")
-    elif program == "find":
-        command = f"find . {flag} x" + (" ;" if flag.startswith(("-exec", "-ok")) else "")
-    elif program == "sed":
-        command = f"sed {flag} script f" if flag in ("-f", "--file") else f"sed {flag} s/a/b/ f"
-    elif program == "env":
-        command = f"env {flag} 'ls'"
+def _option_cases() -> list[tuple[str, str, str]]:
+    """(program, option spelling, effect) for every harmful option of every read-only entry."""
+    out = []
+    for name, prog in sorted(REGISTRY.items()):
+        if not prog.read_only or name in ("find", "env"):
+            continue  # find's actions and env -S have their own tests (handlers, wrappers)
+        for opt in prog.options:
+            if opt.effect in NOT_READ_ONLY or opt.effect == "chdir":
+                out.extend((name, n, opt.effect) for n in opt.names)
+    return out
+
+
+def _command_with(program: str, spelling: str) -> str:
+    from tui.shell.registry.core import Opt  # noqa: F401 - documents what the table holds
+
+    entry = REGISTRY[program]
+    opt = entry.short(spelling[1:]) if not spelling.startswith("--") else \
+        entry.long(spelling[2:])[0]
+    assert opt is not None
+    if opt.arity == 1:
+        word = f"{spelling}=/elsewhere/x" if spelling.startswith("--") else f"{spelling} /elsewhere/x"
+    elif opt.arity == 2:
+        word = f"{spelling}=x" if spelling.startswith("--") else f"{spelling}x"
     else:
-        command = f"{program} {flag} x y"
+        word = spelling
+    if program == "git":
+        return f"git {word} status"
+    if program.startswith("git "):
+        return f"{program} {word}"
+    if program == "date":
+        return f"date {word} +%s"
+    return f"{program} {word} f"
+
+
+@pytest.mark.parametrize(("program", "spelling", "effect"), _option_cases())
+def test_every_harmful_option_makes_its_command_not_read_only(program: str, spelling: str,
+                                                              effect: str) -> None:
+    """Each option the registry marks as writing, running, deleting, configuring or moving
+    where the program looks makes the command ask; an exec option also gives the finding that
+    only an exact allow rule can pass."""
+    command = _command_with(program, spelling)
     a = an(command)
     assert not a.read_only, command
+    if effect == "exec":
+        assert any(f.code == "exec-option" for f in a.findings), command
+
+
+@pytest.mark.parametrize(("program", "spelling"), [
+    ("sed", "--in-pl"), ("sed", "--in-place"), ("sort", "--compress-prog"),
+    ("sort", "--out"), ("tree", "-o"), ("git grep", "--open-files"),
+])
+def test_abbreviated_or_attached_harmful_options_are_resolved(program: str,
+                                                              spelling: str) -> None:
+    """Long options are resolved to their canonical name before any check (getopt_long and
+    git's parse-options accept unique prefixes)."""
+    command = f"{program} {spelling}=x f" if spelling.startswith("--") else \
+        f"{program} {spelling}x f"
+    assert not an(command).read_only, command
 
 
 @pytest.mark.parametrize("script", ["s/a/b/w out", "1w out", "1W out", "1e id", "s/a/id/e"])

@@ -23,9 +23,9 @@ def _codes(items) -> str:  # noqa: ANN001
 def published_lists() -> str:
     """The Markdown block: read-only commands, git read-only subcommands, safe variables,
     network commands, exec wrappers, protected paths and suspicious constructs."""
-    from tui.permissions.engine import EXEC_FLAGS
     from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
     from tui.shell import data
+    from tui.shell.registry import published
 
     lines = [
         BEGIN,
@@ -36,13 +36,13 @@ def published_lists() -> str:
         "",
         "**Read-only git subcommands:** " + _codes(data.GIT_READ_ONLY_SUBCOMMANDS) + ".",
         "",
-        "**Flags that make a read-only command write or run code** (the command then asks): "
-        + "; ".join(f"`{prog}` {_codes(flags)}"
-                    for prog, flags in sorted(data.WRITE_OR_EXEC_FLAGS.items()) if flags) + ".",
-        "",
-        "**Flags after which only an exact allow rule approves a command:** "
-        + "; ".join(f"`{prog}` {_codes(flags)}"
-                    for prog, flags in sorted(EXEC_FLAGS.items()) if flags) + ".",
+        "**Options that make a command write, run a program, reach the network or look "
+        "elsewhere** (from the program registry, `tui/shell/registry`; an `exec` option also "
+        "forces a prompt that only an exact allow rule can approve; every option not listed "
+        "for a read-only program, and every unknown option, makes it ask): "
+        + "; ".join(f"`{prog}` " + ", ".join(f"{effect} {_codes(opts)}"
+                                              for effect, opts in sorted(effects.items()))
+                    for prog, effects in published().items()) + ".",
         "",
         "**Safe environment variables** (an allow rule still matches past a leading "
         "`NAME=value` of these; deny and ask rules match past any assignment): "

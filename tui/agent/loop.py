@@ -67,6 +67,20 @@ class Agent:
     notes: list[str] = field(default_factory=list)
     """Things the user did between turns (reverted hunks), sent before the next prompt."""
 
+    def __post_init__(self) -> None:
+        if self.tool_ctx.read_denied is None:
+            from dataclasses import replace
+
+            # Grep and Glob leave out what Read deny/ask rules cover; the bound method reads
+            # self.perm_ctx at each call, so reloaded settings apply at once.
+            self.tool_ctx = replace(self.tool_ctx, read_denied=self._read_denied)
+
+    def _read_denied(self, path: Any) -> bool:
+        """Whether Grep and Glob must hide ``path`` (``globreads.read_hidden``)."""
+        from tui.permissions.globreads import read_hidden
+
+        return read_hidden(path, self.perm_ctx)
+
     def _analyze(self, call: ToolCall) -> Any:
         """The Bash command's detailed analysis, made once per call with the engine's inputs."""
         if call.command is None:

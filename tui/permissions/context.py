@@ -3,6 +3,7 @@ engine load only when a policy is compiled or a call decided)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,15 +23,24 @@ def _empty_policy() -> Policy:
 def git_has_unsaved_work(cwd: Path) -> bool:
     """True when the repository at ``cwd`` has uncommitted changes or unpushed commits.
 
-    Fails closed: any error (git missing, not a repo, timeout) counts as unsaved work.
+    Fails closed: any error (git missing, not a repo, timeout) counts as unsaved work.  git
+    runs with :data:`~tui.shell.gitrepo.SAFE_GIT_OPTIONS`, and not at all when the
+    repository's configuration would run a program (a filter, textconv...): that counts as
+    unsaved work too, so the destructive command still asks.
     """
+    from tui.shell.gitrepo import SAFE_GIT_OPTIONS, config_runs_program
+
     try:
-        status = subprocess.run(["git", "status", "--porcelain"], cwd=cwd, capture_output=True,
-                                text=True, timeout=3)
+        if config_runs_program(cwd) is not None:
+            return True
+        status = subprocess.run(["git", *SAFE_GIT_OPTIONS, "status", "--porcelain"], cwd=cwd,
+                                capture_output=True, text=True, timeout=3,
+                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
         if status.returncode != 0 or status.stdout.strip():
             return True
-        ahead = subprocess.run(["git", "rev-list", "--count", "@{upstream}..HEAD"], cwd=cwd,
-                               capture_output=True, text=True, timeout=3)
+        ahead = subprocess.run(["git", *SAFE_GIT_OPTIONS, "rev-list", "--count",
+                                "@{upstream}..HEAD"], cwd=cwd, capture_output=True, text=True,
+                               timeout=3)
         return ahead.returncode != 0 or ahead.stdout.strip() not in ("", "0")
     except (OSError, subprocess.SubprocessError):
         return True

@@ -13,8 +13,11 @@ expansion of read targets, and ``git status`` when a destructive git command mee
 
 from __future__ import annotations
 
+import functools
 import glob as globlib
 import os
+import shutil
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,23 +37,16 @@ READ_TOOLS = frozenset({"Read", "Glob", "Grep", "LSP"})
 """Tools covered by ``Read(...)`` path rules (REF §2.1)."""
 EDIT_TOOLS = frozenset({"Edit", "Write", "NotebookEdit", "MultiEdit"})
 """Tools covered by ``Edit(...)`` path rules (REF §2.1)."""
-ACCEPT_EDITS_COMMANDS = frozenset({"mkdir", "touch", "rm", "rmdir", "mv", "cp", "sed"})
-"""Filesystem commands ``acceptEdits`` approves inside the working directories (REF §3)."""
+ACCEPT_EDITS_COMMANDS = frozenset({"mkdir", "touch", "mv", "cp", "sed"})
+"""Filesystem commands ``acceptEdits`` approves inside the working directories (REF §3; issue
+9, family 11): they create, copy, move or edit, and their changes are shown in the
+changes-this-turn review.  Removals (``rm``, ``rmdir``, ``find -delete``) keep prompting."""
+EXACT_ONLY_FINDINGS = frozenset({"exec-wrapper", "exec-option"})
+"""Findings after which only an exact-string allow rule approves the command (REF §2.3 for
+``find -exec``; Warden applies it to every option that runs a program, from the registry)."""
 EXACT_ONLY_WRAPPERS = frozenset({"watch", "setsid", "ionice", "flock"})
 """Exec wrappers that only an exact-string allow rule may approve (REF §2.3); the analyser's
 ``EXEC_WRAPPERS`` (a superset) is added at import of the shell data."""
-EXEC_FLAGS: dict[str, tuple[str, ...]] = {
-    "find": ("-exec", "-execdir", "-ok", "-okdir", "-delete"),
-    "sort": ("--compress-program",),
-    "git": ("-c", "--config-env", "--exec-path", "--ext-diff", "--upload-pack", "-O",
-            "--open-files-in-pager"),
-    "rg": ("--pre", "--hostname-bin"),
-    "man": ("-P", "--pager", "-p", "--preprocessor", "-H", "--html"),
-    "xargs": (),
-}
-"""Flags that make a command run another program: with one of them present, only an
-exact-string allow rule approves the command, never a prefix rule (REF §2.3 extends this to
-``find -exec``; Warden applies it to every exec-capable flag it knows)."""
 PRIMARY_FIELDS = ("command", "file_path", "path", "notebook_path", "url")
 _UNC_PREFIXES = ("\\\\", "\\??\\", "//?/")
 
@@ -126,11 +122,12 @@ class _Eval:
         self.ctx = ctx
         self.trace: list[str] = []
         self.analysis: ShellAnalysis | None = analysis
+        self._problems: dict[int | None, str] | None = None
         if analysis is None and self.view.tool == "Bash" and self.view.command is not None:
-            from tui.shell import analyze
+            from tui.shell import analyze_cached
 
-            self.analysis = analyze(self.view.command, cwd=ctx.cwd, home=ctx.home,
-                                    working_dirs=ctx.working_dirs)
+            self.analysis = analyze_cached(self.view.command, ctx.cwd, ctx.home,
+                                           tuple(ctx.working_dirs))
 
     # -- results -------------------------------------------------------------------------
 
@@ -209,6 +206,7 @@ class _Eval:
         texts: list[str] = []
         for cmd in analysis.commands:
             texts.append(cmd.text)
+            texts.extend(cmd.rule_texts)
             raw = " ".join(cmd.raw.split())
             if raw != cmd.text:
                 texts.append(raw)
@@ -247,6 +245,12 @@ class _Eval:
         for target in targets:
             if self._path_matches(rule, target, side):
                 return str(target)
+        if side == "deny":
+            # A glob or a recursively read tree that may reach a matched path counts as
+            # matching it, whatever exists now (issue 9); an allow always needs a real match.
+            from tui.permissions.globreads import deny_reach
+
+            return deny_reach(view.tool, view.input, view.paths, self.analysis, rule, self.ctx)
         return None
 
     def _path_matches(self, rule: Rule, path: Path, side: str) -> bool:
@@ -276,6 +280,60 @@ class _Eval:
                     out.append(Path(os.path.normpath(hit)))
         return out
 
+    # -- read-only checks that need the file system (issue 9) ------------------------------
+
+    def read_only_problems(self) -> dict[int | None, str]:
+        """Why commands the analysis judged read-only are not, seen from the file system.
+
+        ``None`` keys concern the whole command: a glob in option position matches a file
+        whose name starts with ``-``.  Per-command keys: the program name finds a program inside
+        the working directories on ``PATH``; git runs in a repository whose configuration runs
+        a program.
+        """
+        if self._problems is not None:
+            return self._problems
+        out: dict[int | None, str] = {}
+        analysis = self.analysis
+        if analysis is None or not analysis.ok:
+            self._problems = out
+            return out
+        hit = _dash_matches(analysis.option_globs) if analysis.option_globs else None
+        if hit is not None:
+            out[None] = f"a glob expands to {os.path.basename(hit)!r}, which the program " \
+                        "would read as an option"
+        for index, cmd in enumerate(analysis.commands):
+            if not analysis.command_read_only[index] or not cmd.argv:
+                continue
+            if program_in_workspace(cmd.argv[0], self.ctx):
+                out[index] = f"{cmd.argv[0]} on PATH is a program inside the working " \
+                             "directories, not the system's"
+            elif cmd.program == "git":
+                from tui.shell.gitrepo import config_runs_program
+
+                why = config_runs_program(self.ctx.cwd)
+                if why is not None:
+                    out[index] = f"this repository's git configuration runs a program ({why})"
+        self._problems = out
+        return out
+
+    def command_read_only(self, index: int) -> bool:
+        """``command_is_read_only`` with the file-system checks of :meth:`read_only_problems`."""
+        from tui.shell import command_is_read_only
+
+        assert self.analysis is not None
+        return command_is_read_only(self.analysis, index) and \
+            not self.command_read_only_blocked(index)
+
+    def command_read_only_blocked(self, index: int) -> bool:
+        """True when a file-system check blocks command ``index`` (or the whole command)."""
+        problems = self.read_only_problems()
+        return None in problems or index in problems
+
+    def read_only(self) -> bool:
+        """The whole command is read-only: the analysis says so and no check objects."""
+        return self.analysis is not None and self.analysis.read_only and \
+            not self.read_only_problems()
+
     # -- allow side ------------------------------------------------------------------------
 
     def first_allow(self, predicate: Callable[[Rule], bool]) -> Rule | None:
@@ -296,18 +354,25 @@ class _Eval:
                 return rule
         return None
 
-    def bash_command_allowed(self, cmd: SimpleCommand) -> Rule | None:
+    def bash_command_allowed(self, cmd: SimpleCommand, index: int | None = None) -> Rule | None:
         """The allow rule that approves one sub-command, if any (REF §2.3).
 
-        Behind an exec-style wrapper, ``find -exec`` or an exec flag only a bare ``Bash`` rule or
-        an exact rule for the whole text counts; otherwise :meth:`Policy.bash_allow_match`.
+        Behind an exec-style wrapper, ``find -exec`` or an option that runs a program (an
+        ``exec-option`` finding) only a bare ``Bash`` rule or an exact rule for the whole text
+        counts; otherwise :meth:`Policy.bash_allow_match`.  A bare program name that finds a
+        program inside the working directories on ``PATH`` is another program: only an exact
+        rule approves it (issue 9, family 5).
         """
         from tui.shell.data import EXEC_WRAPPERS, SAFE_ENV_VARS
 
         if any(name not in SAFE_ENV_VARS for name, _ in cmd.env):
             return None  # allow rules never match past an unsafe assignment
+        findings = self.analysis.findings if self.analysis is not None else ()
         exact_only = (bool((EXACT_ONLY_WRAPPERS | EXEC_WRAPPERS) & set(cmd.wrappers))
-                      or cmd.origin == "find -exec" or _has_exec_flag(cmd))
+                      or cmd.origin == "find -exec"
+                      or any(f.code in EXACT_ONLY_FINDINGS and f.command_index == index
+                             for f in findings)
+                      or (bool(cmd.argv) and program_in_workspace(cmd.argv[0], self.ctx)))
         if not exact_only:
             return self.ctx.policy.bash_allow_match(cmd.argv[0] if cmd.argv else "", cmd.text)
         whole = " ".join(self.analysis.command.split()) if self.analysis else ""
@@ -396,9 +461,10 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext,
             return ev.result("ask", f"{'; '.join(analysis.destructive_git)} would discard "
                              "uncommitted or unpushed work in this repository.",
                              source="built-in: destructive git")
-        forced += [f.reason for f in analysis.findings if f.code != "exec-wrapper"]
+        forced += [f.reason for f in analysis.findings if f.code not in EXACT_ONLY_FINDINGS]
+        pending = [p for ref in analysis.writes for p in effective_paths(ref)]
         for ref in analysis.writes:
-            forced += _write_problems(ref.path, ref.text, ctx, ev)
+            forced += _write_problems(ref, ctx, pending)
         if any(r.kind == "path" and r.tool == "Read" for r in policy.deny):
             unknown = [ref.text for ref in analysis.reads
                        if ref.path is None and not any(ch in ref.text for ch in "*?[")]
@@ -406,8 +472,10 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext,
                 forced.append(f"It reads {', '.join(unknown[:3])}, which Warden cannot resolve "
                               "before it runs, and Read deny rules are in force.")
     elif view.tool in EDIT_TOOLS:
+        from tui.permissions.protected import bare_repo_reason
+
         for path in view.paths:
-            reason = protected_reason(str(path))
+            reason = protected_reason(str(path)) or bare_repo_reason(path, ctx.working_dirs)
             if reason:
                 forced.append(f"It writes {path}: {reason}.")
     if forced:
@@ -420,7 +488,7 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext,
         return ev.result("allow", "bypassPermissions mode approves every call that no deny or "
                          "ask rule caught.", source="mode: bypassPermissions")
     if mode == "plan" and (view.tool in EDIT_TOOLS or
-                           (view.tool == "Bash" and not (analysis and analysis.read_only))):
+                           (view.tool == "Bash" and not ev.read_only())):
         return ev.result("ask", "Plan mode: edits and commands that change things wait until "
                          "you approve them.", source="mode: plan")
     if forced:
@@ -463,14 +531,6 @@ def _sandbox_escape(ctx: PermissionContext, view: CallView) -> tuple[str, str, N
     return None
 
 
-def _has_exec_flag(cmd: SimpleCommand) -> bool:
-    flags = EXEC_FLAGS.get(cmd.program)
-    if not flags:
-        return False
-    return any(word == flag or (flag.startswith("--") and word.startswith(flag + "="))
-               for word in cmd.argv[1:] for flag in flags)
-
-
 def _has_unc(view: CallView) -> bool:
     texts = list(view.raw_paths)
     if view.command:
@@ -479,14 +539,51 @@ def _has_unc(view: CallView) -> bool:
                for t in texts)
 
 
-def _write_problems(path: Path | None, text: str, ctx: PermissionContext, ev: _Eval) -> list[str]:
-    """Reasons a shell write target must be prompted for, whatever the allow rules say."""
-    if path is None:
-        return [f"It writes to {text!r}, a path Warden cannot resolve before it runs."]
-    reason = protected_reason(str(path))
-    if reason:
-        return [f"It writes {path}: {reason}."]
-    return []
+def effective_paths(ref: Any) -> list[Path]:
+    """Where a shell write or read lands: the path as written and as the kernel resolves it.
+
+    ``ref.raw`` keeps ``..`` unfolded, so ``gd/../x`` with ``gd -> .git/hooks`` resolves to
+    ``.git/x`` (``os.path.realpath`` follows each component in order, as ``open()`` does).
+    Empty when the path is not known before the command runs.
+    """
+    if ref.path is None:
+        return []
+    out = [ref.path]
+    raw = ref.raw or str(ref.path)
+    if not any(ch in raw for ch in "*?["):
+        real = Path(os.path.realpath(raw))
+        if real not in out:
+            out.append(real)
+    return out
+
+
+def _write_problems(ref: Any, ctx: PermissionContext, pending: list[Path]) -> list[str]:
+    """Reasons a shell write target must be prompted for, whatever the allow rules say.
+
+    Unknown targets, protected paths (as written or resolved through symlinks, and the markers
+    of a bare git repository), and files that have other hard links (a write to one writes
+    them all; issue 9, family 7).
+    """
+    from tui.permissions.protected import bare_repo_reason
+
+    paths = effective_paths(ref)
+    if not paths:
+        return [f"It writes to {ref.text!r}, a path Warden cannot resolve before it runs."]
+    out: list[str] = []
+    for path in paths:
+        reason = protected_reason(str(path)) or bare_repo_reason(path, ctx.working_dirs,
+                                                                 pending=pending)
+        if reason:
+            out.append(f"It writes {path}: {reason}.")
+            break
+    try:
+        st = os.lstat(paths[-1])
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        out.append(f"It writes {paths[-1]}, which has {st.st_nlink - 1} other hard link(s): "
+                   "the write changes them too.")
+    return out
 
 
 def _accept_edits_approves(ev: _Eval) -> bool:
@@ -497,11 +594,82 @@ def _accept_edits_approves(ev: _Eval) -> bool:
         if analysis.network or analysis.findings:
             return False
         if not all(cmd.program in ACCEPT_EDITS_COMMANDS and cmd.origin == "top"
-                   for cmd in analysis.commands):
+                   and (cmd.program != "sed" or analysis.writes)
+                   and not ev.command_read_only_blocked(i)
+                   for i, cmd in enumerate(analysis.commands)):
             return False
-        return all(ref.path is not None and is_inside(ref.path, ctx.working_dirs)
-                   for ref in analysis.writes)
+        from tui.shell.effects.base import DELETE_OPS
+
+        if any(ref.op in DELETE_OPS for ref in analysis.writes):
+            return False
+        return all(_write_inside(ref, ctx) for ref in analysis.writes)
     return False
+
+
+def _write_inside(ref: Any, ctx: PermissionContext) -> bool:
+    """A shell write lands inside the working directories, as written and as resolved.
+
+    A glob target (``touch build/*.o``) is decided by the directory it can expand in: its
+    literal directory must be inside, and its last part may not name a protected path.
+    """
+    from fnmatch import fnmatchcase
+
+    from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
+
+    paths = effective_paths(ref)
+    if paths:
+        return all(is_inside(p, ctx.working_dirs) for p in paths)
+    raw = ref.raw or ""
+    if not raw or not any(ch in raw for ch in "*?["):
+        return False
+    head, _, tail = raw.rpartition("/")
+    if not head or any(ch in head for ch in "*?[") or "/" in tail:
+        return False
+    if any(fnmatchcase(name, tail.lower()) for name in (*PROTECTED_DIRS, *PROTECTED_FILES)):
+        return False
+    return is_inside(Path(os.path.realpath(head)), ctx.working_dirs) and \
+        is_inside(Path(os.path.normpath(head)), ctx.working_dirs)
+
+
+def program_in_workspace(name: str, ctx: PermissionContext) -> bool:
+    """True when the bare command name ``name`` finds a program inside the working directories
+    on ``PATH`` (``node_modules/.bin`` or ``.`` on ``PATH``): it is not the program its name
+    suggests (issue 9, family 5).  Shell builtins and names with ``/`` are False (the analysis
+    judges paths).  Cached per name, ``PATH`` and working directories."""
+    if "/" in name or name in _BUILTINS:
+        return False
+    return _which_inside(name, os.environ.get("PATH", ""), tuple(ctx.working_dirs))
+
+
+_BUILTINS = frozenset({"echo", "printf", "cd", "pwd", "test", "[", "true", "false", ":",
+                       "type", "command", "exec", "read", "let", "declare", "typeset", "local",
+                       "export", "readonly", "unset", "set", "shift", "source", ".", "eval",
+                       "alias", "unalias", "hash", "builtin", "enable", "shopt", "trap",
+                       "wait", "jobs", "kill", "umask", "ulimit", "getopts", "pushd", "popd",
+                       "dirs", "mapfile", "readarray", "history", "fc", "bg", "fg", "times",
+                       "return", "exit", "break", "continue", "logout", "help", "disown",
+                       "suspend", "compgen", "complete", "compopt", "caller", "bind"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _which_inside(name: str, path_var: str, working_dirs: tuple[Path, ...]) -> bool:
+    found = shutil.which(name, path=path_var)
+    if found is None:
+        return False
+    return is_inside(Path(os.path.abspath(found)), working_dirs) or any(
+        Path(os.path.realpath(found)) == d or d in Path(os.path.realpath(found)).parents
+        for d in working_dirs)
+
+
+def _dash_matches(patterns: tuple[str, ...]) -> str | None:
+    """The first file name a glob in option position expands to that starts with ``-``."""
+    for pattern in patterns:
+        for k, hit in enumerate(globlib.iglob(pattern)):
+            if k >= 2000:
+                return f"{pattern} (too many matches to check)"
+            if os.path.basename(hit).startswith("-"):
+                return hit
+    return None
 
 
 def _allow_or_prompt(ev: _Eval) -> Decision:
@@ -548,31 +716,32 @@ def _bash_allow_or_prompt(ev: _Eval) -> Decision:
     ctx = ev.ctx
     analysis = ev.analysis
     assert analysis is not None
-    if analysis.read_only:
+    if ev.read_only():
         return ev.result("allow", "Every part of the command is a built-in read-only command.",
                          source="built-in: read-only command")
     deciding: list[Rule] = []
     unapproved: list[str] = []
-    from tui.shell import command_is_read_only
-
     for index, cmd in enumerate(analysis.commands):
-        rule = ev.bash_command_allowed(cmd)
+        rule = ev.bash_command_allowed(cmd, index)
         if rule is not None:
             deciding.append(rule)
             ev.trace.append(f"`{cmd.text}` allowed by {rule.text} ({source_label(rule.source)})")
-        elif command_is_read_only(analysis, index):
+        elif ev.command_read_only(index):
             ev.trace.append(f"`{cmd.text}` is a built-in read-only command")
         else:
             unapproved.append(cmd.text or cmd.raw)
     if unapproved:
         why = "No rule allows " + ", ".join(f"`{t}`" for t in unapproved[:3])
+        problems = ev.read_only_problems()
+        if problems:
+            why += "; " + "; ".join(sorted(set(problems.values())))
         if analysis.network:
             why += f"; it reaches the network ({', '.join(analysis.network[:3])})"
         return ev.result("ask", why + ".", source=f"mode: {ctx.mode}")
     # Write targets need their own approval: an Edit rule, inside the working directories.
     for ref in analysis.writes:
         assert ref.path is not None  # unresolved targets were forced prompts already
-        rule = ev.allow_rule_for_paths([ref.path], "Edit")
+        rule = ev.allow_rule_for_paths(effective_paths(ref), "Edit")
         if rule is None:
             return ev.result("ask", f"It writes {ref.path}, and no Edit rule allows that.",
                              source=f"mode: {ctx.mode}")

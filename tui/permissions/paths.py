@@ -41,9 +41,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui.permissions.rules import Rule
 
-__all__ = ["path_matches", "pattern_problem", "posix_form", "symlink_views"]
+__all__ = ["deny_matcher", "path_matches", "pattern_problem", "posix_form", "symlink_views"]
 
 
 # -- tokens ------------------------------------------------------------------------------------
@@ -538,18 +540,111 @@ def path_matches(rule: Rule, path: Path, *, cwd: Path, home: Path) -> bool:
         return False
     deny = rule.behavior != "allow"
     cwd_s, home_s = _dir_segments(cwd), _dir_segments(home)
-    anchor_s = _dir_segments(rule.anchor)
     views = _path_views(os.fspath(path), cwd_s)
+    for compiled in _readings(spec, deny, _dir_segments(rule.anchor), cwd_s, home_s):
+        hits = (_matches(compiled, view, deny) for view in views)
+        if (any(hits) if deny else all(hits)):
+            return True
+    return False
+
+
+def _readings(spec: str, deny: bool, anchor_s: tuple[str, ...], cwd_s: tuple[str, ...],
+              home_s: tuple[str, ...]) -> list[_Compiled]:
+    """The compiled readings of one pattern: as written and, for deny/ask, whitespace-trimmed."""
     specs = [spec]
     if deny:
         variant = _whitespace_variant(spec)
         if variant and variant != spec:
             specs.append(variant)
+    out = []
     for candidate in specs:
         compiled = _compiled(candidate, deny, anchor_s, cwd_s, home_s)
-        if compiled is None:
-            continue
-        hits = (_matches(compiled, view, deny) for view in views)
-        if (any(hits) if deny else all(hits)):
-            return True
-    return False
+        if compiled is not None:
+            out.append(compiled)
+    return out
+
+
+def deny_matcher(rules: list[Rule], *, cwd: Path, home: Path) -> Callable[[Path], bool]:
+    """A fast test "does any of these deny/ask path rules match this path" (REF §2.5).
+
+    The same answer as ``any(path_matches(r, path, ...) for r in rules)`` for deny and ask
+    rules, with the patterns compiled once; for filtering many paths (a Grep walk).  A rule
+    without a specifier matches every path.
+
+    Raises:
+        ValueError: one of ``rules`` is an allow rule.
+    """
+    cwd_s, home_s = _dir_segments(cwd), _dir_segments(home)
+    compiled: list[_Compiled] = []
+    for rule in rules:
+        if rule.behavior == "allow":
+            raise ValueError("deny_matcher takes deny and ask rules only")
+        spec = rule.specifier
+        if spec is None:
+            return lambda path: True
+        if isinstance(spec, str):
+            compiled += _readings(spec, True, _dir_segments(rule.anchor), cwd_s, home_s)
+
+    # Walk each pattern as a set of positions (anchor names, then segments) over a path's
+    # names, remembering the positions reached after each directory: the directories of a
+    # walk repeat in every path below them, so a file costs about one step per pattern.
+    programs = [(c.anchor, c.segments, len(c.anchor), len(c.anchor) + len(c.segments))
+                for c in compiled]
+    memo: dict[tuple[int, tuple[str, ...]], frozenset[int]] = {}
+
+    def closure(states: set[int], segs: tuple[_Segment, ...], a: int, end: int) -> frozenset[int]:
+        todo = list(states)
+        while todo:
+            p = todo.pop()
+            if a <= p < end and segs[p - a] == _GLOBSTAR and p + 1 not in states:
+                states.add(p + 1)
+                todo.append(p + 1)
+        return frozenset(states)
+
+    def step(i: int, states: frozenset[int], name: str) -> frozenset[int]:
+        anchor, segs, a, end = programs[i]
+        out: set[int] = set()
+        for p in states:
+            if p < a:
+                if anchor[p] == name or _segment_eq_icase(anchor[p], name):
+                    out.add(p + 1)
+            elif p < end:
+                seg = segs[p - a]
+                if seg == _GLOBSTAR:
+                    out.add(p)
+                elif _segment_matches(seg, name, True):  # type: ignore[arg-type]
+                    out.add(p + 1)
+        return closure(out, segs, a, end)
+
+    def states_after(i: int, dirs: tuple[str, ...]) -> frozenset[int]:
+        # back to the deepest directory already seen, then forward (no recursion: any depth)
+        k = len(dirs)
+        while k > 0 and (i, dirs[:k]) not in memo:
+            k -= 1
+        states = memo.get((i, dirs[:k]))
+        if states is None:
+            _, segs, a, end = programs[i]
+            states = closure({0}, segs, a, end)
+        if len(memo) > 100_000:
+            memo.clear()
+        memo[(i, dirs[:k])] = states
+        while k < len(dirs):
+            states = step(i, states, dirs[k]) if states else states
+            k += 1
+            memo[(i, dirs[:k])] = states
+        return states
+
+    def matches(path: Path) -> bool:
+        for view in _path_views(os.fspath(path), cwd_s):
+            if not view:  # "/" itself
+                if any(p[3] in states_after(i, ()) for i, p in enumerate(programs)):
+                    return True
+                continue
+            dirs, name = view[:-1], view[-1]
+            for i in range(len(programs)):
+                before = states_after(i, dirs)
+                if before and programs[i][3] in step(i, before, name):
+                    return True
+        return False
+
+    return matches

@@ -2,11 +2,18 @@
 
 Each of these can make a later tool (git, a shell, a package manager, an editor, or Warden
 itself) run attacker-chosen code or change the agent's own permissions.
+
+:func:`protected_reason` looks at the path only.  :func:`bare_repo_reason` also looks at the
+file system: a directory holding ``HEAD``, ``objects/`` and ``refs/`` is a bare repository to
+git (gitrepository-layout(5), https://git-scm.com/docs/gitrepository-layout), whose ``config``
+git obeys when run there or below, so writing those markers is writing git configuration.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import os
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 
 PROTECTED_DIRS: frozenset[str] = frozenset({
     ".git", ".vscode", ".idea", ".husky", ".cargo", ".devcontainer", ".yarn", ".mvn", ".claude",
@@ -50,4 +57,75 @@ def protected_reason(path: str) -> str | None:
         return f"{name} is a protected file"
     if name in PROTECTED_DIRS:
         return f"{name} is a protected directory"
+    return None
+
+
+BARE_REPO_MARKERS: tuple[str, ...] = ("HEAD", "objects", "refs")
+"""What git's ``is_git_directory`` requires of a directory (``config`` is optional)."""
+
+_MARKERS = frozenset(m.lower() for m in BARE_REPO_MARKERS)
+_ROOT_NAMES = _MARKERS | {"packed-refs"}
+"""Protected at a working directory's root whatever else is there (rare in a project)."""
+_FILE_NAMES = frozenset({"config", "config.worktree", "commondir", "gitdir", "packed-refs"})
+"""Git-directory files: ``config/app.yml`` is a project directory, not one of these."""
+_DIR_NAMES = frozenset({"hooks", "info", "worktrees", "modules"})
+_BARE_NAMES = _MARKERS | _FILE_NAMES | _DIR_NAMES
+
+
+def _markers_in(directory: Path, pending: list[Path]) -> set[str]:
+    """The markers ``directory`` holds now or will hold after the pending writes."""
+    present = {m.lower() for m in BARE_REPO_MARKERS
+               if os.path.lexists(os.path.join(directory, m))}
+    for other in pending:
+        parts = other.parts
+        if len(parts) > len(directory.parts) and Path(*parts[:len(directory.parts)]) == directory:
+            name = parts[len(directory.parts)].lower()
+            if name in _MARKERS:
+                present.add(name)
+    return present
+
+
+def bare_repo_reason(path: Path, working_dirs: Iterable[Path],
+                     pending: Iterable[Path] = ()) -> str | None:
+    """Why writing ``path`` plants or changes a bare git repository, or ``None``.
+
+    For each ancestor ``D`` of ``path`` whose next component ``C`` is a git-directory name
+    (compared case-insensitively, like :func:`protected_reason`):
+
+    * ``C`` is ``HEAD``, ``objects``, ``refs`` or ``packed-refs`` and ``D`` is a working
+      directory: protected;
+    * ``D`` holds (now, or after the ``pending`` writes of the same command) two of ``HEAD``,
+      ``objects``, ``refs``, counting ``C`` itself: protected.  ``C`` may then also be
+      ``config``, ``config.worktree``, ``commondir``, ``gitdir`` or ``packed-refs`` (only as the
+      written file itself, never as a directory: ``config/app.yml`` is not protected) or under
+      ``hooks/``, ``info/``, ``worktrees/``, ``modules/``.
+
+    Completing the three markers always needs a write that this catches, whatever the order.
+
+    Args:
+        path: absolute, normalised path to be written.
+        working_dirs: the session's working directories (absolute, normalised).
+        pending: the other paths the same command writes (``mkdir -p x/objects x/refs``).
+
+    Returns:
+        A reason such as ``"/w/HEAD would make /w a bare git repository, whose config git
+        obeys"``, or None.  Never raises: unreadable directories count as empty.
+    """
+    parts = path.parts
+    roots = {Path(w) for w in working_dirs}
+    others = [Path(p) for p in pending if Path(p) != path]
+    for i in range(1, len(parts)):
+        name = parts[i].lower()
+        if name not in _BARE_NAMES or (name in _FILE_NAMES and i + 1 < len(parts)):
+            continue
+        directory = Path(*parts[:i])
+        if name in _ROOT_NAMES and directory in roots:
+            return (f"{parts[i]} at the root of the working directory {directory} would make "
+                    "it look like a bare git repository, whose config git obeys")
+        present = _markers_in(directory, others)
+        if name in _MARKERS:
+            present.add(name)
+        if len(present) >= 2:
+            return (f"{directory} is (or would become) a bare git repository: writing "
+                    f"{parts[i]} there is writing git configuration")
     return None

@@ -15,11 +15,14 @@ GIT_TIMEOUT_S = 5.0
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
     """Run a read-only git query in ``cwd``; None if git is missing, hangs or cannot start.
 
-    ``core.fsmonitor`` is switched off so a hostile repository's config cannot run a program.
+    Runs with :data:`tui.shell.gitrepo.SAFE_GIT_OPTIONS` (no pager, no fsmonitor, no hooks,
+    no planted bare repository), so a hostile repository's config cannot run a program.
     """
+    from tui.shell.gitrepo import SAFE_GIT_OPTIONS
+
     try:
         return subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", *args], cwd=cwd, capture_output=True,
+            ["git", *SAFE_GIT_OPTIONS, *args], cwd=cwd, capture_output=True,
             text=True, timeout=GIT_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False,
         )
     except (OSError, subprocess.TimeoutExpired, ValueError):

@@ -8,6 +8,9 @@ Textual.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from tui.shell.analyzer import analyze
 from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
 
@@ -26,5 +29,13 @@ def command_is_read_only(analysis: ShellAnalysis, index: int) -> bool:
     return analysis.command_read_only[index]
 
 
-__all__ = ["Finding", "PathRef", "Redirect", "ShellAnalysis", "SimpleCommand", "analyze",
+@functools.lru_cache(maxsize=4096)
+def analyze_cached(command: str, cwd: Path, home: Path | None,
+                   working_dirs: tuple[Path, ...]) -> ShellAnalysis:
+    """:func:`analyze`, remembered per command text and directories (the analysis is pure and
+    its result frozen; file-system checks happen in the engine, outside this cache)."""
+    return analyze(command, cwd=cwd, home=home, working_dirs=working_dirs)
+
+
+__all__ = ["Finding", "PathRef", "Redirect", "ShellAnalysis", "SimpleCommand", "analyze", "analyze_cached",
            "command_is_read_only"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,16 @@ from tui.shell.findings import (
 )
 from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
 from tui.shell.parse import ParseFailure, heredoc_delimiter, parse
-from tui.shell.paths import NULL_DEVICES, Cwd, inside, normalise, read_guesses, resolve_arg, union
+from tui.shell.paths import (
+    NULL_DEVICES,
+    Cwd,
+    inside,
+    normalise,
+    read_guesses,
+    resolve_arg,
+    resolve_arg_raw,
+    union,
+)
 from tui.shell.words import (
     Arg,
     HiddenSubstitutionError,
@@ -124,6 +133,9 @@ class _Analyzer:
         self.inherit_env: list[tuple[str, str]] = []
         self.parent: int | None = None
         self.redirect_hosts: dict[int, list[str]] = {}
+        self.option_globs: list[str] = []
+        self.links: list[tuple[int, Path, Path]] = []
+        self.unknown_link = False
 
     # -- results ---------------------------------------------------------------------------
 
@@ -134,8 +146,28 @@ class _Analyzer:
         if f not in self.findings:
             self.findings.append(f)
 
+    def through_links(self) -> None:
+        """Family 7: a write or read of a link made earlier in the command also touches what
+        it points to (``ln -s .git/hooks h && echo x > h/pre-commit``)."""
+        if not self.links:
+            return
+        for refs in (self.writes, self.reads):
+            extra: list[PathRef] = []
+            for ref in refs:
+                if ref.path is None:
+                    continue
+                for index, alias, original in self.links:
+                    if ref.command_index <= index:
+                        continue
+                    if ref.path == alias or alias in ref.path.parents:
+                        mapped = original / ref.path.relative_to(alias)
+                        extra.append(PathRef(ref.text, mapped, f"{ref.op} (through a link)",
+                                             ref.command_index, ref.recursive, str(mapped)))
+            refs.extend(extra)
+
     def result(self, ok: bool, reason: str | None) -> Detailed:
         """Assemble the :class:`ShellAnalysis` (``ok`` false: every command not read-only)."""
+        self.through_links()
         ro_each = tuple(d.read_only for d in self.details)
         read_only = ok and all(ro_each) and not self.writes and not self.network and \
             not self.findings and not self.critical and not self.destructive
@@ -144,7 +176,9 @@ class _Analyzer:
             writes=tuple(self.writes), reads=tuple(self.reads), findings=tuple(self.findings),
             network=tuple(self.network), critical_removals=tuple(self.critical),
             destructive_git=tuple(self.destructive), read_only=read_only,
-            command_read_only=ro_each if ok else tuple(False for _ in ro_each))
+            command_read_only=ro_each if ok else tuple(False for _ in ro_each),
+            option_globs=tuple(dict.fromkeys(self.option_globs)),
+            links=tuple((str(a), str(o)) for _, a, o in self.links))
         return Detailed(analysis, self.details)
 
     def run(self) -> Detailed:
@@ -462,12 +496,13 @@ class _Analyzer:
             self.redirect_hosts.setdefault(index, []).append(target.split("/")[3])
             self.finding("dev-tcp", index)
         paths = resolve_arg(arg, cwd, self.home)
-        for path in paths:
+        raws = resolve_arg_raw(arg, cwd, self.home)
+        for path, raw in zip(paths, raws, strict=False):
             if is_write and not (path is not None and str(path) in NULL_DEVICES) and \
                     target not in NULL_DEVICES:
-                self.writes.append(PathRef(target, path, "redirect", index))
+                self.writes.append(PathRef(target, path, "redirect", index, raw=raw))
             if is_read and target not in NULL_DEVICES:
-                self.reads.append(PathRef(target, path, "<", index))
+                self.reads.append(PathRef(target, path, "<", index, raw=raw))
         if is_read:
             for guess in read_guesses(arg, cwd, self.home):
                 self.reads.append(PathRef(target, guess, "<", index))
@@ -528,11 +563,42 @@ class _Analyzer:
         detail = CommandDetail(effects=effects, link=link, parent=self.parent)
         self.details.append(detail)
         self.record(effects, index)
+        self.commands[index] = replace(
+            cmd, rule_texts=tuple(t for t in dict.fromkeys(
+                [*effects.rule_texts, *_leading_option_texts(argv)]) if t != cmd.text),
+            implied=tuple(dict.fromkeys(effects.implied)))
+        self.record_globs(effects, run_cwd, detail)
+        self.record_links(effects, run_cwd, index)
         new_cwd = self.read_only_check(detail, program, args, env, wrappers, cwd, run_cwd,
                                        index)
         self.with_inherit(wrappers, env, index, lambda: self.nested_of(stripped, effects,
                                                                        run_cwd))
         return new_cwd
+
+    def record_globs(self, effects: Effects, run_cwd: Cwd, detail: CommandDetail) -> None:
+        """Globs in option position, made absolute for the engine to expand."""
+        for pattern in effects.option_globs:
+            if pattern.startswith("-"):
+                effects.blockers.append(f"{pattern} is a glob that expands to options")
+            elif pattern.startswith("/"):
+                self.option_globs.append(pattern)
+            elif run_cwd is None:
+                effects.blockers.append(f"the glob {pattern} could expand to options in a "
+                                        "directory Warden cannot know")
+            else:
+                self.option_globs.extend(os.path.join(str(c), pattern) for c in run_cwd)
+
+    def record_links(self, effects: Effects, run_cwd: Cwd, index: int) -> None:
+        """Links made by this command: ``(index, alias, original)`` for later writes."""
+        for dest, src in effects.links:
+            dests = resolve_arg(dest, run_cwd, self.home)
+            srcs = resolve_arg(src, run_cwd, self.home)
+            for d in dests:
+                for s in srcs:
+                    if d is None or s is None:
+                        continue
+                    self.links.append((index, d, s))
+                    self.links.append((index, d / s.name, s))
 
     def nested_of(self, stripped: Stripped, effects: Effects, run_cwd: Cwd) -> None:
         """Walk what a command runs: ``bash -c``/``eval``/``sed e`` strings, ``find -exec``."""
@@ -556,8 +622,9 @@ class _Analyzer:
                        index: int) -> None:
         """Record the wrappers' own targets (lock files, ``time -o`` files)."""
         for arg, op, kind in targets:
-            for path in resolve_arg(arg, cwd, self.home):
-                ref = PathRef(arg.value, path, op, index)
+            for path, raw in zip(resolve_arg(arg, cwd, self.home),
+                                 resolve_arg_raw(arg, cwd, self.home), strict=False):
+                ref = PathRef(arg.value, path, op, index, raw=raw)
                 (self.reads if kind == "read" else self.writes).append(ref)
 
     def read_only_check(self, detail: CommandDetail, program: str, args: list[Arg],
@@ -566,6 +633,9 @@ class _Analyzer:
         """Set ``detail.read_only`` (REF §2.4) and return the cwd after this command."""
         effects = detail.effects
         blockers = list(effects.blockers)
+        if args and "/" in args[0].value and not _system_program(args[0].value,
+                                                                  self.working_dirs):
+            blockers.append(f"{args[0].value} is not the {program} found on PATH")
         if any(w in PRIVILEGE_WRAPPERS or w in EXEC_WRAPPERS for w in wrappers):
             blockers.append("it runs through " + ", ".join(wrappers))
         unsafe = [name for name, _ in env if name not in SAFE_ENV_VARS]
@@ -612,8 +682,10 @@ class _Analyzer:
     def record(self, effects: Effects, index: int) -> None:
         """Move one command's effects into the analysis."""
         for t in effects.targets:
-            for path in t.paths:
-                ref = PathRef(t.text, path, t.op, index)
+            for k, path in enumerate(t.paths):
+                raw = t.raws[k] if k < len(t.raws) else (str(path) if path else None)
+                ref = PathRef(t.text, path, t.op, index, t.recursive and t.kind == "read",
+                              raw if path is not None else None)
                 (self.reads if t.kind == "read" else self.writes).append(ref)
         for entry in effects.network:
             if entry not in self.network:
@@ -636,6 +708,44 @@ class _Analyzer:
         """Record the findings of a command's name."""
         for code in program_codes(a0):
             self.finding(code, index)
+
+
+SYSTEM_BIN_DIRS = ("/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin")
+"""Directories whose programs a path may name and still be the program the name finds."""
+
+
+def _system_program(path: str, working_dirs: tuple[Path, ...]) -> bool:
+    """Family 5: ``/usr/bin/cat`` is cat; ``./cat``, ``bin/ls``, ``/tmp/x/rg`` are not."""
+    norm = os.path.normpath(path)
+    if not path.startswith("/") or ".." in path.split("/"):
+        return False
+    if inside(Path(norm), working_dirs):
+        return False
+    return os.path.dirname(norm) in SYSTEM_BIN_DIRS
+
+
+def _leading_option_texts(argv: tuple[str, ...]) -> list[str]:
+    """The command's text without its leading options, for deny and ask rules (family 4).
+
+    ``npm --loglevel silent publish`` gives ``npm silent publish`` and ``npm publish``: an
+    option Warden does not model may or may not take the next word as its value, so both
+    readings are kept (at most six words are skipped).
+    """
+    words = argv[1:]
+    out: list[str] = []
+    if not words or not words[0].startswith("-") or words[0] == "-":
+        return out
+    for k in range(1, min(len(words), 6) + 1):
+        prev = words[k - 1]
+        before = words[k - 2] if k >= 2 else ""
+        if not (prev.startswith("-") or (before.startswith("-") and "=" not in before)):
+            break
+        if prev == "--":
+            out.append(" ".join([argv[0], *words[k:]]))
+            break
+        if k < len(words):
+            out.append(" ".join([argv[0], *words[k:]]))
+    return out
 
 
 def _printf_assigns_environment(args: list[Arg]) -> bool:

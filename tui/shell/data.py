@@ -9,86 +9,21 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-# --------------------------------------------------------------------------------------------
-# Built-in read-only commands (REF §2.4): they run without a prompt when every part of the
-# command is one of them, with no write or exec flag (WRITE_OR_EXEC_FLAGS), no write target,
-# no network and no suspicious construct.
-# --------------------------------------------------------------------------------------------
-READ_ONLY_COMMANDS: frozenset[str] = frozenset({
-    # listing and file metadata
-    "ls", "dir", "vdir", "tree", "stat", "file", "du", "df", "find", "readlink", "realpath",
-    "basename", "dirname", "pwd", "cd", "which", "whereis", "type", "command",
-    # reading and printing file contents
-    "cat", "tac", "nl", "head", "tail", "wc", "od", "xxd", "hexdump", "strings", "base64",
-    "base32", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum",
-    "cksum", "sum",
-    # searching
-    "grep", "egrep", "fgrep", "rg",
-    # text processing that only writes to standard output
-    "sort", "uniq", "cut", "tr", "paste", "join", "comm", "column", "fold", "fmt", "expand",
-    "unexpand", "rev", "diff", "cmp", "sed", "jq", "seq", "numfmt", "factor", "expr",
-    # printing and shell no-ops; exec with no command (only redirections, judged as writes)
-    "echo", "printf", "true", "false", ":", "test", "[", "sleep", "exec",
-    # the environment and the system
-    "env", "printenv", "date", "cal", "whoami", "id", "groups", "uname", "arch", "nproc",
-    "uptime", "tty", "locale", "getconf", "ps", "pgrep", "free", "hostname",
-    # documentation
-    "man", "whatis", "apropos",
-    # version control (read-only subcommands only: GIT_READ_ONLY_SUBCOMMANDS)
-    "git",
-})
+from tui.shell.registry import REGISTRY
 
-# git subcommands that only read the repository (REF §2.4 "read-only forms of git").  Some are
-# read-only only in their listing forms; ``git_subcommand_read_only`` in effects.py checks those:
-# branch (no name to create, no -d/-D/-m/-c), tag (-l or nothing), config (--get*, -l/--list),
-# remote (nothing, -v, get-url), stash (list, show), reflog (show or nothing), worktree (list),
-# notes (list, show), submodule (status).
-GIT_READ_ONLY_SUBCOMMANDS: frozenset[str] = frozenset({
-    "status", "diff", "log", "show", "blame", "annotate", "shortlog", "describe", "rev-parse",
-    "rev-list", "ls-files", "ls-tree", "cat-file", "grep", "merge-base", "name-rev", "show-ref",
-    "for-each-ref", "count-objects", "whatchanged", "version", "diff-tree", "diff-files",
-    "diff-index", "check-ignore", "check-attr", "var", "cherry", "range-diff", "show-branch",
-    "verify-pack",
-    # listing forms only (see above)
-    "branch", "tag", "config", "remote", "stash", "reflog", "worktree", "notes", "submodule",
-})
+# --------------------------------------------------------------------------------------------
+# Read-only commands (REF §2.4, issue 9): derived from the program registry
+# (tui/shell/registry), where every option of each program is listed with its arity and effect.
+# A command is read-only only when every option it is given is known and safe for its program.
+# --------------------------------------------------------------------------------------------
+READ_ONLY_COMMANDS: frozenset[str] = frozenset(
+    name for name, prog in REGISTRY.items() if prog.read_only and " " not in name)
 
-# Flags and script commands that make a read-only command write files or run programs
-# (SPEC §4, REF §2.4, §7.2).  Short flags are found in clusters (``-uo``) and with attached
-# values (``-ofile``); long flags also in GNU's abbreviated form (``--out=x``); find's
-# single-dash primaries are whole words.
-WRITE_OR_EXEC_FLAGS: dict[str, tuple[str, ...]] = {
-    # find: deletes, runs commands, writes listing files
-    "find": ("-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0",
-             "-fprintf", "-fls"),
-    # sort: writes its output file; runs a compression program
-    "sort": ("-o", "--output", "--compress-program"),
-    # sed: edits in place; a script file cannot be checked for w/e commands (SED_SCRIPT_...)
-    "sed": ("-i", "--in-place", "-f", "--file"),
-    # git: -c/--config-env set config such as core.pager=sh; --output writes a file; external
-    # diff and pager programs run; another repository's config and hooks apply
-    "git": ("-c", "--config-env", "--exec-path", "--output", "--ext-diff", "-O",
-            "--open-files-in-pager", "--git-dir", "--work-tree", "--upload-pack", "-C"),
-    # ripgrep: a preprocessor or hostname program runs for each file
-    "rg": ("--pre", "--hostname-bin"),
-    # man: formats through programs it runs, or a pager given on the command line
-    "man": ("--html", "-H", "-P", "--pager", "-p", "--preprocessor", "-X", "--gxditview", "-C",
-            "--config-file"),
-    # printf: -v assigns a shell variable (printf -v PATH ... would change later commands)
-    "printf": ("-v",),
-    # tree: writes its listing to a file
-    "tree": ("-o",),
-    # file: reads a magic file or a list of names; compiles (writes) a magic file
-    "file": ("-m", "--magic-file", "-f", "--files-from", "-C", "--compile"),
-    # date: sets the system clock
-    "date": ("-s", "--set"),
-    # hostname: sets the host name from a file or a boot file
-    "hostname": ("-F", "--file", "-b", "--boot"),
-    # xxd: reverse mode patches the output file in place
-    "xxd": ("-r", "-revert"),
-    # env: runs a command (then it is a wrapper, not read-only) or splits a string into one
-    "env": ("-S", "--split-string"),
-}
+# git subcommands that only read the repository; some only in their listing forms, which
+# ``effects.git`` checks: branch, tag, config (reading), remote, stash (list, show), reflog,
+# worktree (list), notes (list, show).
+GIT_READ_ONLY_SUBCOMMANDS: frozenset[str] = frozenset(
+    name[4:] for name in REGISTRY if name.startswith("git "))
 
 # sed script commands that write files or run commands; any of them makes sed not read-only.
 SED_SCRIPT_WRITE_OR_EXEC: tuple[str, ...] = (
@@ -338,6 +273,10 @@ SUSPICIOUS_CONSTRUCTS: dict[str, str] = {
     "unc-path": "Command contains a Windows UNC path, which can leak credentials",
     "dev-tcp": "Command opens a network connection through a /dev/tcp or /dev/udp redirect",
     "assigning-expansion": "Command assigns a variable inside a ${var:=value} expansion",
+    "exec-option": "Command option {x} runs another program (or configures one to run), "
+                   "which a prefix rule cannot approve",
+    "subscript-code": "Command passes {x} an array subscript or arithmetic holding code, "
+                      "which the shell evaluates",
 }
 
 

@@ -54,6 +54,10 @@ class SimpleCommand:
             ``"sudo"``, ``"doas"``, ``"xargs"``, ``"watch"``, ``"setsid"``, ``"flock"``,
             ``"ionice"``.
         redirects: the command's own redirections in source order.
+        rule_texts: more texts deny and ask rules are matched against: the command with its
+            global options removed (``git --no-pager push x`` gives ``git push x``; issue 9,
+            family 4).
+        implied: programs this one always runs itself (``man`` runs ``groff``).
     """
 
     argv: tuple[str, ...]
@@ -63,6 +67,8 @@ class SimpleCommand:
     wrappers: tuple[str, ...] = ()
     origin: str = "top"
     redirects: tuple[Redirect, ...] = ()
+    rule_texts: tuple[str, ...] = ()
+    implied: tuple[str, ...] = ()
 
     @property
     def program(self) -> str:
@@ -86,12 +92,19 @@ class PathRef:
         op: what does the access: ``"redirect"``, ``"rm"``, ``"mv"``, ``"cp"``, ``"tee"``,
             ``"sed -i"``, ``"dd of="``, ``"cat"``, ``"<"``, ... (the program, or the flag).
         command_index: index into :attr:`ShellAnalysis.commands` of the command that does it.
+        recursive: the read covers the whole tree under ``path`` (``grep -r``, ``rg``,
+            ``cp -r``, ``git grep``...), so a deny rule on anything below it applies.
+        raw: the absolute path before ``..`` is folded (``/p/gd/../x``), for resolving as the
+            kernel does (a ``..`` after a symlink goes up from the link's target); ``None``
+            when ``path`` is ``None``.
     """
 
     text: str
     path: Path | None
     op: str
     command_index: int
+    recursive: bool = False
+    raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,11 @@ class ShellAnalysis:
             no network, no findings, and ``ok``.
         command_read_only: per entry of ``commands``: the command on its own is built-in
             read-only (its redirect targets are judged separately as writes).
+        option_globs: absolute glob patterns standing where a program reads options: the
+            command is read-only only if none of them matches a file whose name starts with
+            ``-`` (the engine expands them; nothing in a read-only command creates files).
+        links: ``(alias, original)`` pairs of links made earlier in the same command
+            (``ln``, ``cp -l``/``-s``): a later write to the alias writes the original.
     """
 
     command: str
@@ -146,3 +164,5 @@ class ShellAnalysis:
     destructive_git: tuple[str, ...] = ()
     read_only: bool = False
     command_read_only: tuple[bool, ...] = ()
+    option_globs: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()

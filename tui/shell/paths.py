@@ -71,6 +71,28 @@ def resolve_arg(arg: Arg, cwd: Cwd, home: Path | None) -> list[Path | None]:
     return resolve_text(arg.value, cwd, home)
 
 
+def resolve_arg_raw(arg: Arg, cwd: Cwd, home: Path | None) -> list[str | None]:
+    """Like :func:`resolve_arg` but without folding ``..``: one absolute string per candidate.
+
+    ``/p/gd/../x`` stays as written so the engine can resolve it as the kernel does (a ``..``
+    after a symlink goes up from the link's target, not back to the lexical parent).  Entries
+    line up with :func:`resolve_arg`'s.
+    """
+    if not arg.static or arg.glob:
+        return [None]
+    text = arg.value
+    if text.startswith("~") and arg.tilde:
+        head, sep, rest = text.partition("/")
+        if head != "~" or home is None:
+            return [None]
+        return [os.path.join(str(home), rest) if sep and rest else str(home)]
+    if text.startswith("/"):
+        return [text]
+    if cwd is None:
+        return [None]
+    return [os.path.join(str(c), text) for c in cwd]
+
+
 def read_guesses(arg: Arg, cwd: Cwd, home: Path | None) -> list[Path]:
     """Likely paths for a read target that starts with ``$HOME`` or ``$PWD``.
 

@@ -9,7 +9,7 @@ Claude Code's tool inputs (``reference/claude-code-security-model.md`` §8.3).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -47,6 +47,10 @@ class ToolContext:
         output_limit: maximum characters of tool output returned to the model.
         sandbox: the :class:`tui.sandbox.runner.SandboxRunner` that Bash calls marked
             ``extra["sandboxed"]`` run in; ``None`` when the sandbox is off.
+        read_denied: true for an absolute path that Grep and Glob must leave out of their
+            results because a ``Read`` deny or ask rule matches it (the agent binds
+            :func:`tui.permissions.globreads.read_hidden` to its policy); ``None``: nothing is
+            hidden.  Called for the path as walked and for its real path when they differ.
     """
 
     cwd: Path
@@ -54,6 +58,7 @@ class ToolContext:
     env: Mapping[str, str] | None = None
     output_limit: int = 30_000
     sandbox: Any = None
+    read_denied: Callable[[Path], bool] | None = None
 
     @property
     def working_dirs(self) -> tuple[Path, ...]:

@@ -12,7 +12,7 @@ import asyncio
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -393,6 +393,48 @@ def walk_files(
                 continue  # Entry vanished or cannot be inspected.
 
 
+def hidden_below(
+    base: Path, denied: Callable[[Path], bool] | None
+) -> Callable[[str, os.DirEntry[str]], bool] | None:
+    """A test for the files of a walk of ``base`` that must not be shown.
+
+    ``denied`` is :attr:`ToolContext.read_denied`.  The returned function takes what
+    :func:`walk_files` yields and tries ``denied`` on the path as walked and on its real path:
+    ``base``'s real path joined with the relative path (the walk never enters a symlinked
+    directory), or for a file that is a symlink its own real path, so a link to a denied file
+    stays hidden.  ``None`` when nothing is hidden.
+    """
+    if denied is None:
+        return None
+    real_base = Path(os.path.realpath(base))
+
+    def hidden(rel: str, entry: os.DirEntry[str]) -> bool:
+        path = base / rel
+        if denied(path):
+            return True
+        try:
+            if entry.is_symlink():
+                return denied(Path(os.path.realpath(path)))
+        except (OSError, ValueError):
+            return True  # cannot tell where it leads: do not show it
+        return real_base != base and denied(real_base / rel)
+
+    return hidden
+
+
+def file_denied(path: Path, denied: Callable[[Path], bool] | None) -> bool:
+    """``denied`` tried on ``path`` and on its real path (a single file, not a walk)."""
+    if denied is None:
+        return False
+    if denied(path):
+        return True
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return True
+    return real != path and denied(real)
+
+
 class GlobInput(ToolInput):
     """Input of ``Glob`` (Claude Code's field names)."""
 
@@ -417,8 +459,15 @@ def _mtime(entry: os.DirEntry[str]) -> float:
         return 0.0
 
 
-def run_glob(plan: GlobPlan, stop: threading.Event | None = None) -> tuple[list[str], int, bool]:
+def run_glob(
+    plan: GlobPlan,
+    stop: threading.Event | None = None,
+    denied: Callable[[Path], bool] | None = None,
+) -> tuple[list[str], int, bool]:
     """Find the matching files of ``plan``, newest modification first.
+
+    Files ``denied`` matches (:attr:`ToolContext.read_denied`, see :func:`hidden_below`) are
+    left out, as Claude Code's Glob leaves out what Read deny rules cover.
 
     Returns:
         (at most :data:`MAX_RESULTS` absolute paths, how many more matched, whether the walk
@@ -428,8 +477,9 @@ def run_glob(plan: GlobPlan, stop: threading.Event | None = None) -> tuple[list[
     stats = WalkStats()
     found: list[tuple[float, str]] = []
     walk = walk_files(plan.base, max_depth=pattern_depth(plan.patterns), stop=stop, stats=stats)
+    hidden = hidden_below(plan.base, denied)
     for rel, entry in walk:
-        if regex.match(rel):
+        if regex.match(rel) and (hidden is None or not hidden(rel, entry)):
             found.append((_mtime(entry), str(plan.base / rel)))
     found.sort(key=lambda item: (-item[0], item[1]))
     paths = [path for _, path in found[:MAX_RESULTS]]
@@ -489,7 +539,7 @@ class Glob(Tool):
             return ToolResult("No files found")
         stop = threading.Event()
         try:
-            paths, more, stopped = await asyncio.to_thread(run_glob, plan, stop)
+            paths, more, stopped = await asyncio.to_thread(run_glob, plan, stop, ctx.read_denied)
         except asyncio.CancelledError:
             stop.set()
             raise

@@ -13,6 +13,7 @@ import bisect
 import re
 import stat
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,14 @@ from pydantic import Field
 
 from tui.tools.base import Tool, ToolCall, ToolContext, ToolInputError, ToolResult
 from tui.tools.files import ToolInput, cap_lines, is_binary_prefix, optional_dir_path
-from tui.tools.glob import WalkStats, compile_globs, expand_braces, walk_files
+from tui.tools.glob import (
+    WalkStats,
+    compile_globs,
+    expand_braces,
+    file_denied,
+    hidden_below,
+    walk_files,
+)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Files larger than this are not searched."""
@@ -266,18 +274,28 @@ def _content_lines(name: str, hits: FileHits, query: GrepQuery) -> list[str]:
     return out
 
 
-def run_grep(target: Path, query: GrepQuery, stop: threading.Event | None = None) -> GrepOutcome:
+def run_grep(
+    target: Path,
+    query: GrepQuery,
+    stop: threading.Event | None = None,
+    denied: Callable[[Path], bool] | None = None,
+) -> GrepOutcome:
     """Search ``target`` (a file or a directory).  Blocking; set ``stop`` to end it early.
 
     Files are searched in path order for "content" and "count"; "files_with_matches" lists
-    files newest modification first.
+    files newest modification first.  Files ``denied`` matches (:attr:`ToolContext.read_denied`:
+    a Read deny or ask rule covers them) are never opened, so a search of a tree that holds
+    ``.env`` runs and leaves ``.env`` out (Claude Code's Grep respects Read deny rules too).
     """
     outcome = GrepOutcome(lines=[])
     candidates: list[tuple[str, float]] = []
     if target.is_dir():
         stats = WalkStats()
+        hidden = hidden_below(target, denied)
         for rel, entry in walk_files(target, stop=stop, stats=stats):
             if query.name_filter is not None and not query.name_filter.match(rel):
+                continue
+            if hidden is not None and hidden(rel, entry):
                 continue
             try:
                 st = entry.stat()
@@ -289,7 +307,7 @@ def run_grep(target: Path, query: GrepQuery, stop: threading.Event | None = None
             candidates.append((str(target / rel), st.st_mtime))
         outcome.stopped_walk = stats.stopped_early
         candidates.sort()
-    else:
+    elif not file_denied(target, denied):
         candidates.append((str(target), 0.0))
     line_budget = query.head_limit if query.mode == "content" else None
     char_budget = query.output_limit
@@ -422,7 +440,7 @@ class Grep(Tool):
             return ToolResult(f"Path does not exist: {target}", is_error=True)
         stop = threading.Event()
         try:
-            outcome = await asyncio.to_thread(run_grep, target, query, stop)
+            outcome = await asyncio.to_thread(run_grep, target, query, stop, ctx.read_denied)
         except asyncio.CancelledError:
             stop.set()
             raise

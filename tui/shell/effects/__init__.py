@@ -16,8 +16,6 @@ from tui.shell.data import (
     INTERPRETER_CODE_FLAGS,
     NETWORK_COMMANDS,
     NETWORK_SUBCOMMANDS,
-    READ_ONLY_COMMANDS,
-    WRITE_OR_EXEC_FLAGS,
 )
 from tui.shell.effects.base import (
     DELETE_OPS,
@@ -66,9 +64,6 @@ from tui.shell.effects.net import (
     handle_wget,
 )
 from tui.shell.effects.text import handle_awk, handle_grep, handle_jq, handle_sed, handle_sort
-from tui.shell.options import flag_present
-
-_NO_CLUSTER = frozenset({"date", "find", "hostname", "xxd"})
 
 # -- dispatch ---------------------------------------------------------------------------------
 
@@ -113,32 +108,9 @@ for _name in NETWORK_SUBCOMMANDS:
     HANDLERS.setdefault(_name, handle_package_network)
 
 
-def _read_only_flags(ctx: Ctx) -> None:
-    prog = ctx.program
-    flags = WRITE_OR_EXEC_FLAGS.get(prog)
-    if not flags:
-        return
-    if prog not in ("git", "sed", "find", "rg"):  # those handlers check their own flags
-        words = [a.value for a in ctx.args]
-        for flag in flags:
-            if flag_present(words, flag, clusters=prog not in _NO_CLUSTER):
-                ctx.block(f"{prog} {flag} writes a file or runs a program")
-    if any((not a.static or a.glob) and not quoted_whole(a) for a in ctx.args):
-        ctx.block(f"an unquoted glob or variable could expand to a {prog} flag")
-
-
 def _read_only_extra(ctx: Ctx) -> None:
-    prog = ctx.program
-    ops = [a for a in ctx.args if not a.value.startswith("-")]
-    if prog == "hostname" and ops:
-        ctx.block("hostname with an argument sets the host name")
-    if prog == "date" and any(not a.value.startswith("+") for a in ops):
-        ctx.block("date with an argument other than +FORMAT sets the clock")
-    if prog == "env" and ctx.args:
+    if ctx.program == "env" and ctx.args:
         ctx.block("env with arguments runs a command or changes the environment")
-    if prog in WRITE_OR_EXEC_FLAGS and ctx.stdin_args:
-        ctx.block(f"arguments from standard input could be {prog} flags that write or run "
-                  "programs")
 
 
 def command_effects(ctx: Ctx) -> Effects:
@@ -152,9 +124,9 @@ def command_effects(ctx: Ctx) -> Effects:
         generic(ctx, spec, roles)
     else:
         ctx.out.executes.append(prog)
-    if prog not in READ_ONLY_COMMANDS:
-        ctx.block(f"{prog} is not a built-in read-only command")
-    _read_only_flags(ctx)
+    from tui.shell.registry.judge import judge
+
+    judge(ctx)
     _read_only_extra(ctx)
     if any(t.kind in ("write", "delete") for t in ctx.out.targets):
         ctx.block("it writes files")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from tui.shell.argspec import OUTPUT_OPTIONS
 from tui.shell.options import OptSpec, Parsed, parse_options
-from tui.shell.paths import Cwd, critical_reason, read_guesses, resolve_arg
+from tui.shell.paths import Cwd, critical_reason, read_guesses, resolve_arg, resolve_arg_raw
 from tui.shell.words import Arg
 
 DELETE_OPS = frozenset({"rm", "rmdir", "unlink", "shred -u", "find -delete", "git rm",
@@ -45,6 +45,8 @@ class Target:
     paths: list[Path | None]
     op: str
     kind: str
+    raws: list[str | None] = field(default_factory=list)
+    recursive: bool = False
 
 
 @dataclass
@@ -65,6 +67,10 @@ class Effects:
     notes: list[str] = field(default_factory=list)
     new_cwd: Cwd | str = "unchanged"
     subcommand: str = ""
+    option_globs: list[str] = field(default_factory=list)
+    implied: list[str] = field(default_factory=list)
+    rule_texts: list[str] = field(default_factory=list)
+    links: list[tuple[Arg, Arg]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,22 +89,32 @@ class Ctx:
 
     # -- recording --------------------------------------------------------------------------
 
-    def target(self, arg: Arg | str, op: str, kind: str) -> list[Path | None]:
+    def target(self, arg: Arg | str, op: str, kind: str, *,
+               recursive: bool = False) -> list[Path | None]:
         """Record a file touched by the command; returns its resolved paths.
 
         A read of ``$HOME/...`` or ``$PWD/...`` also gets the likely path (paths.read_guesses).
+        ``recursive`` marks a read of the whole tree under the path (``grep -r DIR``).  The
+        same text, op and kind recorded twice is kept once.
         """
         a = lit(arg) if isinstance(arg, str) else arg
         paths = resolve_arg(a, self.cwd, self.home)
+        raws = resolve_arg_raw(a, self.cwd, self.home)
         if kind == "read":
             guesses: list[Path | None] = list(read_guesses(a, self.cwd, self.home))
-            paths = paths + [g for g in guesses if g not in paths]
-        self.out.targets.append(Target(a.value, paths, op, kind))
+            extra = [g for g in guesses if g not in paths]
+            paths = paths + extra
+            raws = raws + [str(g) for g in extra]
+        for t in self.out.targets:
+            if t.text == a.value and t.op == op and t.kind == kind:
+                t.recursive = t.recursive or recursive
+                return paths
+        self.out.targets.append(Target(a.value, paths, op, kind, raws, recursive))
         return paths
 
-    def read(self, arg: Arg | str, op: str | None = None) -> None:
-        """Record a read target (``op`` defaults to the program)."""
-        self.target(arg, op or self.program, "read")
+    def read(self, arg: Arg | str, op: str | None = None, *, recursive: bool = False) -> None:
+        """Record a read target (``op`` defaults to the program; ``recursive``: the tree)."""
+        self.target(arg, op or self.program, "read", recursive=recursive)
 
     def write(self, arg: Arg | str, op: str | None = None) -> None:
         """Record a write target (``op`` defaults to the program)."""

@@ -59,13 +59,19 @@ def handle_copy_like(ctx: Ctx) -> None:
         dest, sources = ops[-1], ops[:-1]
     else:
         dest, sources = None, ops
+    linking = prog == "ln" or (prog == "cp" and parsed.has(
+        "-l", "--link", "-s", "--symbolic-link"))
+    if linking and dest is not None:
+        for src in sources:
+            ctx.out.links.append((dest, src))
     for src in sources:
         if prog == "mv":
             ctx.delete(src, "mv (source)")
         elif prog == "ln":
             pass  # the link target is not opened
         else:
-            ctx.read(src, prog)
+            ctx.read(src, prog, recursive=parsed.has("-r", "-R", "--recursive", "-a",
+                                                      "--archive"))
     if dest is not None:
         ctx.write(dest, prog)
     if prog in ("cp", "mv") and parsed.has("-r", "-R", "--recursive", "-a", "--archive"):
@@ -260,8 +266,6 @@ def handle_find(ctx: Ctx) -> None:
         i += 2 if v in _FIND_ARG1 else 1
         if v in ("-newerXY",):
             i += 1
-    if any((not a.static or a.glob) and not quoted_whole(a) for a in args):
-        ctx.block("an unquoted glob or variable could expand to a find action such as -delete")
 
 
 def handle_tar(ctx: Ctx) -> None:

@@ -31,7 +31,6 @@ from tui.shell.effects.base import (
     host_of_url,
     host_of_userhost,
     lit,
-    quoted_whole,
 )
 from tui.shell.options import OptSpec, flag_present, parse_options
 from tui.shell.paths import Cwd, resolve_arg
@@ -52,10 +51,8 @@ def handle_git(ctx: Ctx) -> None:
         if not v.startswith("-"):
             break
         name = v.split("=", 1)[0]
-        if name in ("-c", "--config-env"):
-            ctx.block("git -c/--config-env sets configuration such as core.pager or aliases")
-        elif name in ("--git-dir", "--work-tree", "--exec-path") and ("=" in v or
-                                                                     name != "--exec-path"):
+        if name in ("--git-dir", "--work-tree", "--exec-path") and ("=" in v or
+                                                                  name != "--exec-path"):
             ctx.block(f"git {name} points git at other files")
         if name == "-C" and i + 1 < len(args):
             target = args[i + 1]
@@ -151,8 +148,6 @@ def _git_sub(ctx: Ctx, sub: str, rest: list[Arg], words: list[str]) -> None:
         elif w in ("--output", "-o") and sub in ("diff", "log", "show", "archive",
                                                  "format-patch") and k + 1 < len(words):
             ctx.write(rest[k + 1], f"git {sub} {w}")
-    if any((not a.static or a.glob) and not quoted_whole(a) for a in rest):
-        ctx.block("an unquoted glob or variable could expand to a git flag")
     # reads of file contents
     if sub == "blame" and ops:
         ctx.read(rest[words.index(ops[-1])], "git blame")

@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 
 from tui.shell import argspec
-from tui.shell.data import (
-    WRITE_OR_EXEC_FLAGS,
-)
 from tui.shell.effects.base import (
     Ctx,
     Target,
     generic,
     lit,
 )
-from tui.shell.options import flag_present
 from tui.shell.sedscript import read_sed_script
 from tui.shell.words import Arg
 
@@ -48,22 +44,16 @@ def handle_grep(ctx: Ctx) -> None:
         if ctx.stdin_args:
             ctx.unknown_operands("read")
         elif recursive:
-            ctx.read(".", prog)
+            ctx.read(".", prog, recursive=True)
         else:
             ctx.out.info.append("standard input")
     for arg in ops:
         if arg.value == "-":
             ctx.out.info.append("standard input")
         else:
-            ctx.read(arg, prog)
+            ctx.read(arg, prog, recursive=recursive)
     if ctx.stdin_args and ops:
         ctx.unknown_operands("read")
-    if prog == "rg":
-        words = [a.value for a in ctx.args]
-        for flag in WRITE_OR_EXEC_FLAGS["rg"]:
-            if flag_present(words, flag):
-                ctx.block(f"rg {flag} runs a program for each file")
-                ctx.out.executes.append(f"rg {flag}")
 
 
 def handle_sed(ctx: Ctx) -> None:
