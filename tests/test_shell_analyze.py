@@ -597,7 +597,7 @@ def test_read_only_commands(command: str) -> None:
     "ping -c 1 example.com", "curl https://x.dev", "wget https://x.dev", "ls > out.txt",
     "cat f > g", "echo x >> log", "FOO=1 ls", "PATH=/tmp ls", "LD_PRELOAD=x.so ls",
     "PATH=/tmp; ls", "export PATH=/tmp; ls", "sudo ls", "timeout 5 watch ls", "nohup sh x",
-    "python3 -c 'print(1)'", "bash -c ls", "eval ls", "rm x", "xxd -r a b", "uniq a b",
+    "python3 -c 'print(1)'", "bash -c \"$X\"", "eval ls", "rm x", "xxd -r a b", "uniq a b",
     "echo $(pwd)", "ls `pwd`", "alias ls='rm -rf /'; ls", "hash -p /tmp/evil ls; ls",
     "f() { :; }; f", "ls | sh", "git status -*", "find -* .", "awk '{print}' f", "make", "npm test",
 ])

@@ -532,11 +532,13 @@ def _sandbox_escape(ctx: PermissionContext, view: CallView) -> tuple[str, str, N
 
 
 def _has_unc(view: CallView) -> bool:
+    """A file tool's path, or a command that starts with, a UNC or device path.  Inside a
+    command, words are judged by the analysis (its ``unc-path`` finding), so ``"a\\\\b"`` in
+    double quotes (one backslash after quote removal) is not mistaken for one (family 12)."""
     texts = list(view.raw_paths)
     if view.command:
         texts.append(view.command)
-    return any(t.startswith(_UNC_PREFIXES) or (view.command == t and "\\\\" in t)
-               for t in texts)
+    return any(t.startswith(_UNC_PREFIXES) for t in texts)
 
 
 def effective_paths(ref: Any) -> list[Path]:
@@ -568,6 +570,9 @@ def _write_problems(ref: Any, ctx: PermissionContext, pending: list[Path]) -> li
 
     paths = effective_paths(ref)
     if not paths:
+        raw = ref.raw or ""
+        if raw and any(ch in raw for ch in "*?[") and _glob_write_problem(raw) is None:
+            return []  # decided by the directory it expands in (acceptEdits) or asks
         return [f"It writes to {ref.text!r}, a path Warden cannot resolve before it runs."]
     out: list[str] = []
     for path in paths:
@@ -598,12 +603,39 @@ def _accept_edits_approves(ev: _Eval) -> bool:
                    and not ev.command_read_only_blocked(i)
                    for i, cmd in enumerate(analysis.commands)):
             return False
-        from tui.shell.effects.base import DELETE_OPS
-
-        if any(ref.op in DELETE_OPS for ref in analysis.writes):
+        if any(ref.op in _REMOVALS for ref in analysis.writes):
             return False
         return all(_write_inside(ref, ctx) for ref in analysis.writes)
     return False
+
+
+_REMOVALS = frozenset({"rm", "rmdir", "unlink", "shred -u", "find -delete", "git rm",
+                       "rsync --delete"})
+"""Write ops that remove files: ``acceptEdits`` never approves them (family 11)."""
+
+
+def _glob_write_problem(raw: str) -> str | None:
+    """Why a glob write target (``build/*.o``) cannot be judged by its directory, or None.
+
+    Its literal directory must not itself hold a glob, and neither the directory nor any name
+    the last part can match may be protected.
+    """
+    from fnmatch import fnmatchcase
+
+    from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
+
+    head, _, tail = raw.rpartition("/")
+    if not head or any(ch in head for ch in "*?[") or "/" in tail:
+        return "it is a glob across directories"
+    names = (*PROTECTED_DIRS, *PROTECTED_FILES, "head", "config", "objects", "refs",
+             "packed-refs", "commondir", "gitdir")
+    if any(fnmatchcase(name, tail.lower()) for name in names):
+        return "it can match a protected name"
+    for d in (os.path.normpath(head), os.path.realpath(head)):
+        why = protected_reason(os.path.join(d, "x"))
+        if why:
+            return why
+    return None
 
 
 def _write_inside(ref: Any, ctx: PermissionContext) -> bool:
@@ -612,21 +644,13 @@ def _write_inside(ref: Any, ctx: PermissionContext) -> bool:
     A glob target (``touch build/*.o``) is decided by the directory it can expand in: its
     literal directory must be inside, and its last part may not name a protected path.
     """
-    from fnmatch import fnmatchcase
-
-    from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
-
     paths = effective_paths(ref)
     if paths:
         return all(is_inside(p, ctx.working_dirs) for p in paths)
     raw = ref.raw or ""
-    if not raw or not any(ch in raw for ch in "*?["):
+    if not raw or not any(ch in raw for ch in "*?[") or _glob_write_problem(raw):
         return False
-    head, _, tail = raw.rpartition("/")
-    if not head or any(ch in head for ch in "*?[") or "/" in tail:
-        return False
-    if any(fnmatchcase(name, tail.lower()) for name in (*PROTECTED_DIRS, *PROTECTED_FILES)):
-        return False
+    head = raw.rpartition("/")[0]
     return is_inside(Path(os.path.realpath(head)), ctx.working_dirs) and \
         is_inside(Path(os.path.normpath(head)), ctx.working_dirs)
 
@@ -740,7 +764,9 @@ def _bash_allow_or_prompt(ev: _Eval) -> Decision:
         return ev.result("ask", why + ".", source=f"mode: {ctx.mode}")
     # Write targets need their own approval: an Edit rule, inside the working directories.
     for ref in analysis.writes:
-        assert ref.path is not None  # unresolved targets were forced prompts already
+        if ref.path is None:  # a glob target: no Edit rule can be checked against it
+            return ev.result("ask", f"It writes the files {ref.text!r} matches.",
+                             source=f"mode: {ctx.mode}")
         rule = ev.allow_rule_for_paths(effective_paths(ref), "Edit")
         if rule is None:
             return ev.result("ask", f"It writes {ref.path}, and no Edit rule allows that.",

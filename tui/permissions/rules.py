@@ -153,7 +153,15 @@ class Rule:
         if "*" in pattern:
             return star_match(pattern, name)
         if pattern.startswith("mcp__") and "__" not in pattern[5:]:
-            return name == pattern or name.startswith(pattern + "__")
+            if name == pattern:
+                return True
+            if not name.startswith(pattern + "__"):
+                return False
+            # Whole segments (issue 9, family 10): mcp__github covers the server "github", not
+            # "github_", whose tools are named mcp__github___tool.  That name could also be
+            # github's tool "_tool": an allow rule does not match it, deny and ask rules do.
+            rest = name[len(pattern) + 2:]
+            return bool(rest) and (self.behavior != "allow" or not rest.startswith("_"))
         return name == pattern
 
 

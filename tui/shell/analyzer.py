@@ -684,8 +684,7 @@ class _Analyzer:
         for t in effects.targets:
             for k, path in enumerate(t.paths):
                 raw = t.raws[k] if k < len(t.raws) else (str(path) if path else None)
-                ref = PathRef(t.text, path, t.op, index, t.recursive and t.kind == "read",
-                              raw if path is not None else None)
+                ref = PathRef(t.text, path, t.op, index, t.recursive and t.kind == "read", raw)
                 (self.reads if t.kind == "read" else self.writes).append(ref)
         for entry in effects.network:
             if entry not in self.network:

@@ -234,6 +234,18 @@ INTERPRETER_NETWORK_MARKERS: tuple[str, ...] = (
 )
 
 
+# Words in interpreter code that start processes, load native code or hide what is imported
+# (issue 9, family 3): a one-liner holding one forces a prompt even under an allow rule.
+INTERPRETER_PROCESS_MARKERS: tuple[str, ...] = (
+    "subprocess", "os.system", "os.popen", "os.exec", "os.spawn", "os.fork", "pty.spawn",
+    "posix_spawn", "commands.getoutput", "child_process", "execSync", "spawnSync", "execFile",
+    "exec(", "system(", "popen", "IO.popen", "Process.spawn", "Kernel.exec", "fork", "`",
+    "%x", "qx", "Runtime.getRuntime", "ProcessBuilder", "Start-Process", "Invoke-Expression",
+    "shell_exec", "passthru", "proc_open", "pcntl_exec", "Deno.run", "Deno.Command",
+    "Bun.spawn", "ctypes", "cffi", "__import__", "importlib", "eval(", "compile(", "dlopen",
+    "process.binding", "require(", "import(", "open3", "Open3", "syscall", "socket",
+)
+
 # --------------------------------------------------------------------------------------------
 # Suspicious constructs (SPEC §4 list, REF §7.2): code -> the reason shown in the prompt.  Each
 # forces a prompt even when an allow rule matches.  "{x}" is replaced with the wrapper's name.

@@ -104,7 +104,7 @@ def word_codes(args: list[Arg]) -> list[str]:
                 out.append("quoted-flag")
             if m and any(ord(c) > 127 for c in m.group(0)):
                 out.append("homoglyph")
-        if v[:1] in DASHES:
+        if v and v[0] in DASHES:
             out.append("homoglyph")
         if v.startswith("=") and len(v) > 1 and (v[1].isalpha() or v[1] == "_") and \
                 a.quoted and not a.quoted[0]:

@@ -76,11 +76,14 @@ def resolve_arg_raw(arg: Arg, cwd: Cwd, home: Path | None) -> list[str | None]:
 
     ``/p/gd/../x`` stays as written so the engine can resolve it as the kernel does (a ``..``
     after a symlink goes up from the link's target, not back to the lexical parent).  Entries
-    line up with :func:`resolve_arg`'s.
+    line up with :func:`resolve_arg`'s; a glob keeps its pattern (``/p/build/*.o``) so that the
+    directories it can expand in are known.
     """
-    if not arg.static or arg.glob:
+    if not arg.static:
         return [None]
     text = arg.value
+    if arg.glob and text.startswith("~"):
+        return [None]
     if text.startswith("~") and arg.tilde:
         head, sep, rest = text.partition("/")
         if head != "~" or home is None:

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
@@ -235,7 +236,7 @@ class Bash(Tool):
         params: BashInput = call.params  # type: ignore[assignment]
         command = call.command if call.command is not None else params.command
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
-        env = dict(ctx.env) if ctx.env is not None else None
+        env = command_environment(ctx.env)
         if call.extra.get("sandboxed"):
             return await _run_sandboxed(command, timeout_ms, env, ctx)
         loop = asyncio.get_running_loop()
@@ -302,6 +303,23 @@ class Bash(Tool):
             detail = _exit_detail(code)
             return ToolResult(f"{output}\n{detail}" if output else detail, is_error=True)
         return ToolResult(output or "(no output)")
+
+
+COMMAND_ENV: dict[str, str] = {
+    "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "PAGER": "cat", "MANPAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+}
+"""Set for every Bash command: git never refreshes the index opportunistically (a read-only
+``git status`` writes nothing), no pager runs (a repository's ``core.pager`` is overridden by
+``GIT_PAGER``), and git never waits for a password."""
+
+
+def command_environment(base: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment a Bash command runs with: ``base`` (default: this process's) plus
+    :data:`COMMAND_ENV`."""
+    env = dict(base if base is not None else os.environ)
+    env.update(COMMAND_ENV)
+    return env
 
 
 async def _run_sandboxed(command: str, timeout_ms: int, env: dict[str, str] | None,

@@ -8,6 +8,7 @@ from tui.shell import argspec
 from tui.shell.data import (
     INTERPRETER_CODE_FLAGS,
     INTERPRETER_NETWORK_MARKERS,
+    INTERPRETER_PROCESS_MARKERS,
 )
 from tui.shell.effects.base import (
     URL_RE,
@@ -20,9 +21,14 @@ from tui.shell.words import Arg
 
 
 def _code_network(ctx: Ctx, code: str, label: str) -> None:
+    """Interpreter code that opens sockets or starts processes: network use, and a finding
+    that forces a prompt even when an allow rule covers the command (issue 9, family 3)."""
     if any(marker in code for marker in INTERPRETER_NETWORK_MARKERS):
         hosts = [host_of_url(u) for u in URL_RE.findall(code)]
         ctx.net(f"{label} (code that opens network connections)", hosts)
+        ctx.finding("exec-option", f"{ctx.program} {label} (code that opens sockets)")
+    if any(marker in code for marker in INTERPRETER_PROCESS_MARKERS):
+        ctx.finding("exec-option", f"{ctx.program} {label} (code that starts processes)")
 
 
 def handle_interpreter(ctx: Ctx) -> None:
@@ -44,6 +50,7 @@ def handle_interpreter(ctx: Ctx) -> None:
             _code_network(ctx, code, code_flags[0] if code_flags else "code")
     elif module:
         ctx.out.executes.append(f"python module {module}")
+        _module_options(ctx, module)
         if module in ("http.server", "SimpleHTTPServer", "smtpd", "xmlrpc.server",
                       "pyftpdlib", "ftplib", "webbrowser") or (
                 module in ("pip", "pip3") and parsed.operands and
@@ -66,12 +73,39 @@ def handle_interpreter(ctx: Ctx) -> None:
                 ctx.read(arg, prog)
 
 
+_SCRIPT_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"})
+"""Shells whose ``-c`` script with only the options below is judged as the script itself."""
+_SAFE_SHELL_FLAGS = frozenset("celuxvf")
+"""Short options that only change how the script runs (``-c`` script, ``-l`` login shell,
+``-e`` exit on error, ``-u`` unset variables, ``-x``/``-v`` tracing, ``-f`` no globbing)."""
+_SAFE_SHELL_LONG = frozenset({"--login", "--norc", "--noprofile", "--posix", "--noediting"})
+_SAFE_SHELL_SETTINGS = frozenset({"pipefail", "errexit", "nounset", "xtrace", "noglob",
+                                  "posix", "verbose"})
+
+
+def _module_options(ctx: Ctx, module: str) -> None:
+    """``python -m pytest -p x``: the module's own options judged by its registry entry."""
+    from tui.shell.registry import REGISTRY
+    from tui.shell.registry.core import parse_args
+    from tui.shell.registry.judge import apply_options
+
+    entry = REGISTRY.get(module)
+    if entry is None:
+        return
+    for k, a in enumerate(ctx.args):
+        if a.value == "-m" or (a.value.startswith("-m") and a.value[2:] == module):
+            rest = ctx.args[k + (2 if a.value == "-m" else 1):]
+            apply_options(ctx, entry, parse_args(entry, list(rest)), f"python -m {module}")
+            return
+
+
 def handle_shell(ctx: Ctx) -> None:
     """sh/bash/zsh/su...: ``-c STRING`` parsed again (SPEC §4); a script or stdin runs."""
     prog = ctx.program
     args = ctx.args
     i = 0
     has_c = False
+    unknown_option = False
     command_arg: Arg | None = None
     if prog in ("su", "runuser"):
         ctx.finding("privileged", prog)
@@ -84,6 +118,9 @@ def handle_shell(ctx: Ctx) -> None:
         while i < len(args):
             v = args[i].value
             if v in ("-o", "+o", "--rcfile", "--init-file", "-O", "+O"):
+                if not (v in ("-o", "+o") and i + 1 < len(args) and
+                        args[i + 1].value in _SAFE_SHELL_SETTINGS):
+                    unknown_option = True
                 i += 2
                 continue
             if v == "--":
@@ -92,6 +129,9 @@ def handle_shell(ctx: Ctx) -> None:
             if v.startswith(("-", "+")) and len(v) > 1:
                 if not v.startswith("--") and "c" in v[1:]:
                     has_c = True
+                if not args[i].static or not (v in _SAFE_SHELL_LONG or (
+                        not v.startswith("--") and set(v[1:]) <= _SAFE_SHELL_FLAGS)):
+                    unknown_option = True
                 i += 1
                 continue
             break
@@ -106,6 +146,11 @@ def handle_shell(ctx: Ctx) -> None:
         if dynamic:
             ctx.finding("nested-expansion")
         ctx.nested(command_arg.value, origin, dynamic)
+        if not dynamic and not unknown_option and prog in _SCRIPT_SHELLS:
+            # bash -lc 'ls && pwd' is that script: its commands are judged on their own
+            # (family 12); the shell itself adds nothing but its start-up files
+            ctx.out.blockers.remove(f"it runs another command ({origin})")
+            ctx.out.info.append("literal script")
         return
     if prog in ("su", "runuser"):
         ctx.block(f"{prog} starts a shell as another user")

@@ -78,7 +78,8 @@ class Program:
 
     Attributes:
         name: the program's name (``"head"``, or ``"git status"`` for a git subcommand).
-        style: ``"gnu"``, ``"git"``, ``"posix"``, ``"args"`` or ``"echo"`` (module docstring).
+        style: ``"gnu"``, ``"git"``, ``"posix"``, ``"exact"`` (permuted, no abbreviations),
+            ``"golang"`` (``-name``/``--name``, no clusters), ``"args"`` or ``"echo"``.
         roles: the operands' roles, as in :mod:`tui.shell.argspec` (``"r*"``, ``"l*"``, ``"-"``).
         numeric: ``-5`` is an option (``head -5``), not an operand.
         read_only: the program can be read-only at all (else it is modelled only for its
@@ -259,6 +260,22 @@ def parse_args(prog: Program, args: list[Arg]) -> Parsed:
             out.problems.append(f"{v} is a glob that expands to options")
             continue
         if prog.numeric and v[1:].isdigit():
+            continue
+        if prog.style == "golang":
+            # Go's flag package: -name or --name, =value or the next word, no clusters
+            name, eq, val = v.lstrip("-").partition("=")
+            gopt = prog.short(name) or prog._long.get(name)
+            if gopt is None:
+                if not prog.any_option:
+                    out.problems.append(f"unknown option {v}")
+                continue
+            if eq:
+                out.opts.append((gopt, _attached(arg, val)))
+            elif gopt.arity == 1 and i < len(args):
+                out.opts.append((gopt, args[i]))
+                i += 1
+            else:
+                out.opts.append((gopt, None))
             continue
         if v.startswith("--"):
             name, eq, val = v[2:].partition("=")

@@ -90,6 +90,8 @@ def judge(ctx: Ctx) -> None:
         return
     if prog in ("test", "["):
         return
+    if "literal script" in ctx.out.info:
+        return  # bash -c 'SCRIPT': judged by its commands (effects.execs.handle_shell)
     entry = REGISTRY.get(prog)
     if entry is None:
         ctx.block(f"{prog} is not a program Warden models as read-only")
@@ -105,8 +107,7 @@ def judge(ctx: Ctx) -> None:
         if "built at run time" in problem and not harmful:
             continue
         ctx.block(problem)
-    if entry.dangerous:
-        ctx.out.option_globs.extend(a.value for a in parsed.option_globs)
+    ctx.out.option_globs.extend(a.value for a in parsed.option_globs)
     if harmful:
         if ctx.stdin_args:
             ctx.block(f"arguments from standard input could be {prog} options that write or "
