@@ -360,3 +360,21 @@ def test_bash_c_is_judged_as_its_script(tmp_path: Path) -> None:
     assert behavior("bash -c 'rm -rf build'", tmp_path) == "ask"
     assert behavior("bash --rcfile ./x -c ls", tmp_path) == "ask"
     assert behavior("bash -c \"$CMD\"", tmp_path) == "ask"
+
+
+# -- warden check --jsonl: cases can hold symlinks and hard links -----------------------
+
+def test_check_cases_can_create_symlinks_and_hard_links() -> None:
+    """A case reproduces a cloned repository's link into .git and a hard link to a dotfile;
+    the first write asks as protected, the second as a file with other hard links."""
+    from tui.check import CaseError, run_case
+
+    base = {"tool": "Bash", "mode": "acceptEdits", "settings": {}}
+    linked = run_case({**base, "input": {"command": "touch gd/../config"},
+                       "files": {".git/hooks/x": "", "gd": {"symlink": ".git/hooks"}}})
+    assert linked["decision"] == "ask" and ".git" in linked["reason"]
+    hard = run_case({**base, "input": {"command": "touch alias"},
+                     "files": {"original": "x", "alias": {"hardlink": "original"}}})
+    assert hard["decision"] == "ask" and "hard link" in hard["reason"]
+    with pytest.raises(CaseError, match="hard link"):
+        run_case({**base, "input": {"command": "true"}, "files": {"a": {"hardlink": "nope"}}})

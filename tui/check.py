@@ -73,7 +73,15 @@ def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
 
 
 def _write_files(root: Path, files: Mapping[str, Any]) -> None:
-    """Create a case's files below ``root``; refuses paths that leave it."""
+    """Create a case's files below ``root``, in order; refuses paths that leave it.
+
+    Each value is the text of a file, ``{"symlink": "target"}`` (the target as written, so it
+    may point anywhere, like a link shipped in a cloned repository), or ``{"hardlink":
+    "path"}`` (another file of the case, listed earlier).
+
+    Raises:
+        CaseError: a path leaves the project, or a value is none of these.
+    """
     for rel, content in files.items():
         target = Path(os.path.normpath(root / rel))
         if not str(target).startswith(str(root) + os.sep):
@@ -83,8 +91,15 @@ def _write_files(root: Path, files: Mapping[str, Any]) -> None:
             target.write_text(content, encoding="utf-8")
         elif isinstance(content, Mapping) and isinstance(content.get("symlink"), str):
             os.symlink(content["symlink"], target)
+        elif isinstance(content, Mapping) and isinstance(content.get("hardlink"), str):
+            original = Path(os.path.normpath(root / content["hardlink"]))
+            if not str(original).startswith(str(root) + os.sep) or not original.is_file():
+                raise CaseError(f"files: {rel!r}: a hard link needs an existing file of the "
+                                "case, listed before it")
+            os.link(original, target)
         else:
-            raise CaseError(f"files: {rel!r} must be a string or {{\"symlink\": target}}")
+            raise CaseError(f"files: {rel!r} must be a string, {{\"symlink\": target}} or "
+                            "{\"hardlink\": existing file of the case}")
 
 
 def run_case(case: Any) -> dict[str, Any]:
