@@ -311,6 +311,7 @@ class Agent:
 
         assert p.call is not None
         tool = self.tools[p.call.name]
+        snap = self._accept_edits_snapshot(p)
         try:
             p.result = await tool.run(p.call, self.tool_ctx)
         except asyncio.CancelledError:
@@ -318,6 +319,10 @@ class Agent:
         except Exception as exc:  # a tool bug must reach the model and the user, not crash
             p.result = ToolResult(f"{p.call.name} failed: {type(exc).__name__}: {exc}", True)
         p.ran = True
+        if snap is not None:
+            changes = await asyncio.to_thread(snap.changes)
+            if changes:
+                p.call.extra["bash_changes"] = changes
         self.sink(ev.ToolFinished(p.call, p.result, ran=True))
         state = self.perm_ctx.sandbox
         if (p.call.command is not None and p.call.input.get("dangerouslyDisableSandbox") is True
@@ -325,6 +330,19 @@ class Agent:
             self.sink(ev.Notice(f"Ran outside the sandbox at the model's request "
                                 f"(dangerouslyDisableSandbox), approved by you: "
                                 f"{p.call.command}", "warning"))
+
+    def _accept_edits_snapshot(self, p: _Pending) -> Any:
+        """Before a Bash command that ``acceptEdits`` approved runs: its write targets' texts,
+        so that what it changed joins the changes-this-turn review (``tui.bash_changes``)."""
+        if (p.call is None or p.call.command is None or p.decision is None
+                or p.decision.source != "mode: acceptEdits"):
+            return None
+        from tui.bash_changes import snapshot
+        from tui.shell import analyze_cached
+
+        ctx = self.perm_ctx
+        analysis = analyze_cached(p.call.command, ctx.cwd, ctx.home, tuple(ctx.working_dirs))
+        return snapshot(analysis, ctx.working_dirs)
 
     def _not_run(self, p: _Pending, text: str) -> None:
         from tui.tools.base import ToolResult

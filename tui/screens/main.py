@@ -214,6 +214,10 @@ class MainScreen(EditReview, Screen[None]):
                         and call.change is not None):
                     self.turn_changes.record(call.change)
                     self._show_review()
+                if ran and call.extra.get("bash_changes"):
+                    for change in call.extra["bash_changes"]:
+                        self.turn_changes.record(change)
+                    self._show_review()
                 self._unprompted_edits.discard(call.tool_use_id)
             case ev.TurnStarted():
                 self.status.busy = True
