@@ -189,7 +189,8 @@ def test_options_that_change_where_a_program_looks_ask(tmp_path: Path, command: 
 # -- family 5: program identity ---------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["./cat f", "bin/ls", "node_modules/.bin/grep x f",
-                                     "/tmp/x/rg foo", "../ls"])
+                                     "/tmp/x/rg foo", "../ls", "'git status'",
+                                     "bash -lc \"'git status'\"", "'ls -la'"])
 def test_a_path_to_a_program_is_another_program(command: str) -> None:
     assert not an(command).read_only, command
 

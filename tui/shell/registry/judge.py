@@ -92,7 +92,7 @@ def judge(ctx: Ctx) -> None:
         return
     if "literal script" in ctx.out.info:
         return  # bash -c 'SCRIPT': judged by its commands (effects.execs.handle_shell)
-    entry = REGISTRY.get(prog)
+    entry = REGISTRY.get(prog) if " " not in prog else None  # "git status" is one word
     if entry is None:
         ctx.block(f"{prog} is not a program Warden models as read-only")
         return
