@@ -49,6 +49,11 @@ def an(command: str, cwd: Path = Path("/p")):
     "sort --s=x f",                    # ambiguous abbreviation (--sort, --stable...)
     "ls -*",                           # a glob that can only expand to options
     "sed -f* f",
+    "uniq *",                          # the second match would be overwritten
+    "uniq $FILES",                     # an unquoted variable can split into two words
+    "git branch --column topic",       # --column's value is only ever attached: creates topic
+    "git tag --sort=refname v9",
+    "sed s/a/*/ f",                    # the script itself is a glob
 ])
 def test_options_as_parsed_are_not_read_only(command: str) -> None:
     """Each of these is an option the program would honour (or one Warden does not know):
@@ -65,6 +70,8 @@ def test_options_as_parsed_are_not_read_only(command: str) -> None:
     "diff -u a b", "du -sh .", "df -h", "find . -name '*.py' -type f", "git status",
     "git diff --stat", "git log --oneline -n 5", "git show HEAD~1", "echo \"$HOME\"", "(ls)",
     "bash -lc 'ls && pwd'", "sh -c 'cat README'", "stat -c %s f", "md5sum f", "nl -ba f",
+    "git log -- --output=log.out", "git diff -Oorderfile", "git remote get-url origin",
+    "git branch --list 'feat*'", "nl -nrz Cargo.toml", "sed -n '1,5p' f",
 ])
 def test_everyday_read_only_commands_stay_read_only(command: str) -> None:
     """The everyday commands the issue names keep running without a prompt."""

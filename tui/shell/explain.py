@@ -19,6 +19,7 @@ the programs and their flags.  A program missing from that table is described as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Literal
 from tui.shell.analyzer import CommandDetail, Detailed, analyze_detailed
 from tui.shell.argspec import SPECS
 from tui.shell.data import INTERPRETER_CODE_FLAGS
-from tui.shell.effects import Effects, lit
+from tui.shell.effects import DELETE_OPS, Effects, lit
 from tui.shell.model import ShellAnalysis, SimpleCommand
 from tui.shell.options import parse_options
 from tui.shell.paths import inside, normalise
@@ -107,6 +108,10 @@ class Explanation:
         warnings: suspicious constructs, the reason analysis failed, critical removals and
             destructive git, each a sentence.
         analysis: the :class:`ShellAnalysis` everything is derived from.
+        category: what the command does, one phrase of :data:`CATEGORIES`: ``"read-only"``
+            when the analysis proves it, else e.g. ``"runs project code"``,
+            ``"runs a program on each file"``, ``"writes files in the project"``
+            (:func:`categorise`).
     """
 
     command: str
@@ -115,12 +120,15 @@ class Explanation:
     commands: tuple[CommandExplanation, ...]
     warnings: tuple[str, ...]
     analysis: ShellAnalysis
+    category: str = ""
 
     def to_json(self) -> dict[str, object]:
-        """``{"command", "risk", "summary", "commands", "warnings", "analysis"}``."""
+        """``{"command", "risk", "category", "summary", "commands", "warnings",
+        "analysis"}``."""
         a = self.analysis
         return {
-            "command": self.command, "risk": self.risk, "summary": self.summary,
+            "command": self.command, "risk": self.risk, "category": self.category,
+            "summary": self.summary,
             "commands": [c.to_json() for c in self.commands], "warnings": list(self.warnings),
             "analysis": {
                 "ok": a.ok, "fail_reason": a.fail_reason, "read_only": a.read_only,
@@ -392,6 +400,448 @@ def _risk(analysis: ShellAnalysis, details: list[CommandDetail],
     return "read-only"
 
 
+# -- categories: what a command that is not proven read-only does ---------------------------
+
+CATEGORIES: dict[str, Risk] = {
+    "could not be analysed": "unknown",
+    "discards uncommitted work": "destructive",
+    "changes git history": "destructive",
+    "deletes files": "destructive",
+    "erases or overwrites data": "destructive",
+    "runs as another user": "writes-outside",
+    "changes system settings": "writes-outside",
+    "stops or signals processes": "writes-outside",
+    "removes packages": "writes-outside",
+    "installs packages": "network",
+    "manages packages": "writes-outside",
+    "reaches the network": "network",
+    "runs code given on the command line": "unknown",
+    "runs commands from its input": "unknown",
+    "runs project code": "unknown",
+    "runs a script": "unknown",
+    "runs containers or virtual machines": "unknown",
+    "runs another program": "unknown",
+    "runs an unknown program": "unknown",
+    "runs programs in a changed environment": "unknown",
+    "starts a shell": "unknown",
+    "opens an editor": "unknown",
+    "runs a program on each file": "read-only",
+    "changes permissions": "writes-outside",
+    "changes the repository": "writes-project",
+    "writes files outside the project": "writes-outside",
+    "writes files in the project": "writes-project",
+    "changes shell settings": "read-only",
+    "changes directory": "read-only",
+    "sets shell variables": "read-only",
+    "reads files": "read-only",
+    "shows information": "read-only",
+    "read-only": "read-only",
+}
+"""Every category :func:`explain` can give, most telling first, with the risk level it implies
+on its own.
+
+An explanation's ``category`` is the first of these that any part of the command has: ``make >
+log`` "runs project code" rather than "writes files in the project".  The level is what a
+command of that category is when nothing else is known about it: code Warden does not model
+(project code, a script, code on the command line, an unknown program) is ``unknown``, a level
+the approval card shows as high; changing the system, another user's rights and processes count
+as writing outside the project.  "runs a program on each file" and "runs code given on the
+command line" are ``read-only`` only as far as the commands they run are analysed one by one
+(``find -exec wc``, ``bash -c 'ls'``); the commands they run add their own level.
+"""
+
+_LEVELS: tuple[Risk, ...] = ("read-only", "unknown", "writes-project", "writes-outside",
+                             "network", "destructive")
+"""Risk levels from low to high, as :func:`_risk` ranks them (``unknown`` is "nothing worse
+than code Warden does not model was found")."""
+
+_CATEGORY_TABLE = r"""
+# category: program, "program subcommand" or "python -m module", ...  (each program's manual)
+runs project code: make, gmake, bmake, cmake, ninja, meson, bazel, scons, ant, mvn, gradle,
+    gradlew, sbt, lein, rake, just, tox, nox, pytest, py.test, nosetests, jest, mocha, vitest,
+    phpunit, rspec, ctest, npm, npm test, npm t, npm run, npm run-script, npm start, npm exec,
+    yarn, yarn test, yarn run, yarn start, pnpm, pnpm test, pnpm run, bun, bun test, bun run,
+    deno, deno run, deno test, cargo, go, dotnet, swift, mix, rails, bundle exec, uv run,
+    poetry run, pdm run, hatch, stack, cabal, dune, rebar3, python -m pytest,
+    python -m unittest, python -m doctest, python -m nose, python -m tox, python -m build,
+    python -m coverage, python -m mypy
+installs packages: pip install, pip download, pip wheel, pipx install, easy_install,
+    npm install, npm i, npm ci, npm add, npm update, yarn add, yarn install, yarn upgrade,
+    pnpm add, pnpm install, pnpm i, pnpm update, bun add, bun install, cargo install, cargo add,
+    go get, go install, gem install, bundle install, bundle update, composer install,
+    composer require, composer update, apt install, apt upgrade, apt-get install,
+    apt-get upgrade, apt-get dist-upgrade, aptitude install, yum install, yum update,
+    yum upgrade, dnf install, dnf upgrade, zypper install, zypper in, apk add, brew install,
+    brew upgrade, port install, snap install, flatpak install, conda install, conda create,
+    mamba install, uv add, uv pip, uv sync, poetry add, poetry install, cpanm, luarocks install,
+    opam install, emerge
+manages packages: pip, pipx, gem, bundle, composer, apt, apt-get, aptitude, yum, dnf, zypper,
+    pacman, apk, brew, port, snap, flatpak, conda, mamba, dpkg, rpm, uv, poetry, cpan, luarocks,
+    opam, nix-env, python -m pip, python -m ensurepip
+removes packages: pip uninstall, npm uninstall, npm remove, npm rm, npm un, yarn remove,
+    pnpm remove, apt remove, apt purge, apt autoremove, apt-get remove, apt-get purge,
+    apt-get autoremove, yum remove, yum erase, dnf remove, brew uninstall, brew remove,
+    gem uninstall, conda remove, snap remove, cargo uninstall, pipx uninstall
+changes the repository: git, svn, hg, cvs, bzr, git-lfs
+changes system settings: mount, umount, swapon, swapoff, sysctl, modprobe, insmod, rmmod,
+    depmod, ifconfig, ifup, ifdown, iwconfig, ip, route, iptables, ip6tables, nft, ufw,
+    firewall-cmd, hostnamectl, timedatectl, localectl, hwclock, systemctl, service, chkconfig,
+    update-rc.d, launchctl, crontab, at, atrm, batch, useradd, userdel, usermod, groupadd,
+    groupdel, groupmod, adduser, deluser, addgroup, passwd, chpasswd, chsh, chfn, visudo,
+    ldconfig, update-alternatives, update-grub, grub-install, shutdown, reboot, halt, poweroff,
+    init, telinit, losetup, cryptsetup, lvcreate, lvremove, lvextend, vgcreate, pvcreate, fsck,
+    e2fsck, tune2fs, hdparm, blockdev, setenforce, xhost, stty, setxkbmap, xrandr, xset,
+    gsettings, defaults, scutil, networksetup, nmcli, mknod, sync, updatedb, ntpdate, xmodmap,
+    amixer, dmesg, quotaon, quotaoff, sudoedit
+stops or signals processes: kill, killall, pkill, skill, xkill, renice
+runs as another user: sudo, doas, pkexec, su, runuser, chroot, nsenter, unshare
+runs containers or virtual machines: docker, podman, kubectl, vagrant, virsh, lxc, multipass,
+    docker-compose
+opens an editor: vi, vim, nvim, nano, emacs, pico, joe, mcedit, gedit, code, subl, mate, kate,
+    ed, ex, view, crontab -e, visudo
+erases or overwrites data: dd, shred, wipefs, fdisk, sfdisk, gdisk, cfdisk, parted, mkswap,
+    blkdiscard, mkfs, mke2fs, badblocks
+changes permissions: chmod, chown, chgrp, chattr, setfacl, chcon
+changes shell settings: set, shopt, unset, alias, unalias, export, declare, typeset, local,
+    readonly, hash, enable, bind, complete, ulimit, umask, shift, getopts, exit, return, logout,
+    wait, fg, bg, disown, builtin, trap, read, mapfile, readarray, let, history, eval
+changes directory: cd, pushd, popd, chdir
+starts a shell: screen, tmux, byobu, script, expect
+"""
+
+
+def _parse_category_table(text: str) -> dict[str, str]:
+    """``"category: name, name..."`` lines (four-space continuations) -> name -> category."""
+    out: dict[str, str] = {}
+    lines: list[str] = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if raw.startswith("    ") and lines:
+            lines[-1] += " " + raw.strip()
+        else:
+            lines.append(raw.strip())
+    for line in lines:
+        category, _, names = line.partition(":")
+        if category not in CATEGORIES:
+            raise ValueError(f"unknown category in the category table: {category!r}")
+        for name in names.split(","):
+            if name.strip():
+                out[name.strip()] = category
+    return out
+
+
+PROGRAM_CATEGORIES: dict[str, str] = _parse_category_table(_CATEGORY_TABLE)
+"""Program (``"make"``), ``"program subcommand"`` (``"npm test"``) or ``"python -m MODULE"``
+-> category, from :data:`_CATEGORY_TABLE`; a subcommand's entry wins over its program's.
+Programs not here are categorised by their effects (:func:`command_category`)."""
+
+_FINDING_VERDICTS: dict[str, str] = {
+    "command-substitution": "", "backticks": "", "process-substitution": "",
+    "heredoc-expansion": "", "ansi-c-quoting": "", "quoted-flag": "", "line-continuation": "",
+    "assigning-expansion": "", "exec-wrapper": "", "function-definition": "",
+    "privileged": "runs as another user", "exec-option": "runs another program",
+    "variable-command": "runs an unknown program", "glob-command": "runs an unknown program",
+    "brace-command": "runs an unknown program", "zsh-equals": "runs an unknown program",
+    "dev-tcp": "reaches the network", "unc-path": "reaches the network",
+    "sed-exec": "runs another program", "nested-expansion": "runs code given on the command line",
+    "subscript-code": "runs code given on the command line",
+}
+"""Finding code -> the category it gives the command (``""``: none; what it hides is analysed
+on its own, as a substitution's commands are).  A code not listed (``ifs``,
+``invisible-character``, ``indirect-expansion``...) leaves the command's effects unknown."""
+
+_BLOCKER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), verdict) for pattern, verdict in (
+        (r"^it contains a suspicious construct$", "@findings"),
+        (r"^an earlier part changed the shell's environment or functions$", "@taint"),
+        (r"^cd leaves the working directories", ""),
+        (r"^it writes files$|^it reaches the network$|^it runs through ", ""),
+        (r"^man given a path|^let evaluates arithmetic$", ""),
+        (r"^find -(exec|execdir|ok|okdir) runs another command$", "runs a program on each file"),
+        (r"^it runs another command \(", "@children"),
+        (r" is built at run time and could be an option$", "@placeholder"),
+        (r" is not (a program Warden models as read-only|a read-only program|a read-only git "
+         r"command)$", "@modelled"),
+        (r" runs the script | runs a script in the current shell$| runs commands from standard "
+         r"input$| starts a shell as another user$", "@modelled"),
+        (r"^this form of git stash changes the repository$", "changes the repository"),
+        (r"sets the clock$|sets the host name$| changes the system or the shell$",
+         "changes system settings"),
+        (r" assigns a shell variable$", "sets shell variables"),
+        (r" removes files$", "deletes files"),
+        (r" runs another program$", "runs another program"),
+        (r"^unknown option |^unknown find primary |is an ambiguous abbreviation$| takes no "
+         r"value$|^the value of .* is built at run time$| is a glob that expands to options$"
+         r"| reads more options from a file$", "@parse"),
+    ))
+"""Why the analyser did not prove a command read-only (``CommandDetail.blockers``) -> what
+that says: a category, ``""`` (nothing beyond the recorded effects), or a check (``@...``, see
+:func:`_blocker_verdict`).  A blocker matching no rule leaves the command's effects unknown:
+the fail-closed default."""
+
+_EACH_ORIGINS = ("xargs", "parallel")
+_FILE_HANDLER_MODULES = ("tui.shell.effects.files", "tui.shell.effects.text")
+_TAINTING = frozenset({"alias", "hash", "enable", "builtin", "source", "."})
+_ASSIGNERS = frozenset({"export", "declare", "typeset", "local", "readonly", "read", "mapfile",
+                        "readarray"})
+_AS_ANOTHER_USER = frozenset({"sudo", "doas", "pkexec", "su", "runuser", "chroot", "nsenter",
+                              "unshare"})
+_DISCARDING_GIT = ("git reset", "git checkout", "git switch", "git restore", "git clean",
+                   "git stash")
+
+
+def _level_max(levels: Sequence[Risk]) -> Risk:
+    return max(levels, key=_LEVELS.index) if levels else "read-only"
+
+
+def _table_category(cmd: SimpleCommand, eff: Effects) -> str:
+    """The table's category for the command; none for a program the registry may prove
+    read-only (``git log``, ``date``): those are categorised by their effects and blockers."""
+    from tui.shell.registry import REGISTRY
+
+    prog = cmd.program
+    entry = REGISTRY.get(f"{prog} {eff.subcommand}" if eff.subcommand else prog)
+    if entry is not None and entry.read_only:
+        return ""
+    base = re.sub(r"[0-9.]+$", "", prog) or prog
+    stem = prog.split(".")[0]
+    sub = eff.subcommand
+    keys = [f"{p} {sub}" for p in (prog, base) if sub] + [prog, base, stem]
+    return next((PROGRAM_CATEGORIES[k] for k in keys if k in PROGRAM_CATEGORIES), "")
+
+
+def _local_path(text: str, dirs: tuple[Path, ...]) -> bool:
+    """A program or script path that names a file in the project (relative, or inside)."""
+    if not text or "$" in text or "`" in text or text.startswith("~"):
+        return False
+    if not text.startswith("/"):
+        return True
+    return inside(normalise(text), dirs)
+
+
+def _executes_categories(cmd: SimpleCommand, detail: CommandDetail, child_programs: set[str],
+                         exec_options: bool, dirs: tuple[Path, ...]) -> list[tuple[str, Risk]]:
+    """What the entries of ``effects.executes`` say about the command."""
+    prog = cmd.program
+    out: list[tuple[str, Risk]] = []
+    for entry in detail.effects.executes:
+        if entry in child_programs:
+            continue  # analysed as a nested command of its own (find -exec CMD)
+        if entry.endswith(" code given on the command line"):
+            out.append(("runs code given on the command line", "unknown"))
+        elif entry.endswith(" code from standard input") or \
+                entry == "commands from standard input":
+            cat = "runs commands from its input" if detail.link in ("|", "|&") else \
+                "starts a shell"
+            out.append((cat, "unknown"))
+        elif entry.startswith("python module "):
+            module = entry.removeprefix("python module ")
+            cat = PROGRAM_CATEGORIES.get(f"python -m {module}", "runs another program")
+            out.append((cat, CATEGORIES[cat]))
+        elif entry == f"{prog} shell":
+            out.append(("starts a shell", "unknown"))
+        elif entry == "scheduled commands (cron)":
+            out.append(("changes system settings", "writes-outside"))
+        elif entry.startswith("on "):
+            continue  # ssh HOST CMD: the network category says it
+        elif entry == prog:
+            local = "/" in cmd.argv[0] and _local_path(cmd.argv[0], dirs)
+            out.append(("runs project code" if local else "runs an unknown program", "unknown"))
+        elif entry.startswith(f"{prog} ") or entry in ("sed e", "awk system()/pipe") or \
+                exec_options:
+            out.append(("runs another program", "unknown"))
+        else:
+            cat = "runs project code" if _local_path(entry, dirs) else "runs a script"
+            out.append((cat, "unknown"))
+    return out
+
+
+def _tainting(cmd: SimpleCommand, eff: Effects) -> bool:
+    """Could this command change what a later command in the same line runs or does?"""
+    from tui.shell.data import SAFE_ENV_VARS
+    from tui.shell.findings import may_be_environment
+
+    def risky(name: str) -> bool:
+        return name not in SAFE_ENV_VARS and may_be_environment(name)
+
+    if not cmd.argv:
+        return any(risky(name) for name, _ in cmd.env)
+    prog = cmd.program
+    if prog in _TAINTING:
+        return True
+    if prog in _ASSIGNERS:
+        names = list(eff.info) + [w.split("=", 1)[0] for w in cmd.argv[1:]
+                                  if not w.startswith("-")]
+        return any(risky(n) for n in names if n.isidentifier())
+    return False
+
+
+def _blocker_verdict(rule: str, index: int, cmd: SimpleCommand, detail: CommandDetail,
+                     analysis: ShellAnalysis, explained: bool, risky_taint: bool,
+                     children: list[int]) -> tuple[list[str], bool]:
+    """Apply one ``@check`` of :data:`_BLOCKER_RULES`: (categories, effects still unknown)."""
+    from tui.shell.effects import HANDLERS
+    from tui.shell.registry import REGISTRY
+
+    if rule == "@findings":
+        cats: list[str] = []
+        unknown = False
+        for f in analysis.findings:
+            if f.command_index != index:
+                continue
+            verdict = _FINDING_VERDICTS.get(f.code)
+            if verdict is None:
+                unknown = True
+            elif verdict:
+                cats.append(verdict)
+        return cats, unknown
+    if rule == "@taint":
+        return (["runs programs in a changed environment"], False) if risky_taint else ([], False)
+    if rule == "@children":
+        return [], not children
+    if rule == "@placeholder":
+        return [], not cmd.origin.startswith("find -")
+    if rule == "@parse":
+        entry = REGISTRY.get(f"{cmd.program} {detail.effects.subcommand}") or \
+            REGISTRY.get(cmd.program)
+        return [], entry is None or entry.harmful
+    if rule == "@modelled":
+        handler = HANDLERS.get(cmd.program)
+        by_handler = handler is not None and handler.__module__ in _FILE_HANDLER_MODULES
+        return [], not (explained or (by_handler and cmd.origin not in _EACH_ORIGINS))
+    return [rule], False
+
+
+def command_category(analysis: ShellAnalysis, index: int, details: Sequence[CommandDetail],
+                     working_dirs: tuple[Path, ...],
+                     risky_taint: bool = False) -> tuple[list[str], Risk]:
+    """The categories of ``analysis.commands[index]`` and the risk level they give it.
+
+    Args:
+        analysis: the whole command's analysis.
+        index: which simple command.
+        details: :func:`~tui.shell.analyzer.analyze_detailed`'s details, one per command.
+        working_dirs: normalised working directories (in the project / outside it).
+        risky_taint: an earlier command in the line may have changed what this one runs
+            (an exported ``PATH``, ``alias``, ``source``...).
+
+    Returns:
+        ``(categories, level)``: categories from :data:`CATEGORIES`, in the order found: from
+        the recorded effects (deletions, destructive git, privilege, network, writes), the
+        program table (:data:`PROGRAM_CATEGORIES`), what it executes, and why it is not
+        read-only (:data:`_BLOCKER_RULES`); "reads files" or "shows information" when nothing
+        else applies.  ``level`` is the highest level of those categories, and ``unknown`` at
+        least when a reason it is not read-only is not understood (fail closed).
+    """
+    cmd = analysis.commands[index]
+    detail = details[index]
+    eff = detail.effects
+    found: dict[str, Risk] = {}
+
+    def add(category: str, level: Risk | None = None) -> None:
+        lvl = level or CATEGORIES[category]
+        if category not in found or _LEVELS.index(lvl) > _LEVELS.index(found[category]):
+            found[category] = lvl
+
+    if not cmd.argv:
+        add("sets shell variables")
+        if risky_taint:
+            add("runs programs in a changed environment")
+        return list(found), _level_max(list(found.values()))
+    writes = [r for r in analysis.writes if r.command_index == index]
+    removals = [r for r in writes if r.op in DELETE_OPS and r.op != "mv (source)"]
+    if eff.critical or removals:
+        add("deletes files")
+    for text in eff.destructive:
+        add("discards uncommitted work" if text.startswith(_DISCARDING_GIT)
+            else "changes git history")
+    if cmd.program in _AS_ANOTHER_USER or _AS_ANOTHER_USER.intersection(cmd.wrappers):
+        add("runs as another user")
+    if eff.hosts or eff.network:
+        add("reaches the network")
+    plain = [r for r in writes if r not in removals]
+    if any(r.path is None or not inside(r.path, working_dirs) for r in plain):
+        add("writes files outside the project")
+    elif plain:
+        add("writes files in the project")
+    table = _table_category(cmd, eff)
+    if table:
+        add(table)
+    children = [k for k, d in enumerate(details) if d.parent == index and k != index]
+    child_programs = {analysis.commands[k].argv[0] for k in children
+                      if analysis.commands[k].argv}
+    exec_options = any(f.code == "exec-option" and f.command_index == index
+                       for f in analysis.findings)
+    executes = _executes_categories(cmd, detail, child_programs, exec_options, working_dirs)
+    for category, level in executes:
+        add(category, level)
+    for _text, origin, dynamic in eff.nested_shells:
+        if origin in ("heredoc",):
+            add("runs commands from its input", "unknown" if dynamic else "read-only")
+        elif origin not in ("trap", "eval", "parallel", "sed e"):
+            add("runs code given on the command line", "unknown" if dynamic else "read-only")
+    if cmd.origin in _EACH_ORIGINS or any(w in _EACH_ORIGINS for w in cmd.wrappers) or \
+            cmd.program == "parallel":
+        add("runs a program on each file")
+    unknown = False
+    explained = bool(table or executes)
+    for blocker in detail.blockers:
+        rule = next((verdict for pattern, verdict in _BLOCKER_RULES
+                     if pattern.search(blocker)), None)
+        if rule is None:
+            unknown = True
+            continue
+        if not rule.startswith("@"):
+            if rule:
+                add(rule)
+            continue
+        cats, uncertain = _blocker_verdict(rule, index, cmd, detail, analysis, explained,
+                                           risky_taint, children)
+        for category in cats:
+            add(category)
+        unknown = unknown or uncertain
+    if cmd.origin == "parallel":
+        unknown = True  # parallel appends its input to the command: arguments not modelled
+    if not found:
+        reads = any(t.kind == "read" for t in eff.targets) or \
+            any(r.command_index == index for r in analysis.reads)
+        add("reads files" if reads else "shows information")
+    levels = list(found.values()) + (["unknown"] if unknown else [])
+    return list(found), _level_max(levels)
+
+
+def categorise(analysis: ShellAnalysis, details: Sequence[CommandDetail],
+               working_dirs: tuple[Path, ...]) -> tuple[str, Risk]:
+    """The category of a whole command line and the risk level its parts give it.
+
+    Returns:
+        ``("could not be analysed", "unknown")`` when ``analysis.ok`` is false,
+        ``("read-only", "read-only")`` when ``analysis.read_only``; otherwise the most telling
+        category (first in :data:`CATEGORIES`) of any simple command, nested ones included
+        (:func:`command_category`), and the highest of their levels.
+    """
+    if not analysis.ok:
+        return "could not be analysed", "unknown"
+    if analysis.read_only:
+        return "read-only", "read-only"
+    order = list(CATEGORIES)
+    found: list[str] = []
+    levels: list[Risk] = []
+    tainted = False
+    for index in range(min(len(analysis.commands), len(details))):
+        cats, level = command_category(analysis, index, details, working_dirs, tainted)
+        found += cats
+        levels.append(level)
+        tainted = tainted or _tainting(analysis.commands[index], details[index].effects)
+    if analysis.network:
+        found.append("reaches the network")
+        levels.append("network")
+    if not found:
+        return "shows information", "read-only"
+    return min(found, key=order.index), _level_max(levels)
+
+
 def _paragraph(explained: list[CommandExplanation], details: list[CommandDetail]) -> str:
     if not explained:
         return "Does nothing."
@@ -452,11 +902,14 @@ def explain(command: str, *, cwd: Path, home: Path | None = None,
     warnings += [f.reason for f in analysis.findings]
     warnings += [f"Removes a critical path: {c}" for c in analysis.critical_removals]
     warnings += [f"Can discard work: {g}" for g in analysis.destructive_git]
+    category, level = categorise(analysis, details, dirs)
     risk = _risk(analysis, details, dirs)
+    if risk == "unknown" and analysis.ok:
+        risk = level
     summary = _paragraph(explained, details)
     if not analysis.ok:
         summary = ("Warden could not fully analyse this command "
                    f"({analysis.fail_reason}). " + (summary if explained else ""))
     return Explanation(command=command, risk=risk, summary=summary.strip(),
                        commands=tuple(explained), warnings=tuple(dict.fromkeys(warnings)),
-                       analysis=analysis)
+                       analysis=analysis, category=category)

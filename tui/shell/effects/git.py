@@ -143,6 +143,8 @@ def _git_sub(ctx: Ctx, sub: str, rest: list[Arg], words: list[str]) -> None:
     if sub == "grep" and flag_present(words, "-O"):
         ctx.block("git grep -O runs a pager program")
     for k, w in enumerate(words):
+        if w == "--":
+            break  # pathspecs follow: "git log -- --output=x" names a file, writes nothing
         if w.startswith("--output="):
             ctx.write(w.split("=", 1)[1], "git --output")
         elif w in ("--output", "-o") and sub in ("diff", "log", "show", "archive",

@@ -76,7 +76,7 @@ def handle_sed(ctx: Ctx) -> None:
         script_args = [ops[0]]
         scripts = [ops[0].value]
         ops = ops[1:]
-    if any(not a.static for a in script_args):
+    if any(not a.static or a.glob for a in script_args):
         ctx.block("the sed script contains a variable or substitution")
         ctx.out.targets.append(Target("<files named in the sed script>", [None], "sed w",
                                       "write"))

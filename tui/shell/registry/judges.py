@@ -129,6 +129,8 @@ def judge_git(ctx: Ctx, registry: dict[str, Program]) -> None:
     for problem in parsed.problems:
         ctx.block(problem)
     ctx.out.option_globs.extend(a.value for a in parsed.option_globs)
+    if sub in ("branch", "tag") and parsed.operands and not parsed.has("-l", "--list"):
+        ctx.block(f"git {sub} with a name creates a {sub}")
     if sub == "grep" and not any(t.recursive for t in ctx.out.targets):
         ctx.read(".", "git grep", recursive=True)
     if sub in _GIT_READS_PATHSPECS:
