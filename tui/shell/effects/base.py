@@ -193,11 +193,12 @@ def generic(ctx: Ctx, spec: OptSpec, roles: str) -> Parsed:
             ctx.out.info.append("standard input")
         return parsed
     for k, arg in enumerate(ops):
-        if (not arg.static or arg.glob) and any(r in "wd" for r in seq[k:] or seq[-1:]):
+        role = seq[k] if k < len(seq) else (seq[-1] if repeat else "")
+        if (not arg.static or arg.glob) and role not in ("w", "d") and \
+                any(r in "wd" for r in seq[k + 1:]):
             # a glob or an unquoted variable can become several words and push a later
             # word into a position that is written (uniq * writes its second match)
             ctx.unknown_operands("write")
-        role = seq[k] if k < len(seq) else (seq[-1] if repeat else "")
         if arg.value == "-" and role in "rl":
             ctx.out.info.append("standard input")
             continue
