@@ -54,6 +54,10 @@ def an(command: str, cwd: Path = Path("/p")):
     "git branch --column topic",       # --column's value is only ever attached: creates topic
     "git tag --sort=refname v9",
     "sed s/a/*/ f",                    # the script itself is a glob
+    "git status --help",               # opens a manual page, or a browser (help.format)
+    "git --help", "git log --textconv", "git cat-file --filters HEAD:f",
+    "git show '--format=%G?' HEAD",    # signature placeholders run gpg
+    "git checkout status",             # the first operand is the subcommand
 ])
 def test_options_as_parsed_are_not_read_only(command: str) -> None:
     """Each of these is an option the program would honour (or one Warden does not know):

@@ -335,9 +335,11 @@ def parse_table(text: str) -> dict[str, Program]:
           -c --bytes =N; -n --lines =N  # options: names, "=X" a value, "[=X]" an optional one
           -q --quiet --silent; -v --verbose; --files0-from =F !readlist
 
-    A line starting with ``#``, and anything after `` # ``, is a comment.  Flags after the roles: ``numeric``, ``any`` (any option only changes output), ``atfile``,
-    ``nonro`` (never read-only; modelled for its dangerous options), ``implied=a,b``.  An
-    option's ``!effect`` is one of :data:`EFFECTS` (``safe`` when absent).  ``--help`` and ``--version`` are added to ``gnu`` and ``git`` programs.
+    A line starting with ``#``, and anything after `` # ``, is a comment.  Flags after the
+    roles: ``numeric``, ``any`` (any option only changes output), ``atfile``, ``nonro`` (never
+    read-only; modelled for its dangerous options), ``implied=a,b``.  An option's ``!effect``
+    is one of :data:`EFFECTS` (``safe`` when absent).  ``--help`` and ``--version`` are added
+    to ``gnu`` programs (git's ``--help`` opens a manual page or a browser).
 
     Raises:
         ValueError: a malformed line, naming it.
@@ -366,7 +368,8 @@ def parse_table(text: str) -> dict[str, Program]:
                     current.implied = tuple(flag[8:].split(","))
                 else:
                     raise ValueError(f"registry line {lineno}: unknown flag {flag!r}")
-            if current.style in ("gnu", "git"):
+            if current.style == "gnu":
+                # git's --help opens a manual page or a web browser (help.format): not added
                 current.add(Opt(("--help",)))
                 current.add(Opt(("--version",)))
             programs[name] = current

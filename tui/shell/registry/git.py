@@ -16,7 +16,7 @@ import re
 
 GLOBAL = r"""
 @git exact -
-  -v --version; -h --help; -C =D !chdir; -c =S !config; --config-env =S !config
+  -v --version; -C =D !chdir; -c =S !config; --config-env =S !config
   --exec-path [=D] !exec; --html-path; --man-path; --info-path; -p --paginate !exec
   -P --no-pager; --no-replace-objects; --no-lazy-fetch; --no-optional-locks; --no-advice
   --literal-pathspecs; --glob-pathspecs; --noglob-pathspecs; --icase-pathspecs; --bare !exec
@@ -40,7 +40,7 @@ DIFF = r"""
   -R; --relative [=P]; -a --text; --ignore-cr-at-eol; --ignore-space-at-eol
   -b --ignore-space-change; -w --ignore-all-space; --ignore-blank-lines
   -I --ignore-matching-lines =R; --inter-hunk-context =N; -W --function-context; --exit-code
-  --quiet; --ext-diff !exec; --textconv; --ignore-submodules [=W]; --src-prefix =P
+  --quiet; --ext-diff !exec; --textconv !exec; --ignore-submodules [=W]; --src-prefix =P
   --dst-prefix =P; --prefix; --default-prefix; --line-prefix =P; --ita-invisible-in-index
   --ita-visible-in-index; --follow
 """
@@ -103,7 +103,7 @@ SUBCOMMANDS = r"""
   --contents =F !read; --date =F; --encoding =E; -M [=N]; -C [=N]; --porcelain; -p
 @git_grep git - numeric
   --cached; --untracked !recurse; --no-index !recurse; --exclude-standard
-  --recurse-submodules; -a --text; --textconv; -i --ignore-case; -I; --max-depth =N
+  --recurse-submodules; -a --text; --textconv !exec; -i --ignore-case; -I; --max-depth =N
   -r --recursive; -w --word-regexp; -v --invert-match; -h; -H; --full-name
   -E --extended-regexp; -G --basic-regexp; -P --perl-regexp; -F --fixed-strings
   -n --line-number; --column; -l --files-with-matches --name-only; -L --files-without-match
@@ -131,7 +131,8 @@ SUBCOMMANDS = r"""
   --is-bare-repository; --is-shallow-repository; --show-cdup; --show-prefix
   --show-object-format [=M]; --show-ref-format; --since --after =D; --until --before =D
 @git_cat-file git -
-  -t; -s; -e; -p; --textconv; --filters; --path =P; --batch [=F]; --batch-check [=F]
+  -t; -s; -e; -p; --textconv !exec; --filters !exec; --path =P; --batch [=F]
+  --batch-check [=F]
   --batch-command [=F]; --batch-all-objects !recurse; --buffer; --follow-symlinks
   --unordered; -z; --allow-unknown-type; --use-mailmap
 @git_show-ref git -

@@ -126,6 +126,10 @@ def judge_git(ctx: Ctx, registry: dict[str, Program]) -> None:
         return
     parsed = parse_args(sub_entry, list(words))
     apply_options(ctx, sub_entry, parsed, f"git {sub}")
+    for opt, value in parsed.opts:
+        if opt.canonical in ("--pretty", "--format") and value is not None and \
+                "%G" in value.value:
+            _exec(ctx, f"git {sub} {opt.canonical}=%G")  # signature placeholders run gpg
     for problem in parsed.problems:
         ctx.block(problem)
     ctx.out.option_globs.extend(a.value for a in parsed.option_globs)
