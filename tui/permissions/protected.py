@@ -112,12 +112,15 @@ def bare_repo_reason(path: Path, working_dirs: Iterable[Path],
         obeys"``, or None.  Never raises: unreadable directories count as empty.
     """
     parts = path.parts
-    roots = {Path(w) for w in working_dirs}
-    others = [Path(p) for p in pending if Path(p) != path]
+    roots: set[Path] | None = None
+    others: list[Path] | None = None
     for i in range(1, len(parts)):
         name = parts[i].lower()
         if name not in _BARE_NAMES or (name in _FILE_NAMES and i + 1 < len(parts)):
             continue
+        if roots is None or others is None:  # built only when a name could matter
+            roots = {Path(w) for w in working_dirs}
+            others = [Path(p) for p in pending if Path(p) != path]
         directory = Path(*parts[:i])
         if name in _ROOT_NAMES and directory in roots:
             return (f"{parts[i]} at the root of the working directory {directory} would make "

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -544,10 +544,7 @@ class _Analyzer:
         if args:
             self.program_findings(args[0], index)
         argv = tuple(a.value for a in args)
-        cmd = SimpleCommand(argv=argv, text=" ".join(argv), raw=raw, env=tuple(env),
-                            wrappers=wrappers, origin=cmd_origin, redirects=tuple(redirects))
-        self.commands.append(cmd)
-        program = cmd.program
+        program = (os.path.basename(argv[0].rstrip("/")) or argv[0]) if argv else ""
         ctx = Ctx(program=program, args=args[1:], cwd=run_cwd, home=self.home,
                   working_dirs=self.working_dirs, origin=cmd_origin,
                   stdin_args=stripped.stdin_args, stdin_text=stdin_text)
@@ -560,13 +557,16 @@ class _Analyzer:
             effects.targets.append(Target(arg.value, resolve_arg(arg, run_cwd, self.home), op,
                                           kind))
         effects.hosts.extend(self.redirect_hosts.get(index, []))
+        text = " ".join(argv)
+        rule_texts = [*effects.rule_texts, *_leading_option_texts(argv)]
+        self.commands.append(SimpleCommand(
+            argv=argv, text=text, raw=raw, env=tuple(env), wrappers=wrappers, origin=cmd_origin,
+            redirects=tuple(redirects),
+            rule_texts=tuple(t for t in dict.fromkeys(rule_texts) if t != text),
+            implied=tuple(dict.fromkeys(effects.implied))))
         detail = CommandDetail(effects=effects, link=link, parent=self.parent)
         self.details.append(detail)
         self.record(effects, index)
-        self.commands[index] = replace(
-            cmd, rule_texts=tuple(t for t in dict.fromkeys(
-                [*effects.rule_texts, *_leading_option_texts(argv)]) if t != cmd.text),
-            implied=tuple(dict.fromkeys(effects.implied)))
         self.record_globs(effects, run_cwd, detail)
         self.record_links(effects, run_cwd, index)
         new_cwd = self.read_only_check(detail, program, args, env, wrappers, cwd, run_cwd,

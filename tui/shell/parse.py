@@ -14,6 +14,7 @@ Every other bashlex failure becomes a :class:`ParseFailure` with a reason for th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import bashlex
@@ -113,12 +114,78 @@ def _reason(exc: BaseException, text: str) -> str:
     return f"bashlex failed on the command ({type(exc).__name__}: {msg})"
 
 
+_PLAIN_LINE = re.compile(r"""^[A-Za-z0-9_./:=+@%, |*?\[\]~'"-]*$""")
+_WORD = re.compile(r"""(?:[^\s|'"]+|'[^']*'|"[^"]*")+|\|""")
+_ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_RESERVED = frozenset({"if", "then", "else", "elif", "fi", "case", "esac", "for", "select",
+                       "while", "until", "do", "done", "in", "function", "time", "coproc"})
+
+
+def plain_parse(text: str) -> list | None:
+    """The trees bashlex would build for a line of plain words, optionally piped, or None.
+
+    A fast path for the most common commands (``ls -la src``, ``grep -n 'x' *.py | head``):
+    words of letters, digits, ``_./:=+@%,-``, globs, ``~`` and quoted strings without ``$``,
+    backquotes or backslashes, separated by spaces and ``|``, and no reserved word in command
+    position.  bashlex gives such words no parts (the analyser reads quotes, globs and tildes
+    from the source text itself).  Anything else (``$``, redirections, other operators) is
+    left to bashlex.  ``tests/test_shell_parse_fast.py`` checks both give the same analysis.
+    """
+    if not _PLAIN_LINE.match(text) or "||" in text:
+        return None
+    segments: list[list[tuple[str, int, int]]] = []
+    current: list[tuple[str, int, int]] = []
+    consumed = 0
+    for m in _WORD.finditer(text):
+        if text[consumed:m.start()].strip(" "):
+            return None  # an unterminated quote or a stray character
+        consumed = m.end()
+        if m.group(0) == "|":
+            if not current:
+                return None
+            segments.append(current)
+            current = []
+        else:
+            current.append((m.group(0), m.start(), m.end()))
+    if not current or text[consumed:].strip(" "):
+        return None
+    segments.append(current)
+    commands = []
+    for words in segments:
+        first = next((w for w, _, _ in words if not _ASSIGNMENT_WORD.match(w)), None)
+        if first in _RESERVED or first in ("[[", "]]"):
+            return None
+        parts = []
+        prefix = True
+        for w, start, end in words:
+            kind = "assignment" if prefix and _ASSIGNMENT_WORD.match(w) else "word"
+            prefix = prefix and kind == "assignment"
+            parts.append(bashlex.ast.node(kind=kind, word=w, pos=(start, end), parts=[]))
+        commands.append(bashlex.ast.node(kind="command", parts=parts,
+                                         pos=(words[0][1], words[-1][2])))
+    if len(commands) == 1:
+        return commands
+    pipeline: list = []
+    for k, command in enumerate(commands):
+        if k:
+            at = text.index("|", commands[k - 1].pos[1])
+            pipeline.append(bashlex.ast.node(kind="pipe", pipe="|", pos=(at, at + 1)))
+        pipeline.append(command)
+    return [bashlex.ast.node(kind="pipeline", parts=pipeline,
+                             pos=(commands[0].pos[0], commands[-1].pos[1]))]
+
+
 def parse(text: str) -> list:
     """Parse ``text`` into bashlex trees (one per top-level command line).
+
+    Lines of plain words take :func:`plain_parse`'s fast path.
 
     Raises:
         ParseFailure: bashlex could not parse it; the message says why.
     """
+    fast = plain_parse(text)
+    if fast is not None:
+        return fast
     install()
     try:
         return bashlex.parse(text)
