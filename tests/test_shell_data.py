@@ -81,7 +81,8 @@ def _command_with(program: str, spelling: str) -> str:
         entry.long(spelling[2:])[0]
     assert opt is not None
     if opt.arity == 1:
-        word = f"{spelling}=/elsewhere/x" if spelling.startswith("--") else f"{spelling} /elsewhere/x"
+        word = f"{spelling}=/elsewhere/x" if spelling.startswith("--") else \
+            f"{spelling} /elsewhere/x"
     elif opt.arity == 2:
         word = f"{spelling}=x" if spelling.startswith("--") else f"{spelling}x"
     else:

@@ -37,5 +37,5 @@ def analyze_cached(command: str, cwd: Path, home: Path | None,
     return analyze(command, cwd=cwd, home=home, working_dirs=working_dirs)
 
 
-__all__ = ["Finding", "PathRef", "Redirect", "ShellAnalysis", "SimpleCommand", "analyze", "analyze_cached",
-           "command_is_read_only"]
+__all__ = ["Finding", "PathRef", "Redirect", "ShellAnalysis", "SimpleCommand", "analyze",
+           "analyze_cached", "command_is_read_only"]

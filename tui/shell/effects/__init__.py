@@ -25,7 +25,6 @@ from tui.shell.effects.base import (
     generic,
     lit,
     placeholder,
-    quoted_whole,
 )
 from tui.shell.effects.execs import (
     handle_assignment_builtin,

@@ -12,7 +12,6 @@ from tui.shell.effects.base import (
     generic,
     lit,
     placeholder,
-    quoted_whole,
 )
 from tui.shell.options import OptSpec, parse_options
 from tui.shell.words import Arg

@@ -337,7 +337,8 @@ def parse_table(text: str) -> dict[str, Program]:
 
     A line starting with ``#``, and anything after `` # ``, is a comment.  Flags after the
     roles: ``numeric``, ``any`` (any option only changes output), ``atfile``, ``nonro`` (never
-    read-only; modelled for its dangerous options), ``implied=a,b``.  An option's ``!effect``
+    read-only; modelled for its dangerous options), ``implied=a,b`` (continued on lines of
+    their own).  An option's ``!effect``
     is one of :data:`EFFECTS` (``safe`` when absent).  ``--help`` and ``--version`` are added
     to ``gnu`` programs (git's ``--help`` opens a manual page or a browser).
 
@@ -376,6 +377,9 @@ def parse_table(text: str) -> dict[str, Program]:
             continue
         if current is None:
             raise ValueError(f"registry line {lineno}: an option line before any @program")
+        if body.strip().startswith("implied="):
+            current.implied += tuple(body.strip()[8:].split(","))
+            continue
         for spec in body.split(";"):
             words = spec.split()
             if not words:

@@ -258,7 +258,9 @@ TABLE = r"""
   -d --debug; -v --verbose; -e --exact; -r --regex; -w --wildcard; -a --and; -l --long
   -C --config-file =F !exec; -L --locale =L; -m --systems =S; -M --manpath =P !chdir
   -s --sections --section =L; -? --usage; -V
-@man gnu - implied=groff,nroff,troff,grotty,tbl,eqn,pic,preconv,col,less,more,pager,zsoelim,manconv,gzip,zcat,man,mandb,sh
+# man runs its formatting pipeline itself (groff, nroff, tbl, preconv...): listed for the oracle
+@man gnu - implied=groff,nroff,troff,grotty,tbl,eqn,pic,preconv,col,less,more,pager
+  implied=zsoelim,manconv,gzip,zcat,man,mandb,sh
   -C --config-file =F !exec; -d --debug; -D --default; --warnings [=W]; -f --whatis
   -k --apropos; -K --global-apropos; -l --local-file !read; -w --where --path --location
   -W --where-cat --location-cat; -c --catman !write; -R --recode =E !write
