@@ -121,10 +121,21 @@ def test_option_values_that_name_files_are_reads(tmp_path: Path, command: str,
     assert d.behavior == "deny", (command, d)
 
 
-def test_man_page_given_as_a_path_asks() -> None:
-    """``man ./page.1`` formats that file, whose ``.so`` requests can read any file."""
+def test_man_is_not_read_only() -> None:
+    """``man ./page.1`` formats that file, whose ``.so`` requests can read any file; and the
+    oracle saw ``man ls`` write its page cache as root and run its formatting pipeline."""
     assert not an("man ./page.1").read_only
-    assert an("man ls").read_only
+    assert not an("man ls").read_only
+    assert any(f.code == "exec-option" for f in an("man -P 'sh -c id' ls").findings)
+
+
+def test_dereferencing_recursion_reads_unknown_files(tmp_path: Path) -> None:
+    """``grep -R`` follows symlinks met on the way (a link in the project to ~/.aws); with a
+    Read deny rule in force it asks.  ``grep -r`` does not follow them."""
+    (tmp_path / "src").mkdir()
+    rules = {"permissions": {"deny": ["Read(~/.aws/**)"]}}
+    assert decide("grep -R key src", tmp_path, settings=rules).behavior == "ask"
+    assert decide("grep -r key src", tmp_path, settings=rules).behavior == "allow"
 
 
 # -- family 3: options that run programs ------------------------------------------------

@@ -41,9 +41,9 @@ def ex(command: str, **kw: object) -> Explanation:
     ("dd if=/dev/zero of=disk.img", "destructive"),
     ("chmod -R 777 .", "destructive"),
     ("find . -name '*.o' -delete", "destructive"),
-    ("make", "unknown"),
-    ("npm test", "unknown"),
-    ("./script.sh", "unknown"),
+    ("make", "writes-outside"),          # project code: as high as a write outside (issue 9)
+    ("npm test", "writes-outside"),
+    ("./script.sh", "writes-outside"),
     ("echo $((1+1))", "unknown"),
 ])
 def test_risk(command: str, risk: str) -> None:
@@ -84,7 +84,8 @@ def test_unknown_program_is_run_program() -> None:
     e = ex("frobnicate --all")
     assert e.commands[0].summary == "run frobnicate --all"
     assert not e.commands[0].described
-    assert e.risk == "unknown"
+    assert e.risk == "writes-outside"      # an unknown program is never low risk
+    assert e.category == "runs an unknown program"
 
 
 def test_nested_commands_are_explained_and_executed() -> None:

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.permissions.context import PermissionContext
-from tui.permissions.decision import Decision
+from tui.permissions.contained import auto_allow_held, covered_by_rules, wants_uncontained
+from tui.permissions.decision import READ_ONLY_SOURCE, SANDBOX_AUTO_ALLOW_SOURCE, Decision
 from tui.permissions.policy import source_label
 from tui.permissions.protected import protected_reason
 
@@ -132,7 +133,7 @@ class _Eval:
     # -- results -------------------------------------------------------------------------
 
     def result(self, behavior: str, reason: str, rule: Rule | None = None,
-               source: str | None = None) -> Decision:
+               source: str | None = None, auto: str | None = None) -> Decision:
         if behavior == "ask" and self.ctx.mode == "dontAsk":
             self.trace.append("dontAsk mode: a prompt becomes a deny")
             behavior = "deny"
@@ -141,7 +142,8 @@ class _Eval:
         src = source or (source_label(rule.source) if rule is not None else "built-in")
         self.trace.append(f"→ {behavior}: {reason}")
         return Decision(behavior, reason, rule.text if rule is not None else None,  # type: ignore[arg-type]
-                        src, tuple(self.trace))
+                        src, tuple(self.trace),
+                        auto if behavior == "allow" else None)  # type: ignore[arg-type]
 
     # -- rule matching --------------------------------------------------------------------
 
@@ -316,6 +318,13 @@ class _Eval:
         self._problems = out
         return out
 
+    def _git_config_runs_program(self) -> bool:
+        """The repository at the working directory has config that runs programs (family 8):
+        git there is never read-only, and only an exact allow rule approves it."""
+        from tui.shell.gitrepo import config_runs_program
+
+        return config_runs_program(self.ctx.cwd) is not None
+
     def command_read_only(self, index: int) -> bool:
         """``command_is_read_only`` with the file-system checks of :meth:`read_only_problems`."""
         from tui.shell import command_is_read_only
@@ -372,7 +381,8 @@ class _Eval:
                       or cmd.origin == "find -exec"
                       or any(f.code in EXACT_ONLY_FINDINGS and f.command_index == index
                              for f in findings)
-                      or (bool(cmd.argv) and program_in_workspace(cmd.argv[0], self.ctx)))
+                      or (bool(cmd.argv) and program_in_workspace(cmd.argv[0], self.ctx))
+                      or (cmd.program == "git" and self._git_config_runs_program()))
         if not exact_only:
             return self.ctx.policy.bash_allow_match(cmd.argv[0] if cmd.argv else "", cmd.text)
         whole = " ".join(self.analysis.command.split()) if self.analysis else ""
@@ -453,9 +463,13 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext,
             return ev.result(*escape)
         if sandboxed and ctx.sandbox.auto_allow and mode != "plan" \
                 and not _network_commands(analysis) and not analysis.destructive_git:
-            return ev.result("allow", "It runs inside the sandbox, which limits its writes to "
-                             "the working directories and blocks the network "
-                             "(autoAllowBashIfSandboxed).", source="sandbox: auto-allow")
+            held = auto_allow_held(ev)  # issue 10: read-only, git writes, protected writes
+            if held is None:
+                return ev.result("allow", "It runs inside the sandbox, which limits its writes "
+                                 "to the working directories and blocks the network "
+                                 "(autoAllowBashIfSandboxed).", source=SANDBOX_AUTO_ALLOW_SOURCE,
+                                 auto="sandbox")
+            ev.trace.append(f"sandbox auto-allow does not apply: {held}")
         if analysis.destructive_git and mode != "bypassPermissions" and \
                 ctx.repo_has_unsaved_work(ctx.cwd):
             return ev.result("ask", f"{'; '.join(analysis.destructive_git)} would discard "
@@ -736,13 +750,24 @@ def _allow_or_prompt(ev: _Eval) -> Decision:
                      source=f"mode: {ctx.mode}")
 
 
+def _read_only_allow(ev: _Eval) -> Decision:
+    """Allow a command Warden judged read-only (it runs contained, issue 10 item 1), or ask when
+    the model wants it outside the read-only sandbox (``dangerouslyDisableSandbox``)."""
+    if wants_uncontained(ev.ctx, ev.view):
+        return ev.result("ask", "The model asks to run this read-only command outside the "
+                         "read-only sandbox (dangerouslyDisableSandbox): it could then write "
+                         "anywhere you can and reach any host. This always asks.",
+                         source="sandbox: escape")
+    return ev.result("allow", "Every part of the command is a built-in read-only command.",
+                     source=READ_ONLY_SOURCE, auto="read-only")
+
+
 def _bash_allow_or_prompt(ev: _Eval) -> Decision:
     ctx = ev.ctx
     analysis = ev.analysis
     assert analysis is not None
-    if ev.read_only():
-        return ev.result("allow", "Every part of the command is a built-in read-only command.",
-                         source="built-in: read-only command")
+    if ev.read_only() and not covered_by_rules(ev):
+        return _read_only_allow(ev)
     deciding: list[Rule] = []
     unapproved: list[str] = []
     for index, cmd in enumerate(analysis.commands):
@@ -774,8 +799,7 @@ def _bash_allow_or_prompt(ev: _Eval) -> Decision:
         deciding.append(rule)
     first = deciding[0] if deciding else None
     if first is None:
-        return ev.result("allow", "Every part of the command is a built-in read-only command.",
-                         source="built-in: read-only command")
+        return _read_only_allow(ev)
     return ev.result("allow", f"Allowed by the rule {first.text}." if len(deciding) == 1 else
                      "Every part is allowed: " + ", ".join(sorted({r.text for r in deciding})),
                      first)

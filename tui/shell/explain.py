@@ -3,18 +3,31 @@
 Never from a model: the analyser (:mod:`tui.shell.analyzer`) says which files are read, written
 and deleted, which hosts are reached and which commands run; :mod:`tui.shell.programs` names
 the programs and their flags.  A program missing from that table is described as "run
-<program>", with the program as what it executes.  The risk level (SPEC §4, §5):
+<program>", with the program as what it executes.
 
-* ``unknown``: the command could not be analysed, or it runs programs whose effects Warden does
-  not model (``make``, ``npm test``, a script) and nothing worse was found;
-* ``destructive``: critical-path removals, destructive git, ``rm -r``, ``dd``, ``mkfs``,
-  ``shred``, recursive ``chmod``/``chown``/``chgrp``, ``find -delete``, ``rsync --delete``;
-* ``network``: it reaches the network;
+Each explanation has a category, one phrase saying what the command does (:data:`CATEGORIES`):
+"read-only" when the analysis proves it, else e.g. "runs project code" (``python -m pytest``),
+"runs a program on each file" (``find -exec wc``), "writes files in the project".  It comes
+from a table of programs and subcommands (:data:`PROGRAM_CATEGORIES`), then from the recorded
+effects, what the command executes and why the analyser did not prove it read-only; a program
+Warden knows nothing about "runs an unknown program".  The risk level (SPEC §4, §5), low to
+high:
+
+* ``read-only``: every part only reads: built-in read-only commands, programs whose every
+  effect is modelled and none writes, and commands kept from being proven read-only only by
+  reasons that say nothing worse (a substitution whose commands are judged on their own,
+  ``find -exec`` of a read-only command, a ``cd`` out of the project, shell settings);
+* ``unknown``: the command could not be analysed, or a program Warden models gets something it
+  cannot know before it runs (``find "$dir"``: the value could be ``-delete``), and nothing
+  worse was found;
+* ``writes-project``: writes, all inside the working directories (``git commit``);
 * ``writes-outside``: a write target outside the working directories, or one that cannot be
-  resolved;
-* ``writes-project``: writes, all inside the working directories;
-* ``read-only``: every part only reads (built-in read-only commands, or programs whose every
-  effect is modelled and none writes).
+  resolved; code Warden does not model, which may write anywhere (project code such as
+  ``make``, ``npm test``, ``pytest``, a script, code given on the command line, an unknown
+  program, a shell); changing system settings, running as another user, signalling processes;
+* ``network``: it reaches the network (installing packages does);
+* ``destructive``: critical-path removals, destructive git, ``rm -r``, ``dd``, ``mkfs``,
+  ``shred``, recursive ``chmod``/``chown``/``chgrp``, ``find -delete``, ``rsync --delete``.
 """
 
 from __future__ import annotations
@@ -27,12 +40,14 @@ from typing import Literal
 
 from tui.shell.analyzer import CommandDetail, Detailed, analyze_detailed
 from tui.shell.argspec import SPECS
-from tui.shell.data import INTERPRETER_CODE_FLAGS
-from tui.shell.effects import DELETE_OPS, Effects, lit
+from tui.shell.data import INTERPRETER_CODE_FLAGS, SAFE_ENV_VARS
+from tui.shell.effects import DELETE_OPS, HANDLERS, Effects, lit
+from tui.shell.findings import may_be_environment
 from tui.shell.model import ShellAnalysis, SimpleCommand
 from tui.shell.options import parse_options
 from tui.shell.paths import inside, normalise
 from tui.shell.programs import ProgramInfo, describe
+from tui.shell.registry import REGISTRY
 
 Risk = Literal["read-only", "writes-project", "writes-outside", "network", "destructive",
                "unknown"]
@@ -46,7 +61,7 @@ _MODELLED_PURE = frozenset({"awk", "gawk", "mawk", "nawk", "less", "more", "most
                             "md5", "sha1", "shasum", "ldd", "objdump", "readelf", "nm", "size",
                             "lsattr", "getfacl", "zipinfo", "pstree", "lsof", "netstat", "ss",
                             "who", "w", "last", "users", "lscpu", "lsblk", "vmstat", "iostat",
-                            "read", "mapfile", "readarray", "history", "jobs", "type", "help",
+                            "read", "mapfile", "readarray", "jobs", "type", "help",
                             "info", "locate", "fd", "fdfind", "cal", "ncal", "tty", "yes",
                             "uuid", "uuidgen", "cowsay", "banner", "pv", "top", "htop",
                             "diff3", "sdiff", "ffprobe", "mediainfo", "identify", "exiftool",
@@ -414,22 +429,22 @@ CATEGORIES: dict[str, Risk] = {
     "removes packages": "writes-outside",
     "installs packages": "network",
     "manages packages": "writes-outside",
+    "runs commands from its input": "writes-outside",
+    "runs code given on the command line": "writes-outside",
+    "runs project code": "writes-outside",
+    "runs a script": "writes-outside",
     "reaches the network": "network",
-    "runs code given on the command line": "unknown",
-    "runs commands from its input": "unknown",
-    "runs project code": "unknown",
-    "runs a script": "unknown",
-    "runs containers or virtual machines": "unknown",
-    "runs another program": "unknown",
-    "runs an unknown program": "unknown",
-    "runs programs in a changed environment": "unknown",
-    "starts a shell": "unknown",
-    "opens an editor": "unknown",
-    "runs a program on each file": "read-only",
+    "runs containers or virtual machines": "writes-outside",
+    "runs another program": "writes-outside",
+    "runs an unknown program": "writes-outside",
+    "runs programs in a changed environment": "writes-outside",
+    "starts a shell": "writes-outside",
+    "opens an editor": "writes-outside",
     "changes permissions": "writes-outside",
     "changes the repository": "writes-project",
     "writes files outside the project": "writes-outside",
     "writes files in the project": "writes-project",
+    "runs a program on each file": "read-only",
     "changes shell settings": "read-only",
     "changes directory": "read-only",
     "sets shell variables": "read-only",
@@ -437,26 +452,31 @@ CATEGORIES: dict[str, Risk] = {
     "shows information": "read-only",
     "read-only": "read-only",
 }
-"""Every category :func:`explain` can give, most telling first, with the risk level it implies
-on its own.
+"""Every category :func:`explain` can give, most telling first, with the level it implies.
 
 An explanation's ``category`` is the first of these that any part of the command has: ``make >
-log`` "runs project code" rather than "writes files in the project".  The level is what a
-command of that category is when nothing else is known about it: code Warden does not model
-(project code, a script, code on the command line, an unknown program) is ``unknown``, a level
-the approval card shows as high; changing the system, another user's rights and processes count
-as writing outside the project.  "runs a program on each file" and "runs code given on the
-command line" are ``read-only`` only as far as the commands they run are analysed one by one
-(``find -exec wc``, ``bash -c 'ls'``); the commands they run add their own level.
+log`` "runs project code" rather than "writes files in the project", ``find -exec cp {} /tmp``
+"writes files outside the project" rather than "runs a program on each file".  The level is
+what a command of the category is when nothing else is known about it (from the program table,
+what it executes, or why it is not read-only).  Code Warden does not model (project code, a
+script, code on the command line, an unknown program, a shell) runs with the user's rights and
+may write anywhere, so it is ``writes-outside``, as are changing system settings, running as
+another user and signalling processes: never low, and never a claim of network access or
+deletion that Warden has not seen.  Categories named from recorded effects (writes, removals,
+hosts, destructive git) add no level of their own: :func:`_risk` ranks those effects.  "runs a
+program on each file" and "runs code given on the command line" with a literal string are
+``read-only`` only because the commands they run are analysed one by one and add their own
+levels (``find -exec wc``, ``bash -c 'ls'``).
 """
 
 _LEVELS: tuple[Risk, ...] = ("read-only", "unknown", "writes-project", "writes-outside",
                              "network", "destructive")
-"""Risk levels from low to high, as :func:`_risk` ranks them (``unknown`` is "nothing worse
-than code Warden does not model was found")."""
+"""Risk levels from low to high, as :func:`_risk` ranks them: ``unknown`` (something Warden
+could not resolve) is below any write Warden did see."""
 
 _CATEGORY_TABLE = r"""
-# category: program, "program subcommand" or "python -m module", ...  (each program's manual)
+# category: program, "program subcommand", "program first-argument", "program (alone)" (no
+# arguments) or "python -m module", ...  (each program's manual page)
 runs project code: make, gmake, bmake, cmake, ninja, meson, bazel, scons, ant, mvn, gradle,
     gradlew, sbt, lein, rake, just, tox, nox, pytest, py.test, nosetests, jest, mocha, vitest,
     phpunit, rspec, ctest, npm, npm test, npm t, npm run, npm run-script, npm start, npm exec,
@@ -491,21 +511,29 @@ changes system settings: mount, umount, swapon, swapoff, sysctl, modprobe, insmo
     ldconfig, update-alternatives, update-grub, grub-install, shutdown, reboot, halt, poweroff,
     init, telinit, losetup, cryptsetup, lvcreate, lvremove, lvextend, vgcreate, pvcreate, fsck,
     e2fsck, tune2fs, hdparm, blockdev, setenforce, xhost, stty, setxkbmap, xrandr, xset,
-    gsettings, defaults, scutil, networksetup, nmcli, mknod, sync, updatedb, ntpdate, xmodmap,
-    amixer, dmesg, quotaon, quotaoff, sudoedit
+    gsettings, defaults, scutil, networksetup, nmcli, mknod, updatedb, ntpdate, xmodmap,
+    amixer, quotaon, quotaoff, sudoedit
 stops or signals processes: kill, killall, pkill, skill, xkill, renice
 runs as another user: sudo, doas, pkexec, su, runuser, chroot, nsenter, unshare
 runs containers or virtual machines: docker, podman, kubectl, vagrant, virsh, lxc, multipass,
     docker-compose
+runs another program: npx, bunx, uvx, pipx run
+writes files outside the project: ssh-keygen, history -a, history -w
 opens an editor: vi, vim, nvim, nano, emacs, pico, joe, mcedit, gedit, code, subl, mate, kate,
-    ed, ex, view, crontab -e, visudo
+    ed, ex, view
 erases or overwrites data: dd, shred, wipefs, fdisk, sfdisk, gdisk, cfdisk, parted, mkswap,
-    blkdiscard, mkfs, mke2fs, badblocks
+    blkdiscard, mkfs, mke2fs
 changes permissions: chmod, chown, chgrp, chattr, setfacl, chcon
 changes shell settings: set, shopt, unset, alias, unalias, export, declare, typeset, local,
-    readonly, hash, enable, bind, complete, ulimit, umask, shift, getopts, exit, return, logout,
-    wait, fg, bg, disown, builtin, trap, read, mapfile, readarray, let, history, eval
+    readonly, hash, bind, complete, ulimit, umask, shift, getopts, exit, return, logout, wait,
+    fg, bg, disown, trap, read, mapfile, readarray, let, eval, history -c, history -d
 changes directory: cd, pushd, popd, chdir
+shows information: crontab -l, dpkg -l, dpkg -L, dpkg -s, dpkg -S, rpm -q, rpm -qa, rpm -qf,
+    rpm -ql, rpm -qi, apt list, apt search, apt show, brew list, pip list, pip show, pip freeze,
+    npm ls, npm list, conda list, docker ps, docker images, kill -l,
+    mount (alone), ifconfig (alone), ifconfig -a, systemctl status, service --status-all,
+    screen -ls, screen -list, tmux ls, tmux list-sessions, tmux show-options, xargs (alone),
+    history (alone)
 starts a shell: screen, tmux, byobu, script, expect
 """
 
@@ -532,8 +560,9 @@ def _parse_category_table(text: str) -> dict[str, str]:
 
 
 PROGRAM_CATEGORIES: dict[str, str] = _parse_category_table(_CATEGORY_TABLE)
-"""Program (``"make"``), ``"program subcommand"`` (``"npm test"``) or ``"python -m MODULE"``
--> category, from :data:`_CATEGORY_TABLE`; a subcommand's entry wins over its program's.
+"""Program (``"make"``), ``"program subcommand"`` (``"npm test"``), ``"program first-argument"``
+(``"crontab -l"``), ``"program (alone)"`` (``"mount"`` with no arguments) or
+``"python -m MODULE"`` -> category, from :data:`_CATEGORY_TABLE`; the more specific entry wins.
 Programs not here are categorised by their effects (:func:`command_category`)."""
 
 _FINDING_VERDICTS: dict[str, str] = {
@@ -543,20 +572,24 @@ _FINDING_VERDICTS: dict[str, str] = {
     "privileged": "runs as another user", "exec-option": "runs another program",
     "variable-command": "runs an unknown program", "glob-command": "runs an unknown program",
     "brace-command": "runs an unknown program", "zsh-equals": "runs an unknown program",
-    "dev-tcp": "reaches the network", "unc-path": "reaches the network",
+    "dev-tcp": "reaches the network",
     "sed-exec": "runs another program", "nested-expansion": "runs code given on the command line",
-    "subscript-code": "runs code given on the command line",
+    "subscript-code": "runs code given on the command line", "ifs": "@builtin-prefix",
 }
 """Finding code -> the category it gives the command (``""``: none; what it hides is analysed
-on its own, as a substitution's commands are).  A code not listed (``ifs``,
-``invisible-character``, ``indirect-expansion``...) leaves the command's effects unknown."""
+on its own, as a substitution's commands are; ``"@builtin-prefix"``: none when it is an
+assignment before a builtin, ``IFS= read``, which changes only that builtin).  A code not
+listed (``invisible-character``, ``indirect-expansion``, ``unc-path``...) leaves the command's
+effects unknown."""
 
 _BLOCKER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), verdict) for pattern, verdict in (
         (r"^it contains a suspicious construct$", "@findings"),
         (r"^an earlier part changed the shell's environment or functions$", "@taint"),
         (r"^cd leaves the working directories", ""),
-        (r"^it writes files$|^it reaches the network$|^it runs through ", ""),
+        (r"^it writes files$|^it reaches the network$|^it runs through | is not the .* found "
+         r"on PATH$", ""),
+        (r"^it sets .*, which is not a safe variable$", "@environment"),
         (r"^man given a path|^let evaluates arithmetic$", ""),
         (r"^find -(exec|execdir|ok|okdir) runs another command$", "runs a program on each file"),
         (r"^it runs another command \(", "@children"),
@@ -580,9 +613,21 @@ that says: a category, ``""`` (nothing beyond the recorded effects), or a check 
 :func:`_blocker_verdict`).  A blocker matching no rule leaves the command's effects unknown:
 the fail-closed default."""
 
+_BUILTINS = frozenset({
+    "set", "shopt", "unset", "alias", "unalias", "export", "declare", "typeset", "local",
+    "readonly", "hash", "bind", "complete", "ulimit", "umask", "shift", "getopts", "exit",
+    "return", "logout", "wait", "disown", "read", "mapfile", "readarray", "let",
+    "cd", "pushd", "popd", "echo", "printf", "test", "[", "[[", "true", "false", ":", "type",
+    "pwd", "jobs", "dirs", "times", "help", "compgen"})
+"""Shell builtins that run no program: an assignment before one changes only it."""
+_DOTTED = frozenset({"mkfs", "fsck", "mount", "umount"})
+"""Programs with variants named ``NAME.TYPE`` (``mkfs.ext4``, ``mount.nfs``)."""
 _EACH_ORIGINS = ("xargs", "parallel")
 _FILE_HANDLER_MODULES = ("tui.shell.effects.files", "tui.shell.effects.text")
-_TAINTING = frozenset({"alias", "hash", "enable", "builtin", "source", "."})
+_TAINTING: dict[str, str] = {"alias": "=", "hash": "-p", "enable": "-f", "source": "",
+                             ".": ""}
+"""Builtins that can change what a later command name runs, with the argument (text in it)
+that makes them do so (``""``: always): ``alias ls=...``, ``hash -p``, ``enable -f``."""
 _ASSIGNERS = frozenset({"export", "declare", "typeset", "local", "readonly", "read", "mapfile",
                         "readarray"})
 _AS_ANOTHER_USER = frozenset({"sudo", "doas", "pkexec", "su", "runuser", "chroot", "nsenter",
@@ -592,23 +637,26 @@ _DISCARDING_GIT = ("git reset", "git checkout", "git switch", "git restore", "gi
 
 
 def _level_max(levels: Sequence[Risk]) -> Risk:
+    """The highest of ``levels`` in :data:`_LEVELS` order (``read-only`` for none)."""
     return max(levels, key=_LEVELS.index) if levels else "read-only"
 
 
 def _table_category(cmd: SimpleCommand, eff: Effects) -> str:
-    """The table's category for the command; none for a program the registry may prove
-    read-only (``git log``, ``date``): those are categorised by their effects and blockers."""
-    from tui.shell.registry import REGISTRY
-
+    """The table's category for the command.  A program the registry may prove read-only
+    (``git log``, ``date``) only gets a category that implies no more than read-only (``cd``:
+    "changes directory"); otherwise its effects and blockers say what it does."""
     prog = cmd.program
-    entry = REGISTRY.get(f"{prog} {eff.subcommand}" if eff.subcommand else prog)
-    if entry is not None and entry.read_only:
-        return ""
     base = re.sub(r"[0-9.]+$", "", prog) or prog
-    stem = prog.split(".")[0]
+    stem = prog.split(".")[0] if prog.split(".")[0] in _DOTTED else prog
     sub = eff.subcommand
-    keys = [f"{p} {sub}" for p in (prog, base) if sub] + [prog, base, stem]
-    return next((PROGRAM_CATEGORIES[k] for k in keys if k in PROGRAM_CATEGORIES), "")
+    first = cmd.argv[1] if len(cmd.argv) > 1 else "(alone)"
+    keys = [f"{p} {sub}" for p in (prog, base) if sub] + [f"{prog} {first}", prog, base, stem]
+    category = next((PROGRAM_CATEGORIES[k] for k in keys if k in PROGRAM_CATEGORIES), "")
+    entry = REGISTRY.get(f"{prog} {sub}" if sub else prog)
+    if category and entry is not None and entry.read_only and \
+            CATEGORIES[category] != "read-only":
+        return ""
+    return category
 
 
 def _local_path(text: str, dirs: tuple[Path, ...]) -> bool:
@@ -621,47 +669,43 @@ def _local_path(text: str, dirs: tuple[Path, ...]) -> bool:
 
 
 def _executes_categories(cmd: SimpleCommand, detail: CommandDetail, child_programs: set[str],
-                         exec_options: bool, dirs: tuple[Path, ...]) -> list[tuple[str, Risk]]:
-    """What the entries of ``effects.executes`` say about the command."""
+                         exec_options: bool, dirs: tuple[Path, ...], table: str) -> list[str]:
+    """The categories the entries of ``effects.executes`` give the command (none for a
+    program that is analysed as a nested command of its own, ``find -exec CMD``, nor for a
+    program the table names, ``table``)."""
     prog = cmd.program
-    out: list[tuple[str, Risk]] = []
+    out: list[str] = []
     for entry in detail.effects.executes:
-        if entry in child_programs:
-            continue  # analysed as a nested command of its own (find -exec CMD)
+        if entry in child_programs or entry.startswith("on "):
+            continue  # judged on its own; ssh HOST CMD: the network category says it
         if entry.endswith(" code given on the command line"):
-            out.append(("runs code given on the command line", "unknown"))
+            out.append("runs code given on the command line")
         elif entry.endswith(" code from standard input") or \
                 entry == "commands from standard input":
-            cat = "runs commands from its input" if detail.link in ("|", "|&") else \
-                "starts a shell"
-            out.append((cat, "unknown"))
+            out.append("runs commands from its input" if detail.link in ("|", "|&") else
+                       "starts a shell")
         elif entry.startswith("python module "):
             module = entry.removeprefix("python module ")
-            cat = PROGRAM_CATEGORIES.get(f"python -m {module}", "runs another program")
-            out.append((cat, CATEGORIES[cat]))
+            out.append(PROGRAM_CATEGORIES.get(f"python -m {module}", "runs another program"))
         elif entry == f"{prog} shell":
-            out.append(("starts a shell", "unknown"))
+            out.append("starts a shell")
         elif entry == "scheduled commands (cron)":
-            out.append(("changes system settings", "writes-outside"))
-        elif entry.startswith("on "):
-            continue  # ssh HOST CMD: the network category says it
+            out.append("changes system settings")
+        elif entry == prog and table:
+            continue
         elif entry == prog:
             local = "/" in cmd.argv[0] and _local_path(cmd.argv[0], dirs)
-            out.append(("runs project code" if local else "runs an unknown program", "unknown"))
+            out.append("runs project code" if local else "runs an unknown program")
         elif entry.startswith(f"{prog} ") or entry in ("sed e", "awk system()/pipe") or \
                 exec_options:
-            out.append(("runs another program", "unknown"))
+            out.append("runs another program")
         else:
-            cat = "runs project code" if _local_path(entry, dirs) else "runs a script"
-            out.append((cat, "unknown"))
+            out.append("runs project code" if _local_path(entry, dirs) else "runs a script")
     return out
 
 
 def _tainting(cmd: SimpleCommand, eff: Effects) -> bool:
     """Could this command change what a later command in the same line runs or does?"""
-    from tui.shell.data import SAFE_ENV_VARS
-    from tui.shell.findings import may_be_environment
-
     def risky(name: str) -> bool:
         return name not in SAFE_ENV_VARS and may_be_environment(name)
 
@@ -669,7 +713,8 @@ def _tainting(cmd: SimpleCommand, eff: Effects) -> bool:
         return any(risky(name) for name, _ in cmd.env)
     prog = cmd.program
     if prog in _TAINTING:
-        return True
+        marker = _TAINTING[prog]
+        return not marker or any(marker in w for w in cmd.argv[1:])
     if prog in _ASSIGNERS:
         names = list(eff.info) + [w.split("=", 1)[0] for w in cmd.argv[1:]
                                   if not w.startswith("-")]
@@ -677,13 +722,21 @@ def _tainting(cmd: SimpleCommand, eff: Effects) -> bool:
     return False
 
 
-def _blocker_verdict(rule: str, index: int, cmd: SimpleCommand, detail: CommandDetail,
-                     analysis: ShellAnalysis, explained: bool, risky_taint: bool,
-                     children: list[int]) -> tuple[list[str], bool]:
-    """Apply one ``@check`` of :data:`_BLOCKER_RULES`: (categories, effects still unknown)."""
-    from tui.shell.effects import HANDLERS
-    from tui.shell.registry import REGISTRY
+def _ancestors(details: Sequence[CommandDetail], index: int) -> set[int]:
+    """The commands ``index`` is nested in (its substitution runs before them)."""
+    out: set[int] = set()
+    parent = details[index].parent
+    while parent is not None and parent not in out and 0 <= parent < len(details):
+        out.add(parent)
+        parent = details[parent].parent
+    return out
 
+
+def _blocker_verdict(rule: str, blocker: str, index: int, cmd: SimpleCommand,
+                     detail: CommandDetail, analysis: ShellAnalysis, explained: bool,
+                     risky_taint: bool, children: list[int]) -> tuple[list[str], bool]:
+    """Apply one ``@check`` of :data:`_BLOCKER_RULES` to ``blocker``: (categories, effects
+    still unknown)."""
     if rule == "@findings":
         cats: list[str] = []
         unknown = False
@@ -691,24 +744,36 @@ def _blocker_verdict(rule: str, index: int, cmd: SimpleCommand, detail: CommandD
             if f.command_index != index:
                 continue
             verdict = _FINDING_VERDICTS.get(f.code)
+            if verdict == "@builtin-prefix":
+                verdict = "" if cmd.argv and cmd.program in _BUILTINS else None
             if verdict is None:
                 unknown = True
             elif verdict:
                 cats.append(verdict)
         return cats, unknown
     if rule == "@taint":
-        return (["runs programs in a changed environment"], False) if risky_taint else ([], False)
+        # a changed environment or alias changes what a program does, not what a builtin does
+        changed = risky_taint and cmd.program not in _BUILTINS
+        return (["runs programs in a changed environment"] if changed else []), False
+    if rule == "@environment":
+        # VAR=x before a builtin only changes that builtin (IFS= read); before a program it
+        # may change what the program runs (LD_PRELOAD=x.so ls); a bare VAR=x changes later
+        # commands, which are judged as tainted
+        changed = bool(cmd.argv) and cmd.program not in _BUILTINS
+        return (["runs programs in a changed environment"] if changed else []), False
     if rule == "@children":
         return [], not children
     if rule == "@placeholder":
-        return [], not cmd.origin.startswith("find -")
+        # find's {} starts with its start point; <(...) becomes /dev/fd/N: neither is an option
+        return [], not (cmd.origin.startswith("find -") or blocker.startswith(("<(", ">(")))
     if rule == "@parse":
         entry = REGISTRY.get(f"{cmd.program} {detail.effects.subcommand}") or \
             REGISTRY.get(cmd.program)
         return [], entry is None or entry.harmful
     if rule == "@modelled":
         handler = HANDLERS.get(cmd.program)
-        by_handler = handler is not None and handler.__module__ in _FILE_HANDLER_MODULES
+        by_handler = (handler is not None and handler.__module__ in _FILE_HANDLER_MODULES) \
+            or cmd.program in _MODELLED_PURE
         return [], not (explained or (by_handler and cmd.origin not in _EACH_ORIGINS))
     return [rule], False
 
@@ -728,11 +793,14 @@ def command_category(analysis: ShellAnalysis, index: int, details: Sequence[Comm
 
     Returns:
         ``(categories, level)``: categories from :data:`CATEGORIES`, in the order found: from
-        the recorded effects (deletions, destructive git, privilege, network, writes), the
-        program table (:data:`PROGRAM_CATEGORIES`), what it executes, and why it is not
-        read-only (:data:`_BLOCKER_RULES`); "reads files" or "shows information" when nothing
-        else applies.  ``level`` is the highest level of those categories, and ``unknown`` at
-        least when a reason it is not read-only is not understood (fail closed).
+        the recorded effects (removals, destructive git, network, writes), privilege, the
+        program table (:data:`PROGRAM_CATEGORIES`), what it executes (``effects.executes``,
+        nested command strings, ``xargs``), and why it is not read-only
+        (``detail.blockers`` through :data:`_BLOCKER_RULES`, findings through
+        :data:`_FINDING_VERDICTS`); "reads files" or "shows information" when nothing else
+        applies.  ``level`` is the highest level those categories add to the recorded
+        effects (which :func:`_risk` ranks), and at least ``unknown`` when a reason the
+        command is not read-only is not understood (fail closed).
     """
     cmd = analysis.commands[index]
     detail = details[index]
@@ -746,41 +814,52 @@ def command_category(analysis: ShellAnalysis, index: int, details: Sequence[Comm
 
     if not cmd.argv:
         add("sets shell variables")
-        if risky_taint:
-            add("runs programs in a changed environment")
-        return list(found), _level_max(list(found.values()))
+    # recorded effects name the category; their level is _risk's (it ranks the same writes,
+    # removals, hosts and destructive git), so here they add none
     writes = [r for r in analysis.writes if r.command_index == index]
     removals = [r for r in writes if r.op in DELETE_OPS and r.op != "mv (source)"]
     if eff.critical or removals:
-        add("deletes files")
+        add("deletes files", "read-only")
     for text in eff.destructive:
         add("discards uncommitted work" if text.startswith(_DISCARDING_GIT)
-            else "changes git history")
+            else "changes git history", "read-only")
+    if eff.hosts or eff.network:
+        add("reaches the network", "read-only")
+    plain = [r for r in writes if r not in removals]
+    outside = any(r.path is None or not inside(r.path, working_dirs) for r in plain)
+    if plain:
+        add("writes files outside the project" if outside else "writes files in the project",
+            "read-only")
     if cmd.program in _AS_ANOTHER_USER or _AS_ANOTHER_USER.intersection(cmd.wrappers):
         add("runs as another user")
-    if eff.hosts or eff.network:
-        add("reaches the network")
-    plain = [r for r in writes if r not in removals]
-    if any(r.path is None or not inside(r.path, working_dirs) for r in plain):
-        add("writes files outside the project")
-    elif plain:
-        add("writes files in the project")
     table = _table_category(cmd, eff)
+    elsewhere = f" is not the {cmd.program} found on PATH"
+    if cmd.argv and cmd.argv[0] != cmd.program and \
+            any(b.endswith(elsewhere) for b in detail.blockers):
+        # ./make, bin/frob: a file of that name, not the program the table knows
+        table = ""
+        add("runs project code" if _local_path(cmd.argv[0], working_dirs)
+            else "runs an unknown program")
     if table:
-        add(table)
+        # chmod's targets are recorded: where they are says how far it reaches
+        add(table, ("writes-outside" if outside else "writes-project")
+            if table == "changes permissions" and plain else None)
     children = [k for k, d in enumerate(details) if d.parent == index and k != index]
     child_programs = {analysis.commands[k].argv[0] for k in children
                       if analysis.commands[k].argv}
     exec_options = any(f.code == "exec-option" and f.command_index == index
                        for f in analysis.findings)
-    executes = _executes_categories(cmd, detail, child_programs, exec_options, working_dirs)
-    for category, level in executes:
-        add(category, level)
+    executes = _executes_categories(cmd, detail, child_programs, exec_options, working_dirs,
+                                    table)
+    for category in executes:
+        add(category)
     for _text, origin, dynamic in eff.nested_shells:
+        # the string's commands are analysed one by one and add their own levels; a string
+        # built at run time is code Warden cannot see
         if origin in ("heredoc",):
-            add("runs commands from its input", "unknown" if dynamic else "read-only")
+            add("runs commands from its input", None if dynamic else "read-only")
         elif origin not in ("trap", "eval", "parallel", "sed e"):
-            add("runs code given on the command line", "unknown" if dynamic else "read-only")
+            add("runs code given on the command line", None if dynamic else "read-only")
     if cmd.origin in _EACH_ORIGINS or any(w in _EACH_ORIGINS for w in cmd.wrappers) or \
             cmd.program == "parallel":
         add("runs a program on each file")
@@ -796,8 +875,8 @@ def command_category(analysis: ShellAnalysis, index: int, details: Sequence[Comm
             if rule:
                 add(rule)
             continue
-        cats, uncertain = _blocker_verdict(rule, index, cmd, detail, analysis, explained,
-                                           risky_taint, children)
+        cats, uncertain = _blocker_verdict(rule, blocker, index, cmd, detail, analysis,
+                                           explained, risky_taint, children)
         for category in cats:
             add(category)
         unknown = unknown or uncertain
@@ -815,11 +894,18 @@ def categorise(analysis: ShellAnalysis, details: Sequence[CommandDetail],
                working_dirs: tuple[Path, ...]) -> tuple[str, Risk]:
     """The category of a whole command line and the risk level its parts give it.
 
+    Args:
+        analysis: the command's analysis.
+        details: one :class:`CommandDetail` per entry of ``analysis.commands``.
+        working_dirs: normalised working directories.
+
     Returns:
-        ``("could not be analysed", "unknown")`` when ``analysis.ok`` is false,
-        ``("read-only", "read-only")`` when ``analysis.read_only``; otherwise the most telling
-        category (first in :data:`CATEGORIES`) of any simple command, nested ones included
-        (:func:`command_category`), and the highest of their levels.
+        ``(category, level)``: ``("could not be analysed", "unknown")`` when ``analysis.ok``
+        is false, ``("read-only", "read-only")`` when ``analysis.read_only``; otherwise the
+        most telling category (first in :data:`CATEGORIES`) of any simple command, nested ones
+        included (:func:`command_category`), and the highest level they add to the recorded
+        effects.  :func:`explain`'s risk is that level where :func:`_risk` says ``unknown``,
+        else the higher of the two.
     """
     if not analysis.ok:
         return "could not be analysed", "unknown"
@@ -828,15 +914,18 @@ def categorise(analysis: ShellAnalysis, details: Sequence[CommandDetail],
     order = list(CATEGORIES)
     found: list[str] = []
     levels: list[Risk] = []
-    tainted = False
-    for index in range(min(len(analysis.commands), len(details))):
+    tainters: list[int] = []
+    count = min(len(analysis.commands), len(details))
+    for index in range(count):
+        ancestors = _ancestors(details, index)
+        tainted = any(j not in ancestors for j in tainters)
         cats, level = command_category(analysis, index, details, working_dirs, tainted)
         found += cats
         levels.append(level)
-        tainted = tainted or _tainting(analysis.commands[index], details[index].effects)
+        if _tainting(analysis.commands[index], details[index].effects):
+            tainters.append(index)
     if analysis.network:
         found.append("reaches the network")
-        levels.append("network")
     if not found:
         return "shows information", "read-only"
     return min(found, key=order.index), _level_max(levels)
@@ -902,10 +991,13 @@ def explain(command: str, *, cwd: Path, home: Path | None = None,
     warnings += [f.reason for f in analysis.findings]
     warnings += [f"Removes a critical path: {c}" for c in analysis.critical_removals]
     warnings += [f"Can discard work: {g}" for g in analysis.destructive_git]
-    category, level = categorise(analysis, details, dirs)
+    try:
+        category, level = categorise(analysis, details, dirs)
+    except Exception:  # noqa: BLE001 - explain never raises; fail closed
+        category, level = "could not be analysed", "unknown"
     risk = _risk(analysis, details, dirs)
-    if risk == "unknown" and analysis.ok:
-        risk = level
+    if analysis.ok:
+        risk = level if risk == "unknown" else _level_max([risk, level])
     summary = _paragraph(explained, details)
     if not analysis.ok:
         summary = ("Warden could not fully analyse this command "

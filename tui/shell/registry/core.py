@@ -44,6 +44,11 @@ state (``date --set``).  ``recurse``: directory operands are read recursively.  
 it removes files (``find -delete``).
 """
 
+TEMP_FILES = "(temporary files in $TMPDIR)"
+"""An ``implied`` entry: the program writes and removes its own temporary files (``tac``
+copies a pipe to one, ``sort`` spills large inputs).  Contained auto-allow gives each command a
+private ``/tmp``."""
+
 NOT_READ_ONLY = frozenset({"write", "exec", "net", "config", "inplace", "unsafe", "delete"})
 """Effects that make a command not read-only by themselves."""
 
@@ -337,7 +342,8 @@ def parse_table(text: str) -> dict[str, Program]:
 
     A line starting with ``#``, and anything after `` # ``, is a comment.  Flags after the
     roles: ``numeric``, ``any`` (any option only changes output), ``atfile``, ``nonro`` (never
-    read-only; modelled for its dangerous options), ``implied=a,b`` (continued on lines of
+    read-only; modelled for its dangerous options), ``tmpfiles`` (writes its own temporary
+    files: :data:`TEMP_FILES`), ``implied=a,b`` (continued on lines of
     their own).  An option's ``!effect``
     is one of :data:`EFFECTS` (``safe`` when absent).  ``--help`` and ``--version`` are added
     to ``gnu`` programs (git's ``--help`` opens a manual page or a browser).
@@ -365,6 +371,8 @@ def parse_table(text: str) -> dict[str, Program]:
                     current.atfile = True
                 elif flag == "nonro":
                     current.read_only = False
+                elif flag == "tmpfiles":
+                    current.implied += (TEMP_FILES,)
                 elif flag.startswith("implied="):
                     current.implied = tuple(flag[8:].split(","))
                 else:

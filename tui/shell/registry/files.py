@@ -90,7 +90,7 @@ TABLE = r"""
 @cat gnu r*
   -A --show-all; -b --number-nonblank; -e; -E --show-ends; -n --number; -s --squeeze-blank
   -t; -T --show-tabs; -u; -v --show-nonprinting
-@tac gnu r*
+@tac gnu r* tmpfiles
   -b --before; -r --regex; -s --separator =S
 @nl gnu r*
   -b --body-numbering =S; -d --section-delimiter =S; -f --footer-numbering =S
@@ -258,8 +258,9 @@ TABLE = r"""
   -d --debug; -v --verbose; -e --exact; -r --regex; -w --wildcard; -a --and; -l --long
   -C --config-file =F !exec; -L --locale =L; -m --systems =S; -M --manpath =P !chdir
   -s --sections --section =L; -? --usage; -V
-# man runs its formatting pipeline itself (groff, nroff, tbl, preconv...): listed for the oracle
-@man gnu - implied=groff,nroff,troff,grotty,tbl,eqn,pic,preconv,col,less,more,pager
+# man runs a formatting pipeline (groff, nroff, tbl...) and may write its page cache
+# (/var/cache/man, as root): modelled for its options, never read-only
+@man gnu - nonro implied=groff,nroff,troff,grotty,tbl,eqn,pic,preconv,col,less,more,pager
   implied=zsoelim,manconv,gzip,zcat,man,mandb,sh
   -C --config-file =F !exec; -d --debug; -D --default; --warnings [=W]; -f --whatis
   -k --apropos; -K --global-apropos; -l --local-file !read; -w --where --path --location

@@ -20,6 +20,14 @@ _SUBSCRIPT_CODE = re.compile(r"\[[^\]]*(\$|`)")
 _ARITH_CODE = re.compile(r"\$\(|`|\[[^\]]*(\$|`)")
 
 
+_DEREFERENCING = frozenset({("grep", "--dereference-recursive"),
+                            ("egrep", "--dereference-recursive"),
+                            ("fgrep", "--dereference-recursive"), ("diff", "--recursive")})
+"""(program, option) recursions that follow every symlink met (grep -R; diff -r, whose
+default is to follow).  grep's lowercase ``-r`` follows only links named on the command line,
+which the engine resolves itself."""
+
+
 def apply_options(ctx: Ctx, entry: Program, parsed: Parsed, label: str) -> None:
     """Record what each parsed option does (reads, writes, programs run...) in ``ctx``."""
     for opt, value in parsed.opts:
@@ -55,6 +63,10 @@ def apply_options(ctx: Ctx, entry: Program, parsed: Parsed, label: str) -> None:
                 t.recursive = True
             if not reads:
                 ctx.read(".", name, recursive=True)
+            if (label, opt.canonical) in _DEREFERENCING:
+                # symlinks met on the way are followed: the files read can be anywhere
+                ctx.out.targets.append(Target(f"<files that symlinks below point to ({name})>",
+                                              [None], name, "read"))
         elif effect in NOT_READ_ONLY:
             ctx.block(f"{name} {_EFFECT_WORDS.get(effect, 'changes things')}")
 

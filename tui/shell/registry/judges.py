@@ -210,7 +210,7 @@ _FIND_ARG0 = frozenset({
     "-d", "-depth", "-follow", "-help", "--help", "-ignore_readdir_race", "-mount",
     "-noignore_readdir_race", "-noleaf", "-version", "--version", "-warn", "-nowarn", "-xdev",
     "-ls", "-print", "-print0", "-prune", "-quit", "-not", "-a", "-and", "-o", "-or", "!", "(",
-    ")", ","})
+    ")", ",", "-daystart"})
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _FIND_WRITE = {"-fls": 1, "-fprint": 1, "-fprint0": 1, "-fprintf": 2}
 _NEWER_XY = re.compile(r"^-newer[aBcmt][aBcmt]$")

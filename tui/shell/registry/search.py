@@ -64,7 +64,7 @@ TABLE = r"""
   -n --quiet --silent; --debug; -e --expression =S; -f --file =F !read; --follow-symlinks
   -i --in-place [=S] !inplace; -l --line-length =N; --posix; -E -r --regexp-extended
   -s --separate; --sandbox; -u --unbuffered; -z --null-data
-@sort gnu r*
+@sort gnu r* tmpfiles
   -b --ignore-leading-blanks; -d --dictionary-order; -f --ignore-case
   -g --general-numeric-sort; -i --ignore-nonprinting; -M --month-sort
   -h --human-numeric-sort; -n --numeric-sort; -R --random-sort; --random-source =F !read
