@@ -25,6 +25,7 @@ then not read-only.  Nothing here touches the file system.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tui.shell.words import Arg
@@ -202,6 +203,9 @@ def _attached(arg: Arg, text: str) -> Arg:
                kinds=arg.kinds, quoted=quoted)
 
 
+_STATIC_LONG_NAME = re.compile(r"^--[A-Za-z0-9][A-Za-z0-9-]*=")
+
+
 def may_be_option(arg: Arg) -> bool:
     """Could this word reach the program as something starting with ``-``?
 
@@ -243,6 +247,18 @@ def parse_args(prog: Program, args: list[Arg]) -> Parsed:
             continue
         if prog.atfile and v.startswith("@") and len(v) > 1:
             out.problems.append(f"{v} reads more options from a file")
+        if not arg.static and _STATIC_LONG_NAME.match(v) and "$" not in v.split("=", 1)[0]:
+            # --date=@$x: the option is known, only its value is built at run time
+            name = v[2:].split("=", 1)[0]
+            opt, problem = prog.long(name)
+            if opt is None or opt.arity == 0:
+                if not prog.any_option:
+                    out.problems.append(problem or f"{opt.canonical} takes no value")
+                continue
+            # a value built at run time: its effect (a read, a write...) is judged by what the
+            # option does, with an unknown path
+            out.opts.append((opt, _attached(arg, v.split("=", 1)[1])))
+            continue
         if may_be_option(arg) and not (arg.static and v.startswith("-") and not arg.glob):
             # a run-time word or a glob in option position
             if not arg.static:
@@ -297,9 +313,6 @@ def parse_args(prog: Program, args: list[Arg]) -> Parsed:
             elif opt.arity == 1:
                 if i < len(args):
                     out.opts.append((opt, args[i]))
-                    if not args[i].static:
-                        out.problems.append(f"the value of {opt.canonical} is built at run "
-                                            "time")
                     i += 1
                 else:
                     out.opts.append((opt, None))
@@ -320,8 +333,6 @@ def parse_args(prog: Program, args: list[Arg]) -> Parsed:
                     out.opts.append((opt, _attached(arg, rest)))
                 elif opt.arity == 1 and i < len(args):
                     out.opts.append((opt, args[i]))
-                    if not args[i].static:
-                        out.problems.append(f"the value of -{ch} is built at run time")
                     i += 1
                 else:
                     out.opts.append((opt, None))
