@@ -5,17 +5,21 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.warden-installed
 
-.PHONY: demo test bench screenshots snapshots lint clean sandbox-deps
+.PHONY: demo test bench oracle screenshots snapshots lint clean sandbox-deps
 
-# The sandbox needs bubblewrap (and socat for its network bridge), from Debian's packages.
+# The sandbox needs bubblewrap (and socat for its network bridge), from Debian's packages;
+# the dynamic oracle (`make oracle`, and its sample in `make test`) also needs strace.
 sandbox-deps:
-	@if command -v bwrap >/dev/null 2>&1 && command -v socat >/dev/null 2>&1; then :; \
+	@if command -v bwrap >/dev/null 2>&1 && command -v socat >/dev/null 2>&1 && \
+	    command -v strace >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing bubblewrap and socat (Debian packages) for the sandbox..."; \
-		(apt-get install -y -qq bubblewrap socat >/dev/null 2>&1 || \
-		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap socat >/dev/null)); \
+		echo "Installing bubblewrap, socat and strace (Debian packages) for the sandbox..."; \
+		(apt-get install -y -qq bubblewrap socat strace >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && \
+		  apt-get install -y -qq bubblewrap socat strace >/dev/null)); \
 	else \
-		echo "warden: the sandbox needs bubblewrap and socat: sudo apt-get install bubblewrap socat" >&2; \
+		echo "warden: the sandbox needs bubblewrap and socat, the oracle strace:" \
+		     "sudo apt-get install bubblewrap socat strace" >&2; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -33,6 +37,11 @@ test: $(STAMP) sandbox-deps
 
 bench: $(STAMP) sandbox-deps
 	$(PY) bench/run.py
+
+# Run every command Warden allows (NL2Bash + 20,000 variants) traced in a sandbox; takes minutes.
+# Options: make oracle ORACLE_ARGS="--limit 500 --seed 1"
+oracle: $(STAMP) sandbox-deps
+	$(PY) bench/oracle.py $(ORACLE_ARGS)
 
 screenshots: $(STAMP)
 	$(PY) -m tests.scenarios screenshots

@@ -37,6 +37,10 @@ def handle_grep(ctx: Ctx) -> None:
             not pattern_given:
         pattern_given = parsed.has("--files", "--type-list")
     if not pattern_given and ops:
+        if ops[0].glob or not ops[0].static:
+            # an unquoted glob or variable as the pattern can become several words, the
+            # rest of them files to read (grep .* gives the pattern .env and reads .git...)
+            ctx.unknown_operands("read")
         ops = ops[1:]
     recursive = prog in ("rg", "ag", "ack") or parsed.has("-r", "-R", "--recursive",
                                                           "--dereference-recursive")
