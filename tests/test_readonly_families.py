@@ -401,3 +401,17 @@ def test_check_cases_can_create_symlinks_and_hard_links() -> None:
     assert hard["decision"] == "ask" and "hard link" in hard["reason"]
     with pytest.raises(CaseError, match="hard link"):
         run_case({**base, "input": {"command": "true"}, "files": {"a": {"hardlink": "nope"}}})
+
+
+def test_git_reads_stay_allowed_in_an_ordinary_repository(tmp_path: Path) -> None:
+    """A repository made by ``git init`` (its own config only sets format keys): git status,
+    diff, log and show still run without a prompt."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for command in ("git status", "git diff", "git log --oneline -5", "git show HEAD",
+                    "git status --short | head -5"):
+        assert behavior(command, tmp_path) == "allow", command
