@@ -367,8 +367,13 @@ async def test_setup_failure_never_runs_the_command(project: Path, home: Path,
     assert not marker.exists()
 
 
-async def test_planted_bare_repository_is_reported(project: Path, home: Path) -> None:
+async def test_planted_bare_repository_is_refused(project: Path, home: Path) -> None:
+    """HEAD cannot be created at the top of a working directory (issue 10 item 2: it is held,
+    as a directory, during the command), so no bare repository is planted."""
     result = await _run(_policy(project, home), project,
                         "mkdir objects refs; echo 'ref: refs/heads/main' > HEAD; "
                         "printf '[core]\\n\\tfsmonitor = evil\\n' > config")
-    assert any(v.startswith(f"bare repository planted: {project}") for v in result.violations)
+    assert not any(v.startswith("bare repository planted") for v in result.violations)
+    assert f"write blocked: {project / 'HEAD'} (protected: it may not be created here, so " \
+        "Warden holds it read-only while the command runs)" in result.violations
+    assert not (project / "HEAD").exists()

@@ -37,6 +37,7 @@ class ToolLine(Static):
         self._tool = tool
         self._summary = summary
         self._status = status
+        self._notes: tuple[str, ...] = ()
         super().__init__(self._content(), markup=False)
 
     def _content(self) -> Content:
@@ -45,11 +46,17 @@ class ToolLine(Static):
         if self._status:
             parts.append(("\n  ⎿ ", "dim"))
             parts.append(self._status)
+        for note in self._notes:
+            parts.append(("\n  ⎿ ", "dim"))
+            parts.append((f"sandbox: {note}", "$text-warning"))
         return Content.assemble(*parts)
 
-    def set_status(self, status: str, *, error: bool = False) -> None:
-        """Show the outcome under the call (first line of the result, or why it did not run)."""
+    def set_status(self, status: str, *, error: bool = False,
+                   notes: tuple[str, ...] = ()) -> None:
+        """Show the outcome under the call (first line of the result, or why it did not run),
+        and under it one line per sandbox note (a write or connection the sandbox blocked)."""
         self._status = status
+        self._notes = tuple(notes)
         self.set_class(error, "-error")
         self.update(self._content())
 

@@ -1,4 +1,4 @@
-"""The status line: permission mode, model, working directory, and the demo label."""
+"""The status line: permission mode, model, working directory, read-only checks, demo label."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ class StatusLine(Widget):
 
     Attributes (reactive, set by the screen): ``mode`` (a permission mode name), ``model``,
     ``cwd`` (already shortened for display), ``label`` (e.g. "Demo: recorded model responses",
-    shown highlighted so a replay is never mistaken for the real model), ``busy``.
+    shown highlighted so a replay is never mistaken for the real model), ``busy``, ``checks``
+    (e.g. "read-only checks: analysis only" when commands judged read-only cannot run in the
+    read-only sandbox; empty when they can).
     """
 
     DEFAULT_CSS = """
@@ -24,6 +26,7 @@ class StatusLine(Widget):
     cwd: reactive[str] = reactive("")
     label: reactive[str] = reactive("")
     busy: reactive[bool] = reactive(False)
+    checks: reactive[str] = reactive("")
 
     MODE_STYLES = {
         "default": "$mode-default", "acceptEdits": "$mode-accept-edits", "plan": "$mode-plan",
@@ -38,6 +41,8 @@ class StatusLine(Widget):
             ("model ", "dim"), self.model or "…", "  ",
             ("cwd ", "dim"), self.cwd,
         ]
+        if self.checks:
+            parts += ["  ", (self.checks, "$text-warning")]
         if self.busy:
             parts += ["  ", ("working… (esc to interrupt)", "$text-accent")]
         if self.label:

@@ -121,8 +121,18 @@ class SettingsReloaded:
     external: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class ReadOnlyChecks:
+    """How commands Warden judges read-only are checked (issue 10 item 1): ``contained`` when
+    they run in the read-only sandbox; otherwise the analysis alone decides and ``reason`` says
+    why bubblewrap cannot run (``warden doctor`` says how to fix it)."""
+
+    contained: bool
+    reason: str = ""
+
+
 AgentEvent = (
     TurnStarted | TextDelta | TextDone | ToolCallPrepared | ToolCallInvalid | ApprovalNeeded
     | ToolFinished | TurnFinished | AgentError | ModelResolved | Notice | ModeChanged
-    | SettingsReloaded
+    | SettingsReloaded | ReadOnlyChecks
 )

@@ -107,11 +107,14 @@ class LiveSettings:
         """
         async with self._lock:
             settings, policy = await asyncio.to_thread(self._load)
-            old_sandbox = (self._sandbox_config(), self.session.perm_ctx.working_dirs)
+            old_sandbox = (self._sandbox_config(), self.session.perm_ctx.working_dirs,
+                           self._deny_rules())
             self._apply(settings, policy)
             # The sandbox's writable binds are the working directories: rebuild it when they
-            # change too (a directory added in /permissions).
-            if (self._sandbox_config(), self.session.perm_ctx.working_dirs) != old_sandbox:
+            # change too (a directory added in /permissions), and when the deny rules behind
+            # its masks change (both sandboxes, the read-only one included: issue 10).
+            if (self._sandbox_config(), self.session.perm_ctx.working_dirs,
+                    self._deny_rules()) != old_sandbox:
                 await asyncio.to_thread(self.session._load_sandbox)
             self.reloads += 1
         problems = tuple(str(p) for p in settings.problems) + tuple(policy.warnings)
@@ -120,6 +123,13 @@ class LiveSettings:
         self.session.sink(ev.SettingsReloaded(tuple(str(p) for p in paths), problems, new,
                                               external))
         return settings
+
+    def _deny_rules(self) -> tuple[str, ...]:
+        """The deny rules' texts (``Read(...)``/``Edit(...)`` ones become sandbox masks)."""
+        settings = self.session.settings
+        if settings is None:
+            return ()
+        return tuple(sorted(e.text for e in settings.rules if e.behavior == "deny"))
 
     def _sandbox_config(self) -> object:
         settings = self.session.settings

@@ -239,11 +239,15 @@ class Agent:
             detailed = self._analyze(p.call)
             analysis = detailed.analysis if detailed is not None else None
             p.decision = decide(p.call, self.perm_ctx, analysis)
-            if analysis is not None and self.perm_ctx.sandbox is not None:
-                from tui.sandbox.mode import runs_sandboxed
+            if analysis is not None:
+                # Where it runs: the read-only sandbox for what Warden judged read-only, the
+                # configured sandbox, or plainly (issue 10; tui.sandbox.mode.sandbox_profile).
+                from tui.sandbox.mode import sandbox_profile
 
-                p.call.extra["sandboxed"] = runs_sandboxed(
-                    self.perm_ctx.sandbox, p.call.command, p.call.input, analysis)
+                profile = sandbox_profile(self.perm_ctx.sandbox, p.decision, p.call.command,
+                                          p.call.input, analysis)
+                p.call.extra["sandbox_profile"] = profile
+                p.call.extra["sandboxed"] = profile is not None
             self.sink(ev.ToolCallPrepared(p.call, p.decision))
             if p.decision.behavior == "ask":
                 suggested, explanation = self.describe(p.call, detailed)
@@ -286,7 +290,9 @@ class Agent:
                     if recheck.behavior == "deny":
                         self._not_run(p, denied_text(None, by_rule=recheck.rule or recheck.source))
                         continue
-            await self._execute(p)
+            if await self._execute(p):
+                stopped = True
+                self._cancel_requests(pending)
             edited = p.call.extra.get("edited_by_user")
             if edited and p.result is not None and not p.result.is_error:
                 from tui.tools.base import ToolResult
@@ -306,18 +312,17 @@ class Agent:
                         "those parts of the change were not written.")
         return stopped
 
-    async def _execute(self, p: _Pending) -> None:
-        from tui.tools.base import ToolResult
-
+    async def _execute(self, p: _Pending) -> bool:
+        """Run an allowed call and report it; True when the user stopped the turn (a deny
+        when asked whether to run a command whose read-only sandbox could not start)."""
         assert p.call is not None
         tool = self.tools[p.call.name]
         snap = self._accept_edits_snapshot(p)
-        try:
-            p.result = await tool.run(p.call, self.tool_ctx)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a tool bug must reach the model and the user, not crash
-            p.result = ToolResult(f"{p.call.name} failed: {type(exc).__name__}: {exc}", True)
+        p.result = await self._call_tool(p, tool)
+        if p.call.extra.get("containment_failed"):
+            stopped = await self._ask_uncontained(p, tool)
+            if not p.ran:
+                return stopped
         p.ran = True
         if snap is not None:
             changes = await asyncio.to_thread(snap.changes)
@@ -330,6 +335,45 @@ class Agent:
             self.sink(ev.Notice(f"Ran outside the sandbox at the model's request "
                                 f"(dangerouslyDisableSandbox), approved by you: "
                                 f"{p.call.command}", "warning"))
+        return False
+
+    async def _ask_uncontained(self, p: _Pending, tool: Tool) -> bool:
+        """Fail closed when the read-only sandbox could not start for a command allowed as
+        read-only: ask the user; run it plainly only if they allow it (issue 10 item 1).
+
+        Sets ``p.result`` (and ``p.ran`` when it ran); returns True when the user denied with
+        ``deny`` (stop the turn)."""
+        assert p.call is not None
+        why = p.call.extra.pop("containment_failed")
+        decision = Decision("ask", f"Warden judged this command read-only, but the read-only "
+                            f"sandbox it runs in could not start ({why}). Run it without the "
+                            "sandbox?", source="sandbox: containment unavailable")
+        request = ApprovalRequest(p.call, decision, asyncio.get_running_loop().create_future())
+        p.request = request  # so that an interrupted turn cancels it
+        p.result = None  # ... and reports this call as interrupted
+        self.sink(ev.ApprovalNeeded(request))
+        answer: Answer = await request.future
+        if not answer.allowed:
+            reason = answer.reason if answer.kind == "deny_with_reason" else None
+            self._not_run(p, denied_text(reason))
+            return answer.kind == "deny"
+        p.call.extra["sandbox_profile"] = None
+        p.call.extra["sandboxed"] = False
+        p.result = await self._call_tool(p, tool)
+        p.ran = True
+        return False
+
+    async def _call_tool(self, p: _Pending, tool: Tool) -> ToolResult:
+        """``tool.run``; a tool's bug becomes an error result the model and the user see."""
+        from tui.tools.base import ToolResult
+
+        assert p.call is not None
+        try:
+            return await tool.run(p.call, self.tool_ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a tool bug must reach the model and the user, not crash
+            return ToolResult(f"{p.call.name} failed: {type(exc).__name__}: {exc}", True)
 
     def _accept_edits_snapshot(self, p: _Pending) -> Any:
         """Before a Bash command that ``acceptEdits`` approved runs: its write targets' texts,

@@ -178,8 +178,12 @@ class AgentSession:
         )
         self.perm_ctx.sandbox = state
         self.sandbox_policy = None
-        if not state.enabled:
-            return
+        if state.enabled:
+            self._load_configured_sandbox(state)
+        self._load_containment(state)
+
+    def _load_configured_sandbox(self, state: Any) -> None:
+        """The runner of ``sandbox.enabled`` (REF §6.2), probed once."""
         from tui.sandbox.policy import resolve_policy
         from tui.sandbox.runner import SandboxRunner
 
@@ -197,6 +201,31 @@ class AgentSession:
                 (f"The sandbox cannot run here: {why}. {verdict}. Run `warden doctor`.",
                  "error"))
 
+    def _load_containment(self, state: Any) -> None:
+        """The read-only sandbox for commands Warden judged read-only (issue 10 item 1), built
+        whether or not ``sandbox.enabled``: its masks come from the same Read deny rules and
+        ``filesystem.denyRead``.  Where bubblewrap cannot run, ``state.containment`` stays None
+        and the analysis alone decides; the status line says so (:class:`ev.ReadOnlyChecks`)."""
+        from tui.sandbox.readonly import why_unavailable
+        from tui.sandbox.runner import SandboxRunner
+
+        policy = self.sandbox_policy
+        if policy is None and self.settings is not None:
+            from tui.sandbox.policy import resolve_policy
+
+            policy = resolve_policy(self.settings, cwd=self.config.cwd,
+                                    working_dirs=self.perm_ctx.working_dirs)
+        if policy is None:
+            why = "the settings are not loaded"
+        elif state.runner is not None:  # bubblewrap was just probed: only the filter is left
+            why = why_unavailable(policy, probed=True)
+        else:
+            why = why_unavailable(policy)
+        state.containment_reason = why
+        state.containment = SandboxRunner(policy, cwd=self.config.cwd) if not why else None
+        if self._ready.is_set():
+            self.sink(ev.ReadOnlyChecks(state.contained, why))
+
     async def _start_network(self):
         """Start the filtering proxy the first time a sandboxed command runs."""
         import tempfile
@@ -205,8 +234,8 @@ class AgentSession:
 
         policy = self.sandbox_policy
         runtime = Path(tempfile.mkdtemp(prefix="warden-net-"))
-        self.network = SandboxNetwork(allowed=policy.allowed_domains, denied=policy.denied_domains,
-                                      ask=self._ask_host, runtime_dir=runtime)
+        # The policy's lock keys (unlisted hosts blocked with 403, never asked) and proxy ports.
+        self.network = SandboxNetwork.for_policy(policy, ask=self._ask_host, runtime_dir=runtime)
         return await self.network.start()
 
     async def _ask_host(self, host: str, port: int) -> bool | str:
@@ -353,6 +382,9 @@ class AgentSession:
         self.live.start()
         self.sink(ev.ModelResolved(model))
         self.sink(ev.ModeChanged(self.perm_ctx.mode))
+        state = self.perm_ctx.sandbox
+        if state is not None:
+            self.sink(ev.ReadOnlyChecks(state.contained, state.containment_reason))
         for text, severity in self._pending_notices:
             self.sink(ev.Notice(text, severity))
         self._pending_notices.clear()
@@ -363,14 +395,24 @@ class AgentSession:
         assert self.agent is not None
         return await self.agent.run_turn(prompt)
 
-    async def run(self, command: str, **kwargs: Any):
-        """Run a command in the sandbox (the Bash tool's ``ctx.sandbox``); follows toggles."""
+    async def run(self, command: str, *, profile: str = "sandbox", **kwargs: Any):
+        """Run a command in the sandbox (the Bash tool's ``ctx.sandbox``); follows toggles.
+
+        ``profile="read-only"`` runs it in the read-only sandbox (no network, so no blocked
+        hosts to add); the others in the configured sandbox (:data:`tui.sandbox.mode.
+        SandboxProfile`).  Raises :class:`tui.sandbox.runner.SandboxUnavailable` when that
+        sandbox cannot run."""
         from tui.sandbox.runner import SandboxUnavailable
 
         state = self.perm_ctx.sandbox
+        if profile == "read-only":
+            if state is None or state.containment is None:
+                raise SandboxUnavailable(state.containment_reason if state else
+                                         "the read-only sandbox is not set up")
+            return await state.containment.run(command, profile="read-only", **kwargs)
         if state is None or state.runner is None:
             raise SandboxUnavailable(state.unavailable_reason if state else "the sandbox is off")
-        result = await state.runner.run(command, **kwargs)
+        result = await state.runner.run(command, profile=profile, **kwargs)
         if self.network is not None:
             blocked = self.network.blocked()
             if blocked:
@@ -386,6 +428,8 @@ class AgentSession:
         state = self.perm_ctx.sandbox
         if state is not None and state.runner is not None:
             await state.runner.aclose()
+        if state is not None and state.containment is not None:
+            await state.containment.aclose()
         if self.network is not None:
             await self.network.aclose()
 

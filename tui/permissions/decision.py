@@ -7,6 +7,15 @@ from typing import Literal
 
 Behavior = Literal["allow", "ask", "deny"]
 
+AutoAllow = Literal["read-only", "sandbox"]
+"""Why Warden allowed a call on its own judgement, when no rule, mode or person did."""
+
+READ_ONLY_SOURCE = "built-in: read-only command"
+""":attr:`Decision.source` of a Bash command allowed because the analysis judged it read-only."""
+
+SANDBOX_AUTO_ALLOW_SOURCE = "sandbox: auto-allow"
+""":attr:`Decision.source` of a Bash command allowed by ``autoAllowBashIfSandboxed``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -18,6 +27,12 @@ class Decision:
         rule: the rule text that decided, e.g. ``"Bash(npm test *)"``, or ``None`` when no rule did.
         source: what decided: a settings file and scope, the mode, a built-in check or the user.
         trace: the evaluation steps in order, one line each (``warden check`` prints them).
+        auto: set only when Warden itself allowed the call, without a rule, a mode or the
+            user: ``"read-only"`` (the analysis judged the Bash command read-only; it runs in
+            the read-only sandbox when bubblewrap can run, issue 10 item 1) or ``"sandbox"``
+            (``autoAllowBashIfSandboxed``; protected paths stay read-only, issue 10 item 5).
+            ``None`` for every other decision.  Where the call runs follows from it
+            (:func:`tui.sandbox.mode.sandbox_profile`).
     """
 
     behavior: Behavior
@@ -25,6 +40,7 @@ class Decision:
     rule: str | None = None
     source: str = "built-in"
     trace: tuple[str, ...] = ()
+    auto: AutoAllow | None = None
 
     def to_json(self) -> dict[str, object]:
         """``{"decision", "reason", "rule", "source"}`` as ``warden check --json`` prints it."""

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.permissions.context import PermissionContext
 from tui.permissions.contained import auto_allow_held, covered_by_rules, wants_uncontained
+from tui.permissions.context import PermissionContext
 from tui.permissions.decision import READ_ONLY_SOURCE, SANDBOX_AUTO_ALLOW_SOURCE, Decision
 from tui.permissions.policy import source_label
 from tui.permissions.protected import protected_reason

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
     from tui.permissions.rules import Rule
 
-__all__ = ["deny_matcher", "path_matches", "pattern_problem", "posix_form", "symlink_views"]
+__all__ = ["TreeProgram", "deny_matcher", "path_matches", "pattern_problem", "posix_form",
+           "symlink_views", "tree_programs"]
 
 
 # -- tokens ------------------------------------------------------------------------------------
@@ -648,3 +649,107 @@ def deny_matcher(rules: list[Rule], *, cwd: Path, home: Path) -> Callable[[Path]
         return False
 
     return matches
+
+
+# -- walking a directory tree -------------------------------------------------------------------
+# Used by the sandbox (tui/sandbox/masks.py) to find the existing paths a deny pattern covers,
+# at any depth, without calling path_matches once per file.
+
+State = frozenset[int]
+"""Where a :class:`TreeProgram` is after the names walked so far (positions in its segments)."""
+
+
+@dataclass(frozen=True)
+class TreeProgram:
+    """One deny/ask path pattern compiled for matching while walking down a directory tree.
+
+    Matching starts at :attr:`root` (the pattern's anchor: an absolute path) and moves one path
+    segment at a time: :meth:`start` is the state at ``root``, :meth:`step` the state after one
+    more name, :meth:`matched` says whether the path walked so far matches (then it and
+    everything below it is denied), and an empty state means nothing below can match (a walk
+    skips that directory).  For names below ``root`` the answers are those of
+    :func:`path_matches` for a deny rule read as POSIX paths (case-insensitive; the Windows
+    readings of a name containing ``\\`` are not tried).  Build with :func:`tree_programs`.
+
+    Attributes:
+        root: the anchor directory the pattern is relative to (absolute, normalised).
+        text: the pattern as written, for messages.
+    """
+
+    root: Path
+    text: str
+    _segments: tuple[_Segment, ...]
+    _closures: dict[State, State] = field(default_factory=dict, compare=False, hash=False,
+                                          repr=False)
+
+    def _closure(self, states: set[int]) -> State:
+        key = frozenset(states)
+        known = self._closures.get(key)
+        if known is not None:
+            return known
+        segs, end = self._segments, len(self._segments)
+        todo = list(states)
+        while todo:
+            p = todo.pop()
+            if p < end and segs[p] == _GLOBSTAR and p + 1 not in states:
+                states.add(p + 1)
+                todo.append(p + 1)
+        result = frozenset(states)
+        if len(self._closures) < 4096:
+            self._closures[key] = result
+        return result
+
+    def start(self) -> State:
+        """The state at :attr:`root` itself (before any name)."""
+        return self._closure({0})
+
+    def step(self, states: State, name: str) -> State:
+        """The state after the path segment ``name`` (an entry of the directory reached)."""
+        segs, end = self._segments, len(self._segments)
+        out: set[int] = set()
+        for p in states:
+            if p >= end:
+                continue
+            seg = segs[p]
+            if seg == _GLOBSTAR:
+                out.add(p)
+            elif _segment_matches_fast(seg, name):  # type: ignore[arg-type]
+                out.add(p + 1)
+        return self._closure(out) if out else frozenset()
+
+    def matched(self, states: State) -> bool:
+        """True when the path walked so far matches the whole pattern."""
+        return len(self._segments) in states
+
+
+def _segment_matches_fast(tokens: tuple[_Token, ...], name: str) -> bool:
+    """:func:`_segment_matches` case-insensitively, with a quick length test for segments
+    without ``*`` (each of their tokens matches exactly one character)."""
+    if _STAR not in tokens and len(tokens) != len(name):
+        return False
+    return _segment_matches(tokens, name, True)
+
+
+def tree_programs(spec: str, *, anchor: Path, cwd: Path, home: Path) -> list[TreeProgram]:
+    """A deny/ask path pattern compiled for walking (see :class:`TreeProgram`).
+
+    Args:
+        spec: the pattern as written in ``Read(...)``/``Edit(...)`` (REF §2.5 anchors: ``//p``
+            the root, ``~/p`` home, ``/p`` ``anchor``, ``./p`` and ``p`` ``cwd``).
+        anchor: the directory of the rule's settings source (for ``/p``).
+        cwd: the starting directory.
+        home: the home directory.
+
+    Returns:
+        One program per reading of the pattern (as written and, when it differs, with the
+        whitespace around segments removed), as :func:`path_matches` reads a deny rule.  An
+        unusable glob is read literally, as the engine does for deny rules.
+    """
+    cwd_s, home_s = _dir_segments(cwd), _dir_segments(home)
+    out: list[TreeProgram] = []
+    for compiled in _readings(spec, True, _dir_segments(anchor), cwd_s, home_s):
+        root = Path("/" + "/".join(compiled.anchor))
+        program = TreeProgram(root, spec, compiled.segments)
+        if program not in out:
+            out.append(program)
+    return out

@@ -38,6 +38,7 @@ is inherited from the runner's process, not passed with ``--setenv``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import shlex
@@ -60,6 +61,7 @@ __all__ = [
     "filter_helper_argv",
     "mount_plan",
     "proxy_env",
+    "read_only_plan",
     "unix_socket_filter",
 ]
 
@@ -178,10 +180,16 @@ def mount_plan(policy: SandboxPolicy, *, skipped: list[str] | None = None) -> li
     ordered = sorted(unique.values(),
                      key=lambda m: (len(m.path.parts), _PRIORITY[m.kind], os.fspath(m.path)))
     emitted: list[Mount] = []
+    # What the sandbox shows at each path mounted so far: the last mount there wins.  Looking
+    # up a mount's own path and then its parents finds the deepest enclosing one in O(depth),
+    # so hundreds of masks cost milliseconds (issue 10 item 3), not a quadratic scan.
+    effect_at: dict[Path, str] = {}
     for m in ordered:
-        enclosing = [e for e in emitted if is_within(m.path, e.path)]
-        effect = (_EFFECT[max(enclosing, key=lambda e: len(e.path.parts)).kind]
-                  if enclosing else base)
+        effect = base
+        for anc in (m.path, *m.path.parents):
+            if anc in effect_at:
+                effect = effect_at[anc]
+                break
         if m.kind in ("pin", "ro") and effect != "rw":
             continue
         if m.kind == "allow" and effect != "mask":
@@ -189,6 +197,7 @@ def mount_plan(policy: SandboxPolicy, *, skipped: list[str] | None = None) -> li
         if m.kind == "mask" and effect == "mask":
             continue
         emitted.append(m)
+        effect_at[m.path] = _EFFECT[m.kind]
     return emitted
 
 
@@ -206,58 +215,114 @@ def proxy_env(network: NetworkSetupLike) -> dict[str, str]:
 
 # -- the Unix-socket filter ---------------------------------------------------------------
 
-_SECCOMP_ARCH: dict[str, tuple[int, int, int, bool]] = {
-    # machine: (AUDIT_ARCH_*, __NR_socket, __NR_io_uring_setup, has the x32 ABI)
-    "x86_64": (0xC000003E, 41, 425, True),
-    "amd64": (0xC000003E, 41, 425, True),
-    "aarch64": (0xC00000B7, 198, 425, False),
-    "arm64": (0xC00000B7, 198, 425, False),
+@dataclass(frozen=True)
+class _Syscalls:
+    """One architecture's numbers (``asm/unistd.h``) for the Unix-socket filter."""
+
+    arch: int  # AUDIT_ARCH_*
+    socket: int
+    socketpair: int
+    io_uring_setup: int
+    x32: bool  # has the x32 ABI (numbers with bit 30 set)
+    tracing: tuple[int, ...]  # ptrace, process_vm_readv, process_vm_writev, pidfd_getfd
+
+
+_X86_64 = _Syscalls(0xC000003E, 41, 53, 425, True, (101, 310, 311, 438))
+_AARCH64 = _Syscalls(0xC00000B7, 198, 199, 425, False, (117, 270, 271, 438))
+_SECCOMP_ARCH: dict[str, _Syscalls] = {
+    "x86_64": _X86_64, "amd64": _X86_64, "aarch64": _AARCH64, "arm64": _AARCH64,
 }
 _RET_ALLOW = 0x7FFF0000
 _RET_EPERM = 0x00050000 | 1  # SECCOMP_RET_ERRNO | EPERM
 _LD_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+_AF_UNIX = 1
 
 
-def unix_socket_filter(machine: str | None = None) -> bytes | None:
+def unix_socket_filter(machine: str | None = None, *,
+                       block_tracing: bool = False) -> bytes | None:
     """A classic-BPF seccomp program (``struct sock_filter[]``, native byte order) that makes
-    ``socket(AF_UNIX, ...)`` and ``io_uring_setup`` fail with ``EPERM`` (REF §6.3, §12.6).
+    ``socket(AF_UNIX, ...)`` of every type (stream, datagram, seqpacket, raw),
+    ``socketpair(AF_UNIX, ...)`` and ``io_uring_setup`` fail with ``EPERM`` (REF §6.3, §12.6;
+    issue 10 item 4).
 
-    Without it a sandboxed command could connect to any Unix socket it can see (the Docker
-    socket, the D-Bus session bus, an ssh-agent): connecting needs no write access to the
-    file system.  ``io_uring`` is refused because its socket operation bypasses seccomp.
-    System calls of another architecture (32-bit ``socketcall`` would hide the family) and
-    x86-64's x32 calls get ``EPERM`` too, so 32-bit programs do not run in the sandbox.
-    ``socketpair`` stays allowed (it reaches nothing outside).
+    Without it a sandboxed command could reach any Unix socket it can see: connecting to the
+    Docker socket, the D-Bus session bus or an ssh-agent needs no write access to the file
+    system, and a datagram needs no connection at all (``sendto(fd, msg, "/dev/log")``).
+    ``socketpair`` is refused too: a datagram socket from a pair can still ``sendto`` any
+    path.  With no way to make an ``AF_UNIX`` socket, ``sendto``/``sendmsg`` with a path
+    address fail on every socket the command can have (the address family does not match),
+    and abstract names (``"\0name"``) are unreachable as well (they also live in the
+    network namespace, which is the sandbox's own).  ``io_uring`` is refused because its
+    socket operation bypasses seccomp.  System calls of another architecture (32-bit
+    ``socketcall`` would hide the family) and x86-64's x32 calls get ``EPERM`` too, so
+    32-bit programs do not run in the sandbox.
 
-    Returns None for a machine without a known system-call table (the runner then reports
-    that Unix sockets are not filtered).
+    Args:
+        machine: ``platform.machine()`` value (default: this machine's).
+        block_tracing: also refuse ``ptrace``, ``process_vm_readv``/``writev`` and
+            ``pidfd_getfd``.  Needed when Landlock cannot be applied
+            (:func:`tui.sandbox.filter_helper.filter_setup`): the sandbox's own unfiltered
+            processes (bubblewrap's init, the network relay) run as the same user, and a
+            command that could trace them could make them open a Unix socket for it.  Even
+            then a command can write their memory through ``/proc/PID/mem``; only Landlock
+            closes that.
+
+    Returns:
+        The program (8 bytes per instruction), or None for a machine without a known
+        system-call table (the doctor then reports that Unix sockets are not filtered).
     """
     known = _SECCOMP_ARCH.get((machine or platform.machine()).lower())
     if known is None:
         return None
-    arch, nr_socket, nr_io_uring, x32 = known
-    prog = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, arch), (_RET, 0, 0, _RET_EPERM),
+    prog = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, known.arch), (_RET, 0, 0, _RET_EPERM),
             (_LD_ABS, 0, 0, 0)]
-    if x32:
+    if known.x32:
         prog += [(_JGE, 0, 1, 0x40000000), (_RET, 0, 0, _RET_EPERM)]
-    prog += [(_JEQ, 0, 1, nr_io_uring), (_RET, 0, 0, _RET_EPERM),
-             (_JEQ, 0, 3, nr_socket), (_LD_ABS, 0, 0, 16), (_JEQ, 0, 1, 1),
+    refused = (known.io_uring_setup, *(known.tracing if block_tracing else ()))
+    for nr in refused:
+        prog += [(_JEQ, 0, 1, nr), (_RET, 0, 0, _RET_EPERM)]
+    # socket and socketpair: refuse when the family (args[0], low half) is AF_UNIX.
+    prog += [(_JEQ, 1, 0, known.socket), (_JEQ, 0, 3, known.socketpair),
+             (_LD_ABS, 0, 0, 16), (_JEQ, 0, 1, _AF_UNIX),
              (_RET, 0, 0, _RET_EPERM), (_RET, 0, 0, _RET_ALLOW)]
     return b"".join(struct.pack("=HBBI", *insn) for insn in prog)
 
 
+# The Python helper (no C compiler): flags, then no_new_privs, Landlock when asked (an empty
+# domain: only creating socket files is handled, and abstract Unix sockets scoped, ABI 6+;
+# being in a domain is what stops the command from tracing processes outside it), the
+# seccomp program, then the optional wait for the relay, then exec.
 _FILTER_HELPER = """\
 import ctypes, os, sys, time
 class P(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+class L(ctypes.Structure):
+    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+def fail(what):
+    sys.stderr.write("warden: could not apply the %s; not running\\n" % what)
+    sys.exit(126)
 libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
 code = bytes.fromhex(sys.argv[1])
+argv = sys.argv[2:]
+landlock = bool(argv) and argv[0] == "--landlock"
+if landlock:
+    argv.pop(0)
 buf = ctypes.create_string_buffer(code, len(code))
 prog = P(len(code) // 8, ctypes.cast(buf, ctypes.c_void_p))
-if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
-    sys.stderr.write("warden: could not apply the Unix-socket filter; not running\\n")
-    sys.exit(126)
-argv = sys.argv[2:]
+if libc.prctl(38, 1, 0, 0, 0) != 0:
+    fail("Unix-socket filter")
+if landlock:
+    abi = libc.syscall(ctypes.c_long(444), None, ctypes.c_long(0), ctypes.c_long(1))
+    attr = L(1 << 9, 0, 1 if abi >= 6 else 0)
+    size = ctypes.sizeof(attr) if abi >= 6 else 8
+    fd = libc.syscall(ctypes.c_long(444), ctypes.byref(attr), ctypes.c_long(size),
+                      ctypes.c_long(0)) if abi >= 1 else -1
+    if fd < 0 or libc.syscall(ctypes.c_long(446), ctypes.c_long(fd), ctypes.c_long(0)) != 0:
+        fail("Landlock domain")
+    os.close(fd)
+if libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
+    fail("Unix-socket filter")
 if argv and argv[0].startswith("--wait-listen="):
     want = argv.pop(0).split("=", 1)[1].upper()
     deadline = time.monotonic() + 1.0
@@ -276,14 +341,19 @@ if argv and argv[0].startswith("--wait-listen="):
 os.execv(argv[0], argv)
 """
 
-def filter_helper_argv(python: str, program: bytes) -> tuple[str, ...]:
+def filter_helper_argv(python: str, program: bytes, *,
+                       landlock: bool = False) -> tuple[str, ...]:
     """The prefix that applies ``program`` and then ``exec``s the rest of its argv.
 
     Used when the network relay must start first (it needs a Unix socket): the script starts
-    the relay, then runs ``python -S -I -c HELPER <program hex> SHELL -c COMMAND``.  If the
-    filter cannot be applied the helper exits 126 without running the command (fail closed).
+    the relay, then runs ``python -S -I -c HELPER <program hex> [--landlock] SHELL -c
+    COMMAND``.  With ``landlock`` the helper also puts the command in a Landlock domain, so
+    it cannot trace or write the memory of the relay or of bubblewrap's init (which have no
+    filter).  If the filter or the domain cannot be applied the helper exits 126 without
+    running the command (fail closed).
     """
-    return (python, "-S", "-I", "-c", _FILTER_HELPER, program.hex())
+    return (python, "-S", "-I", "-c", _FILTER_HELPER, program.hex(),
+            *(("--landlock",) if landlock else ()))
 
 
 def inner_script(command: str, shell: str, network: NetworkSetupLike | None,
@@ -313,18 +383,35 @@ def inner_script(command: str, shell: str, network: NetworkSetupLike | None,
     return [shell, "-c", script]
 
 
-def build_argv(policy: SandboxPolicy, command: str, *, cwd: Path, session_tmp: Path,
+def read_only_plan(policy: SandboxPolicy, *, cwd: Path, keep: Iterable[Path] = (),
+                   skipped: list[str] | None = None) -> list[Mount]:
+    """The mounts of the read-only sandbox (:mod:`tui.sandbox.readonly`), emitted after
+    ``--tmpfs /tmp``: the working directories, ``cwd`` and ``keep`` (files the sandbox must
+    run, such as the filter helper) that lie below ``/tmp`` bound again read-only, in the same
+    depth order as :func:`mount_plan` so the Read deny masks inside them still win, then the
+    masks and ``allowRead`` re-binds.  Nothing is writable."""
+    tmp = Path(os.path.realpath("/tmp"))
+    below = [Path(os.path.realpath(p)) for p in (*policy.working_dirs, cwd, *keep)]
+    again = tuple(p for p in below if is_within(p, tmp))
+    view = dataclasses.replace(policy, write_paths=again, deny_write=(),
+                               filesystem_disabled=False)
+    return [Mount("ro", m.path) if m.kind in ("rw", "pin") else m
+            for m in mount_plan(view, skipped=skipped)]
+
+
+def build_argv(policy: SandboxPolicy, command: str, *, cwd: Path, session_tmp: Path | None,
                shell: str = "/bin/sh", network: NetworkSetupLike | None = None,
                env: Mapping[str, str] | None = None,
                skipped: list[str] | None = None, seccomp_fd: int | None = None,
-               filter_prefix: tuple[str, ...] = ()) -> list[str]:
+               filter_prefix: tuple[str, ...] = (), read_only: bool = False) -> list[str]:
     """The full bubblewrap argv that runs ``shell -c command`` in the sandbox.
 
     Args:
         policy: the resolved policy (paths absolute and ``realpath``'d).
         command: the user's shell command (never parsed here).
         cwd: the directory the command starts in (``realpath``'d here).
-        session_tmp: the per-session temp dir: bound writable and set as ``TMPDIR``.
+        session_tmp: the per-session temp dir: bound writable and set as ``TMPDIR`` (unused,
+            and may be None, with ``read_only``).
         shell: absolute path of the shell inside the sandbox.
         network: the session's proxy setup, or None for no network at all (the network
             namespace is unshared either way).
@@ -334,6 +421,9 @@ def build_argv(policy: SandboxPolicy, command: str, *, cwd: Path, session_tmp: P
             bubblewrap applies to the whole sandbox (``--seccomp FD``; the caller passes the fd
             to the child).  Only without network: the relay needs a Unix socket.
         filter_prefix: :func:`filter_helper_argv`, applied after the relay starts (network).
+        read_only: the read-only sandbox (issue 10 item 1): a private tmpfs on ``/tmp``
+            (``TMPDIR=/tmp``) and :func:`read_only_plan` instead of :func:`mount_plan`; give
+            it a policy from :func:`tui.sandbox.readonly.read_only_policy` and no network.
 
     Returns:
         ``[bwrap, FLAGS..., mounts..., env..., "--chdir", cwd, "--", shell, "-c", script]``.
@@ -345,14 +435,22 @@ def build_argv(policy: SandboxPolicy, command: str, *, cwd: Path, session_tmp: P
     argv += ["--bind", "/", "/"] if root_writable(policy) else ["--ro-bind", "/", "/"]
     argv += ["--dev", "/dev"]
     argv += ["--bind", "/proc", "/proc"] if policy.weaker_nested else ["--proc", "/proc"]
-    plan = mount_plan(policy, skipped=skipped)
+    if read_only:
+        argv += ["--tmpfs", "/tmp"]
+        helper = [Path(filter_prefix[0])] if filter_prefix else []
+        plan = read_only_plan(policy, cwd=cwd, keep=helper, skipped=skipped)
+    else:
+        plan = mount_plan(policy, skipped=skipped)
     for m in plan:
         argv += m.argv()
     for m in plan:
         if m.kind == "mask" and m.is_dir:
             argv += ["--remount-ro", os.fspath(m.path)]
-    tmp = os.path.realpath(session_tmp)
-    argv += ["--bind", tmp, tmp]
+    if read_only or session_tmp is None:
+        tmp = "/tmp"
+    else:
+        tmp = os.path.realpath(session_tmp)
+        argv += ["--bind", tmp, tmp]
     variables: dict[str, str] = {"TMPDIR": tmp, "SANDBOX_RUNTIME": "1", "WARDEN_SANDBOX": "1"}
     if network is not None:
         sock = os.fspath(network.socket_path)

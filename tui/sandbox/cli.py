@@ -13,6 +13,12 @@ with it, the managed settings plus that file or JSON object (managed policy alwa
 REF §4.2).  Network: through the filtering proxy (unlisted hosts are blocked; there is no one
 to ask).
 
+``warden sandbox run --read-only -- CMD...`` runs the command exactly as Warden runs a command
+it allowed because it judged it read-only (issue 10 item 1): in the read-only sandbox (the file
+system read-only, Read deny paths masked, a private ``/tmp``, no network), with the Bash tool's
+environment (Warden's own credentials removed, ``GIT_OPTIONAL_LOCKS=0``, no pager).  Exit status
+125 when bubblewrap cannot run (Warden would then judge by the analysis alone).
+
 Source: ``SPEC.md`` §8, REF §6.
 """
 
@@ -89,6 +95,9 @@ def sandbox_run_main(argv: list[str]) -> int:
     parser.add_argument("--cwd", type=Path, default=None, help="working directory")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds (default 600)")
     parser.add_argument("--no-network", action="store_true", help="no network at all")
+    parser.add_argument("--read-only", action="store_true",
+                        help="as Warden runs a command it judged read-only: nothing writable, "
+                             "a private /tmp, no network")
     parser.add_argument("command", nargs=argparse.REMAINDER,
                         help="-- then the command: one shell string, or words to quote")
     args = parser.parse_args(argv)
@@ -101,11 +110,23 @@ def sandbox_run_main(argv: list[str]) -> int:
         parser.error(f"--cwd {cwd} is not a directory")
     policy = load_policy(cwd, args.settings)
     return asyncio.run(_run(policy, command, cwd=cwd, timeout_s=args.timeout,
-                            network=not args.no_network))
+                            network=not args.no_network and not args.read_only,
+                            read_only=args.read_only))
+
+
+def _bash_environment() -> dict[str, str]:
+    """The environment the Bash tool gives a command (``tui.agent.session.command_env`` then
+    ``tui.tools.bash.command_environment``)."""
+    import os
+
+    from tui.agent.session import command_env
+    from tui.tools.bash import command_environment
+
+    return command_environment(command_env(dict(os.environ)))
 
 
 async def _run(policy: Any, command: str, *, cwd: Path, timeout_s: float,
-               network: bool) -> int:
+               network: bool, read_only: bool = False) -> int:
     from tui.sandbox.runner import SandboxRunner, SandboxUnavailable
 
     net: Any = None
@@ -116,14 +137,17 @@ async def _run(policy: Any, command: str, *, cwd: Path, timeout_s: float,
         except ImportError:
             SandboxNetwork = None  # noqa: N806 (a class, when present)
         if SandboxNetwork is not None:
-            net = SandboxNetwork(allowed=policy.allowed_domains, denied=policy.denied_domains,
-                                 ask=None,
-                                 runtime_dir=Path(tempfile.mkdtemp(prefix="warden-net-")))
+            net = SandboxNetwork.for_policy(
+                policy, ask=None, runtime_dir=Path(tempfile.mkdtemp(prefix="warden-net-")))
             factory = net.start
     runner = SandboxRunner(policy, cwd=cwd, network_factory=factory)
     try:
         try:
-            result = await runner.run(command, timeout_s=timeout_s)
+            if read_only:
+                result = await runner.run(command, timeout_s=timeout_s,
+                                          env=_bash_environment(), profile="read-only")
+            else:
+                result = await runner.run(command, timeout_s=timeout_s)
         except SandboxUnavailable as exc:
             print(f"warden sandbox run: the sandbox cannot run, so the command was not run: "
                   f"{exc}", file=sys.stderr)

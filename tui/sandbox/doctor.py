@@ -237,7 +237,20 @@ def _filter_check(policy: SandboxPolicy | None) -> Check:
                      "sandboxed commands can connect to Unix sockets (Docker, D-Bus)",
                      "run on x86-64 or arm64, or keep sockets such as /var/run/docker.sock "
                      "out of reach (sandbox.filesystem.denyRead)")
-    return Check("Unix-socket filter", True, "socket(AF_UNIX) and io_uring refused (seccomp)")
+    from tui.sandbox.filter_helper import landlock_abi
+
+    refused = ("socket(AF_UNIX) of every type, socketpair(AF_UNIX) and io_uring refused "
+               "(seccomp)")
+    abi = landlock_abi()
+    if abi >= 1:
+        return Check("Unix-socket filter", True, f"{refused}; commands run in a Landlock "
+                     f"domain (ABI {abi}), so they cannot trace the sandbox's own processes")
+    return Check("Unix-socket filter", False, f"{refused}; Landlock is not available, so a "
+                 "command could still write the memory of the sandbox's own processes "
+                 "(bubblewrap's init, the network relay) through /proc and open a Unix "
+                 "socket through them (tracing them is refused)",
+                 "use a kernel with Landlock (5.13 or later, with landlock in the lsm= list) "
+                 "to close this")
 
 
 def _bridge_check() -> Check:
@@ -272,8 +285,28 @@ def diagnose(policy: SandboxPolicy | None = None) -> DoctorReport:
     checks += hints
     checks.append(_filter_check(policy))
     checks.append(_bridge_check())
+    checks.append(_read_only_check(checks))
     problems = tuple(policy.problems) if policy is not None else ()
     return DoctorReport(tuple(checks), problems)
+
+
+def _read_only_check(checks: list[Check]) -> Check:
+    """Whether commands Warden judges read-only run contained (issue 10 item 1): bubblewrap
+    starts and the Unix-socket filter exists (``allowAllUnixSockets`` does not apply there)."""
+    from tui.sandbox.bwrap import unix_socket_filter
+
+    name = "read-only checks"
+    failed = next((c for c in checks if c.required and not c.ok), None)
+    if failed is None and unix_socket_filter() is None:
+        failed = Check("Unix-socket filter", False, "no seccomp table for this machine",
+                       "run on x86-64 or arm64")
+    if failed is None:
+        return Check(name, True, "contained: commands Warden judges read-only run in a "
+                     "read-only sandbox (nothing writable, private /tmp, no network)")
+    return Check(name, False, f"analysis only: commands Warden judges read-only run without a "
+                 f"sandbox, because {failed.name} failed ({failed.detail})",
+                 f"enable the read-only sandbox: {failed.fix}" if failed.fix else
+                 "enable the read-only sandbox: make bubblewrap start here")
 
 
 def can_run(policy: SandboxPolicy | None = None) -> tuple[bool, str]:

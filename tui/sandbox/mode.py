@@ -4,17 +4,33 @@
 except commands matching ``excludedCommands`` (if any sub-command of a compound matches, the
 whole compound runs unsandboxed) and ``dangerouslyDisableSandbox`` retries (honoured only while
 ``allowUnsandboxedCommands`` is true; those always go through the prompt).
+
+Whatever ``sandbox.enabled`` says, a command Warden runs without asking because its analysis
+judged it read-only runs in the *read-only sandbox* when bubblewrap can run (issue 10 item 1;
+:func:`sandbox_profile`, :mod:`tui.sandbox.readonly`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from tui.permissions.decision import Decision
     from tui.shell.model import ShellAnalysis
+
+SandboxProfile = Literal["sandbox", "auto-allow", "read-only"]
+"""How a Bash call runs in bubblewrap (:meth:`tui.sandbox.runner.SandboxRunner.run`):
+
+* ``"sandbox"``: the configured sandbox (``sandbox.enabled``), for commands the user or a rule
+  approved: working directories writable except the protected paths;
+* ``"auto-allow"``: the configured sandbox for a command ``autoAllowBashIfSandboxed`` let run
+  without a prompt: every protected path of REF §11.1 read-only, existing or not;
+* ``"read-only"``: a command allowed because it was judged read-only: nothing writable, a
+  private ``/tmp``, no network.
+"""
 
 
 @dataclass
@@ -30,6 +46,10 @@ class SandboxState:
         excluded_commands: ``excludedCommands`` patterns (``Bash(...)`` form or bare).
         runner: the :class:`tui.sandbox.runner.SandboxRunner` Bash uses, when available.
         unavailable_reason: why it cannot run, for messages.
+        containment: the runner for the read-only sandbox (built whether or not
+            ``sandbox.enabled``), or None when bubblewrap cannot run here: then the analysis
+            alone decides ("read-only checks: analysis only").
+        containment_reason: why :attr:`containment` is None and how to fix it.
     """
 
     enabled: bool = False
@@ -40,6 +60,13 @@ class SandboxState:
     excluded_commands: tuple[str, ...] = ()
     runner: Any = None
     unavailable_reason: str = ""
+    containment: Any = None
+    containment_reason: str = ""
+
+    @property
+    def contained(self) -> bool:
+        """True when read-only commands run in the read-only sandbox."""
+        return self.containment is not None
 
 
 def _pattern(entry: str) -> str:
@@ -78,3 +105,23 @@ def runs_sandboxed(state: SandboxState | None, command: str, tool_input: Mapping
     if wants_unsandboxed(tool_input) and state.allow_unsandboxed:
         return False
     return not is_excluded(analysis, command, state.excluded_commands)
+
+
+def sandbox_profile(state: SandboxState | None, decision: Decision, command: str,
+                    tool_input: Mapping[str, Any],
+                    analysis: ShellAnalysis | None) -> SandboxProfile | None:
+    """Where a decided Bash call runs: a :data:`SandboxProfile`, or None for plainly.
+
+    * ``decision.auto == "read-only"`` and the read-only sandbox is available: ``"read-only"``
+      (issue 10 item 1; this holds whether or not ``sandbox.enabled``);
+    * otherwise, when :func:`runs_sandboxed`: ``"auto-allow"`` for a command the sandbox
+      auto-allowed (``decision.auto == "sandbox"``), else ``"sandbox"`` (a call that asks keeps
+      this profile once approved);
+    * otherwise None.  A read-only command where bubblewrap cannot run is judged by the
+      analysis alone and runs plainly.
+    """
+    if decision.auto == "read-only" and state is not None and state.contained:
+        return "read-only"
+    if runs_sandboxed(state, command, tool_input, analysis):
+        return "auto-allow" if decision.auto == "sandbox" else "sandbox"
+    return None

@@ -16,14 +16,17 @@ This module is cheap to import: the settings and permission modules are imported
 
 from __future__ import annotations
 
+import dataclasses
 import glob as globmod
 import os
 import shutil
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tui.sandbox.masks import DenyPaths, DenySource, MaskUnavailable
 
 if TYPE_CHECKING:
     from tui.settings.model import Settings, SettingsSource
@@ -35,6 +38,7 @@ __all__ = [
     "SandboxPolicy",
     "is_within",
     "protected_write_paths",
+    "refresh_masks",
     "resolve_policy",
     "sandbox_path",
 ]
@@ -56,9 +60,17 @@ PROTECTED_TOP_DIRS: tuple[str, ...] = (".claude", ".vscode", ".idea", ".husky")
 holds the agent's own settings (a planted ``settings.local.json`` would grant permissions);
 ``.vscode``/``.idea`` run tasks on open; ``.husky`` holds git hooks (REF §6.2, §11.1)."""
 
-GIT_PROTECTED: tuple[str, ...] = ("hooks", "config")
-"""Inside a ``.git`` directory (or a bare repository): what git executes or obeys (REF §6.2).
-The rest of ``.git`` stays writable so ``git commit`` works in the sandbox."""
+GIT_PROTECTED: tuple[str, ...] = ("hooks", "config", "commondir", "config.worktree")
+"""Inside a ``.git`` directory (or a bare repository): what git executes or obeys (REF §6.2),
+and what moves it elsewhere: ``commondir`` names the directory whose ``config`` and ``hooks``
+git uses, ``config.worktree`` is read with ``extensions.worktreeConfig`` (issue 10 item 2;
+gitrepository-layout(5)).  The same names are protected in each submodule's git directory
+(``modules/**``) and each linked worktree's (``worktrees/*``): :func:`git_dir_candidates`.  The
+rest of ``.git`` stays writable so ``git commit`` works in the sandbox (commands the sandbox
+auto-allows get all of ``.git`` read-only: :mod:`tui.sandbox.protect`)."""
+
+GIT_SUBDIR_BUDGET = 500
+"""Directory entries looked at below ``modules/`` and ``worktrees/`` of one git directory."""
 
 NESTED_NAMES: frozenset[str] = frozenset({".git", ".claude", ".vscode", ".idea", ".husky",
                                           ".mcp.json"})
@@ -70,14 +82,9 @@ NESTED_DEPTH = 3
 SCAN_BUDGET = 5_000
 """Directory entries looked at per writable root when looking for nested protected names."""
 
-EXPAND_BUDGET = 10_000
-"""Directory entries looked at in all when expanding ``Read``/``Edit`` deny patterns."""
-
-EXPAND_DEPTH = 6
-"""How deep below a pattern's literal prefix deny patterns are expanded."""
-
 GLOB_LIMIT = 1_000
-"""Most concrete paths one glob entry of a read list expands to."""
+"""Most concrete paths one ``allowRead`` glob entry expands to (the rest stay unreadable).
+Deny entries have no such limit: :mod:`tui.sandbox.masks` finds every match or fails closed."""
 
 _GLOB_CHARS = frozenset("*?[")
 _SKIP_DESCEND = frozenset({"node_modules", ".git"})
@@ -102,8 +109,10 @@ class SandboxPolicy:
         deny_write: read-only exceptions inside ``write_paths``: ``filesystem.denyWrite``,
             ``Edit(...)`` deny rules (expanded), and the protected paths that exist
             (:func:`protected_write_paths`; the runner looks again before each command).
-        deny_read: paths hidden from the command: ``filesystem.denyRead`` (glob-expanded) and
-            ``Read(...)`` deny rules (expanded to existing paths, bounded).
+        deny_read: paths hidden from the command: ``filesystem.denyRead`` entries and
+            ``Read(...)`` deny rules, expanded to every existing path they cover at any depth
+            (:mod:`tui.sandbox.masks`); computed again before each command
+            (:func:`refresh_masks`).
         allow_read: ``filesystem.allowRead`` entries that re-open something inside
             ``deny_read``.
         allowed_domains: ``network.allowedDomains`` + ``WebFetch(domain:...)`` allow rules
@@ -121,6 +130,18 @@ class SandboxPolicy:
         weaker_nested: ``enableWeakerNestedSandbox``: bind the host ``/proc`` instead of a
             fresh one (for unprivileged containers; weaker).
         allow_all_unix_sockets: ``network.allowAllUnixSockets``.
+        deny_paths: the deny entries behind ``deny_read`` and the ``Edit(...)`` deny part of
+            ``deny_write``, with the walk cache (:class:`tui.sandbox.masks.DenyPaths`); None
+            when there are none.
+        mask_error: why the masks could not be computed when the policy was resolved (the
+            runner refuses commands while it persists), else None.
+        network_lock: the setting that makes unlisted hosts blocked instead of asked about:
+            ``"sandbox.network.allowManagedDomainsOnly"`` (managed) or
+            ``"sandbox.network.strictAllowlist"``; None when the user is asked (REF §6.2).
+        http_proxy_port: ``network.httpProxyPort``: sandboxed HTTP(S) proxy traffic goes to
+            ``127.0.0.1:<port>`` on the host (your proxy) instead of Warden's filtering proxy.
+        socks_proxy_port: ``network.socksProxyPort``: SOCKS traffic goes to
+            ``127.0.0.1:<port>`` (your SOCKS5 proxy); ``ALL_PROXY`` then names a SOCKS URL.
     """
 
     enabled: bool = False
@@ -143,6 +164,11 @@ class SandboxPolicy:
     filesystem_disabled: bool = False
     weaker_nested: bool = False
     allow_all_unix_sockets: bool = False
+    deny_paths: DenyPaths | None = field(default=None, compare=False, repr=False)
+    mask_error: str | None = None
+    network_lock: str | None = None
+    http_proxy_port: int | None = None
+    socks_proxy_port: int | None = None
 
 
 # -- small path helpers -----------------------------------------------------------------------
@@ -233,12 +259,12 @@ def _dedupe(paths: Iterable[Path]) -> list[Path]:
 
 
 def _outermost(paths: Iterable[Path]) -> list[Path]:
-    """The paths with every one that lies inside another removed, sorted."""
-    out: list[Path] = []
+    """The paths with every one that lies inside another removed, sorted (O(n × depth))."""
+    kept: set[Path] = set()
     for p in sorted(set(paths), key=lambda q: (len(q.parts), str(q))):
-        if not any(is_within(p, o) for o in out):
-            out.append(p)
-    return sorted(out)
+        if p not in kept and not any(a in kept for a in p.parents):
+            kept.add(p)
+    return sorted(kept)
 
 
 # -- reading the settings ---------------------------------------------------------------------
@@ -327,7 +353,10 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
         home: the home directory for ``~/`` (default ``$HOME``).
 
     Never raises for any settings content: unusable entries become :attr:`problems`.  Reads
-    the file system (``realpath``, bounded directory walks for deny patterns).
+    the file system (``realpath``; a walk per deny pattern's anchor, with no depth or entry
+    cap, bounded in time by :data:`tui.sandbox.masks.MASK_TIME_LIMIT_S`).  When the deny
+    paths cannot all be found, :attr:`~SandboxPolicy.mask_error` says why and the runner
+    refuses commands until :func:`refresh_masks` succeeds.
     """
     home = Path(home) if home is not None else Path(os.environ.get("HOME") or Path.home())
     cwd = Path(os.path.abspath(cwd))
@@ -367,11 +396,21 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
         path = _write_entry(entry, home, problems)
         if path is not None:
             deny_write.append(path)
-    expander = _Expander(cwd=cwd, home=home, problems=problems)
-    edit_denies = [r for r in rules if r.tool == "Edit" and r.kind == "path"
-                   and r.behavior == "deny"]
-    for rule in edit_denies:
-        deny_write += expander.expand(rule)
+    # Read/Edit deny patterns and denyRead entries: every existing path they cover, at any
+    # depth (tui.sandbox.masks); the runner computes them again before each command.
+    sources = _deny_sources(layers, rules, cwd=cwd, home=home, problems=problems)
+    deny_paths = DenyPaths(sources) if sources else None
+    mask_error: str | None = None
+    found_read: tuple[Path, ...] = ()
+    if deny_paths is not None:
+        try:
+            found = deny_paths.find()
+        except MaskUnavailable as exc:
+            mask_error = str(exc)
+            problems.append(f"Sandboxed commands are refused until this is fixed: {exc}")
+        else:
+            found_read = found.read
+            deny_write += found.edit
     config_dir = os.environ.get("WARDEN_CONFIG_DIR")
     user_dir = _real(Path(config_dir) if config_dir else home / ".claude")
     protected, _missing = protected_write_paths(write_paths, working_dirs=working, home=home,
@@ -381,13 +420,7 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
                   if any(is_within(p, w) for w in write_paths)]
 
     # Unreadable paths: filesystem.denyRead, Read deny rules; allowRead re-opens inside them.
-    deny_read: list[Path] = []
-    for entry in _list_entries(layers, "filesystem", "denyRead"):
-        deny_read += _read_entry(entry, home, problems)
-    for rule in rules:
-        if rule.tool == "Read" and rule.kind == "path" and rule.behavior == "deny":
-            deny_read += expander.expand(rule)
-    deny_read = _outermost(p for p in deny_read if not _refuse_root_mask(p, problems))
+    deny_read = _outermost(p for p in found_read if not _refuse_root_mask(p, problems))
     managed_reads = _managed_flag(layers, "filesystem", "allowManagedReadPathsOnly")
     if managed_reads:
         skipped = _list_entries(layers, "filesystem", "allowRead")
@@ -414,8 +447,12 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
                 problems.append(f"writable path {w} lies inside the unreadable {d}: it is "
                                 "mounted again after the masks, readable and writable")
 
-    # Domains.
+    # Domains.  allowManagedDomainsOnly (managed) and strictAllowlist (user, managed,
+    # --settings: the loader drops it elsewhere) block unlisted hosts instead of asking.
     managed_domains = _managed_flag(layers, "network", "allowManagedDomainsOnly")
+    network_lock = ("sandbox.network.allowManagedDomainsOnly" if managed_domains
+                    else "sandbox.network.strictAllowlist"
+                    if net_raw.get("strictAllowlist") is True else None)
     allowed = [e.value.strip() for e in _list_entries(layers, "network", "allowedDomains",
                                                       managed_only=managed_domains)]
     denied = [e.value.strip() for e in _list_entries(layers, "network", "deniedDomains")]
@@ -429,6 +466,15 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
             scope = getattr(rule.source, "scope", None)
             if not managed_domains or scope == "managed":
                 allowed.append(host)
+
+    for key, proto in (("httpProxyPort", "HTTP(S)"), ("socksProxyPort", "SOCKS")):
+        port = _port(net_raw.get(key))
+        if port is not None:
+            problems.append(f"sandbox.network.{key} {port}: sandboxed {proto} proxy traffic goes "
+                            f"to your proxy on 127.0.0.1:{port}; Warden's allowedDomains, "
+                            "deniedDomains and lock keys do not apply to it")
+        elif net_raw.get(key) is not None:
+            problems.append(f"sandbox.network.{key} {net_raw.get(key)!r} is not a port; ignored")
 
     bwrap_path, configured = _bwrap_path(layers, problems)
     excluded = _strings(raw.get("excludedCommands"))
@@ -453,7 +499,78 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
         filesystem_disabled=fs_raw.get("disabled") is True,
         weaker_nested=raw.get("enableWeakerNestedSandbox") is True,
         allow_all_unix_sockets=net_raw.get("allowAllUnixSockets") is True,
+        deny_paths=deny_paths,
+        mask_error=mask_error,
+        network_lock=network_lock,
+        http_proxy_port=_port(net_raw.get("httpProxyPort")),
+        socks_proxy_port=_port(net_raw.get("socksProxyPort")),
     )
+
+
+def refresh_masks(policy: SandboxPolicy) -> SandboxPolicy:
+    """``policy`` with ``deny_read`` and the ``Edit(...)`` deny part of ``deny_write`` computed
+    again from its deny entries (:attr:`SandboxPolicy.deny_paths`), for the files that exist
+    now.  The runner calls it before each command (off the event loop), so a ``.env`` created
+    since the session started is masked too; directory listings are cached between calls.
+
+    Returns ``policy`` itself when it has no deny entries or no file-system isolation.
+
+    Raises:
+        MaskUnavailable: the paths could not all be found (too slow, too many, a directory
+            that cannot be listed); the message says why and what to do.  The command must not
+            run.
+    """
+    finder = policy.deny_paths
+    if finder is None or policy.filesystem_disabled:
+        return policy
+    found = finder.find()
+    ignored: list[str] = []
+    deny_read = tuple(_outermost(p for p in found.read if not _refuse_root_mask(p, ignored)))
+    edit = [p for p in found.edit if any(is_within(p, w) for w in policy.write_paths)]
+    deny_write = tuple(sorted(set(policy.deny_write) | set(edit)))
+    return dataclasses.replace(policy, deny_read=deny_read, deny_write=deny_write,
+                               mask_error=None)
+
+
+def _deny_sources(layers: list[tuple[SettingsSource | None, Path, dict]], rules: list[Any], *,
+                  cwd: Path, home: Path, problems: list[str]) -> list[DenySource]:
+    """The deny entries to resolve to paths: ``filesystem.denyRead`` entries (a path, or a
+    glob read as an absolute gitignore pattern), ``Read(...)`` deny rules (masked) and
+    ``Edit(...)`` deny rules (read-only).  A bare ``Read``/``Edit`` deny denies everything:
+    that is the engine's job, not a mount."""
+    from tui.permissions.paths import tree_programs
+
+    out: list[DenySource] = []
+    for entry in _list_entries(layers, "filesystem", "denyRead"):
+        text, why = sandbox_path(entry.value, entry.anchor, home)
+        if text is None:
+            problems.append(f"{entry.label()}: {why}; skipped")
+            continue
+        if not _has_glob(text):
+            if not _exists(Path(text)):
+                problems.append(f"{entry.label()}: {text} does not exist yet; it is masked "
+                                "from the first command after it appears")
+            out.append(DenySource(entry.label(), "read", literal=Path(text)))
+            continue
+        programs = tree_programs("/" + text, anchor=entry.anchor, cwd=cwd, home=home)
+        out.append(DenySource(entry.label(), "read", programs=tuple(programs)))
+    for rule in rules:
+        if (rule.tool not in ("Read", "Edit") or rule.kind != "path"
+                or rule.behavior != "deny" or rule.specifier is None):
+            continue
+        where = getattr(rule.source, "label", None)
+        label = f"{rule.text} ({where})" if where else rule.text
+        programs = tree_programs(rule.specifier, anchor=Path(rule.anchor), cwd=cwd, home=home)
+        out.append(DenySource(label, "read" if rule.tool == "Read" else "edit",
+                              programs=tuple(programs)))
+    return out
+
+
+def _port(value: Any) -> int | None:
+    """A ``httpProxyPort``/``socksProxyPort`` value as a port number, None when unset."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+        return None
+    return value
 
 
 def _dedupe_str(values: Iterable[str]) -> list[str]:
@@ -556,90 +673,6 @@ def _edit_allow_path(rule: Any, cwd: Path, home: Path, problems: list[str]) -> P
     return _real(path)
 
 
-class _Expander:
-    """Expands ``Read``/``Edit`` deny patterns into the existing paths they match (bounded).
-
-    A literal path is used as is; a pattern with a glob, or a relative one of one or two
-    segments (which deny rules match at any depth, REF §2.5), is matched against a bounded walk
-    below its literal prefix with :func:`tui.permissions.paths.path_matches`.  A matched
-    directory is taken whole (deny rules cover everything below), so its contents are not
-    walked.  ``node_modules`` and ``.git`` are not descended into.
-    """
-
-    def __init__(self, *, cwd: Path, home: Path, problems: list[str]) -> None:
-        self.cwd, self.home, self.problems = cwd, home, problems
-        self.budget = EXPAND_BUDGET
-        self._listings: dict[Path, list[tuple[Path, bool]]] = {}
-
-    def expand(self, rule: Any) -> list[Path]:
-        from tui.permissions.paths import path_matches
-
-        if rule.specifier is None:
-            return []  # a bare Read/Edit deny denies everything: the engine's job, not a mount
-        text, relative = _rule_path(rule.specifier, rule_anchor=Path(rule.anchor), cwd=self.cwd,
-                                    home=self.home)
-        parts = Path(text).parts
-        written = _strip_suffixes(rule.specifier.strip())
-        written = written[2:] if written.startswith("./") else written
-        n_written = len([seg for seg in written.split("/") if seg])
-        floating = relative and n_written <= 2
-        out: list[Path] = []
-        if not _has_glob(text) and _exists(Path(text)):
-            out.append(Path(text))
-        if _has_glob(text) or floating:
-            if floating:
-                root = self.cwd
-            else:
-                literal = list(parts)
-                for i, seg in enumerate(parts):
-                    if _has_glob(seg):
-                        literal = list(parts[:i])
-                        break
-                root = Path(*literal) if literal else Path("/")
-            matched: list[Path] = []
-            for path, _is_dir in self._listing(root, rule.text):
-                if any(is_within(path, m) for m in matched):
-                    continue
-                if path_matches(rule, path, cwd=self.cwd, home=self.home):
-                    matched.append(path)
-            out += matched
-        return [_real(p) for p in out]
-
-    def _listing(self, root: Path, what: str) -> list[tuple[Path, bool]]:
-        if root in self._listings:
-            return self._listings[root]
-        found: list[tuple[Path, bool]] = []
-        queue: list[tuple[Path, int]] = [(root, 0)]
-        truncated = False
-        while queue and not truncated:
-            directory, depth = queue.pop(0)
-            try:
-                entries = sorted(os.scandir(directory), key=lambda e: e.name)
-            except OSError:
-                continue
-            for e in entries:
-                if self.budget <= 0:
-                    truncated = True
-                    break
-                self.budget -= 1
-                try:
-                    is_dir = e.is_dir(follow_symlinks=False)
-                except OSError:
-                    is_dir = False
-                path = Path(e.path)
-                found.append((path, is_dir))
-                if is_dir and depth + 1 < EXPAND_DEPTH and e.name not in _SKIP_DESCEND:
-                    queue.append((path, depth + 1))
-        if truncated:
-            self.problems.append(f"{what}: stopped looking below {root} after "
-                                 f"{EXPAND_BUDGET} entries; deeper matches are not masked")
-        elif queue:
-            self.problems.append(f"{what}: matches deeper than {EXPAND_DEPTH} levels below "
-                                 f"{root} are not masked")
-        self._listings[root] = found
-        return found
-
-
 def _bwrap_path(layers: list[tuple[SettingsSource | None, Path, dict]],
                 problems: list[str]) -> tuple[str | None, bool]:
     """Managed ``sandbox.bwrapPath`` (the last managed file that sets it wins; REF §4.1, §4.3),
@@ -663,16 +696,49 @@ def _bwrap_path(layers: list[tuple[SettingsSource | None, Path, dict]],
 # -- protected paths --------------------------------------------------------------------------
 
 
+def git_dir_candidates(git: Path) -> Iterator[Path]:
+    """The :data:`GIT_PROTECTED` names of the git directory ``git``, of each linked worktree's
+    git directory (``worktrees/*``) and of each submodule's (``modules/**``, nested modules
+    included), existing or not; at most :data:`GIT_SUBDIR_BUDGET` entries looked at below
+    each of ``modules`` and ``worktrees``.  Never raises."""
+    for name in GIT_PROTECTED:
+        yield git / name
+    for sub, nested in (("worktrees", False), ("modules", True)):
+        budget = GIT_SUBDIR_BUDGET
+        queue = [git / sub]
+        while queue:
+            directory = queue.pop(0)
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError:
+                continue
+            for e in entries:
+                budget -= 1
+                if budget < 0:
+                    queue = []
+                    break
+                if not e.is_dir(follow_symlinks=False):
+                    continue
+                path = Path(e.path)
+                if os.path.lexists(path / "HEAD"):
+                    for name in GIT_PROTECTED:
+                        yield path / name
+                    if nested:
+                        queue.append(path / "modules")
+                elif nested:  # a submodule at a/b has its git directory at modules/a/b
+                    queue.append(path)
+
+
 def _top_candidates(root: Path) -> Iterator[Path]:
     for name in PROTECTED_TOP_FILES + PROTECTED_TOP_DIRS:
         yield root / name
     git = root / ".git"
     if git.is_dir() and not git.is_symlink():
-        for name in GIT_PROTECTED:
-            yield git / name
+        yield from git_dir_candidates(git)
+    elif git.is_file() and not git.is_symlink():
+        yield git  # a "gitdir: PATH" file names the git directory git uses
     if is_git_dir(root):
-        for name in GIT_PROTECTED:  # the root is itself a (bare) git directory
-            yield root / name
+        yield from git_dir_candidates(root)  # the root is itself a (bare) git directory
 
 
 def _nested_candidates(root: Path) -> Iterator[Path]:
@@ -693,8 +759,9 @@ def _nested_candidates(root: Path) -> Iterator[Path]:
                 path = Path(e.path)
                 if e.name == ".git":
                     if e.is_dir(follow_symlinks=False):
-                        for name in GIT_PROTECTED:
-                            yield path / name
+                        yield from git_dir_candidates(path)
+                    elif e.is_file(follow_symlinks=False):
+                        yield path  # a submodule's "gitdir:" file
                 else:
                     yield path
                 continue

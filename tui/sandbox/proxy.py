@@ -495,6 +495,12 @@ class FilteringProxy:
         self._servers.append(server)
         return int(server.sockets[0].getsockname()[1])
 
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one client connection accepted elsewhere (a dispatcher that looked at its
+        first byte; :class:`tui.sandbox.network.SandboxNetwork`); closes ``writer``.  Same
+        checks as a connection to :meth:`start_unix`'s socket; never raises."""
+        await self._handle(reader, writer)
+
     async def aclose(self) -> None:
         """Stop listening, end every open connection and remove the Unix socket."""
         for server in self._servers:

@@ -4,6 +4,13 @@ Source: ``SPEC.md`` §8, REF §6.3 (per-command wrapping, violations appended to
 model sees), REF §6.2 (per-session temp dir as ``$TMPDIR``; protected paths; bare-repository
 plant files).
 
+Three profiles (:data:`tui.sandbox.mode.SandboxProfile`, the ``profile`` argument of
+:meth:`SandboxRunner.run`): ``"sandbox"`` (the configured sandbox), ``"auto-allow"`` (the same,
+with every protected path of REF §11.1 read-only, existing or not: :mod:`tui.sandbox.protect`)
+and ``"read-only"`` (nothing writable, private ``/tmp``, no network: :mod:`tui.sandbox.readonly`).
+Protected paths that do not exist are held read-only for the command's duration
+(:func:`tui.sandbox.protect.plan_holds`), then removed.
+
 Fails closed: when bubblewrap is missing, cannot start, or fails while setting up the sandbox,
 :meth:`SandboxRunner.run` raises :class:`SandboxUnavailable`; it never falls back to running the
 command without the sandbox.  Whether a command that cannot be sandboxed may run unsandboxed is
@@ -26,12 +33,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.sandbox.bwrap import (
-    NetworkSetupLike,
-    build_argv,
-    filter_helper_argv,
-    unix_socket_filter,
-)
+from tui.sandbox.bwrap import NetworkSetupLike, build_argv
 from tui.sandbox.policy import (
     SandboxPolicy,
     audit_candidates,
@@ -43,6 +45,8 @@ from tui.sandbox.policy import (
 )
 
 __all__ = ["SandboxResult", "SandboxRunner", "SandboxUnavailable", "write_violations"]
+
+_PROFILES = frozenset({"sandbox", "auto-allow", "read-only"})
 
 MAX_VIOLATIONS = 20
 """Most violation sentences reported for one command."""
@@ -105,14 +109,17 @@ def _blocked_path(line: str) -> str | None:
     return None
 
 
-def write_violations(output: str, *, cwd: Path, policy: SandboxPolicy) -> list[str]:
+def write_violations(output: str, *, cwd: Path, policy: SandboxPolicy,
+                     permission_denied: bool = True) -> list[str]:
     """``"write blocked: <path> (<why>)"`` for each error line naming a path the sandbox made
     read-only (REF §6.3: the model should see which path was blocked).
 
     Lines with "Read-only file system" (``EROFS``) or "Device or resource busy" (a mount point:
     a protected path or one of its parents) are always reported; "Permission denied" only when
     the path is not writable under the policy (outside every write path, or inside a read-only
-    one), since ordinary permission errors happen without a sandbox too.  Relative paths are
+    one), since ordinary permission errors happen without a sandbox too; never with
+    ``permission_denied=False`` (the read-only sandbox: a write there fails with ``EROFS``, so a
+    "Permission denied" is the host's own refusal, as often of a read).  Relative paths are
     shown joined to ``cwd``.
     """
     found: list[str] = []
@@ -126,7 +133,8 @@ def write_violations(output: str, *, cwd: Path, policy: SandboxPolicy) -> list[s
         if not path:
             continue
         shown = os.path.normpath(os.path.join(cwd, path))
-        if why == "permission denied" and _writable(Path(shown), policy):
+        if why == "permission denied" and (not permission_denied
+                                           or _writable(Path(shown), policy)):
             continue
         if shown in seen:
             continue
@@ -193,6 +201,9 @@ class SandboxRunner:
         self._network: NetworkSetupLike | None = None
         self._network_error: str | None = None
         self._network_lock = asyncio.Lock()
+        self._releasing: asyncio.Future[list[str]] | None = None
+        """The previous command's held paths being removed (the next command waits for it)."""
+        self._carried: list[str] = []
 
     @property
     def session_tmp(self) -> Path | None:
@@ -233,6 +244,16 @@ class SandboxRunner:
         notes: list[str] = []
         if policy.filesystem_disabled:
             return policy, notes
+        # Read/Edit deny paths as they are now (issue 10 item 3; tui.sandbox.masks): a command
+        # whose masks cannot all be computed does not run.
+        from tui.sandbox.masks import MaskUnavailable
+        from tui.sandbox.policy import refresh_masks
+
+        try:
+            policy = refresh_masks(policy)
+        except MaskUnavailable as exc:
+            raise SandboxUnavailable(f"the sandbox could not hide the denied paths: {exc}"
+                                     ) from exc
         working = policy.working_dirs or (Path(os.path.realpath(self.cwd)),)
         home = policy.home or Path(os.environ.get("HOME") or Path.home())
         existing, missing = protected_write_paths(policy.write_paths, working_dirs=working,
@@ -248,16 +269,52 @@ class SandboxRunner:
         deny = sorted(set(policy.deny_write) | set(existing))
         return dataclasses.replace(policy, deny_write=tuple(deny), working_dirs=working), notes
 
-    def _prepare_and_snapshot(self) -> tuple[SandboxPolicy, list[str],
-                                             dict[Path, tuple[int, int, int] | None],
-                                             dict[Path, bool]]:
+    def _prepare_read_only(self) -> SandboxPolicy:
+        """The read-only profile's policy for this command: the masks computed again, nothing
+        writable (:func:`tui.sandbox.readonly.read_only_policy`)."""
+        from tui.sandbox.masks import MaskUnavailable
+        from tui.sandbox.policy import refresh_masks
+        from tui.sandbox.readonly import read_only_policy
+
+        base = dataclasses.replace(self.policy, filesystem_disabled=False)
+        try:
+            base = refresh_masks(base)
+        except MaskUnavailable as exc:
+            raise SandboxUnavailable(f"the sandbox could not hide the denied paths: {exc}"
+                                     ) from exc
+        working = base.working_dirs or (Path(os.path.realpath(self.cwd)),)
+        return read_only_policy(dataclasses.replace(base, working_dirs=working))
+
+    def _prepare_and_snapshot(self, profile: str = "sandbox") -> _Prepared:
+        """Everything done on the host before one command, off the event loop: the policy,
+        the held protected paths (created here: :func:`tui.sandbox.protect.make_holds`) and the
+        snapshots the violations are computed from afterwards."""
+        from tui.sandbox.protect import (
+            auto_allow_protected,
+            make_holds,
+            plan_holds,
+            watched_missing,
+        )
+
+        if profile == "read-only":
+            return _Prepared(self._prepare_read_only(), [], {}, {})
         policy, notes = self._prepare()
+        auto = profile == "auto-allow"
+        held, hold_notes = make_holds(plan_holds(policy, auto_allow=auto))
+        notes += hold_notes
+        extra = [h.hold.path for h in held]
+        if auto:
+            extra += auto_allow_protected(policy)
+        if extra:
+            deny = sorted(set(policy.deny_write) | set(extra))
+            policy = dataclasses.replace(policy, deny_write=tuple(deny))
+        watched = watched_missing(policy) if auto else []
         before = snapshot(audit_candidates(policy))
         git_before = {wd: is_git_dir(wd) for wd in policy.working_dirs}
-        return policy, notes, before, git_before
+        return _Prepared(policy, notes, before, git_before, held, watched)
 
     async def run(self, command: str, *, timeout_s: float, env: Mapping[str, str] | None = None,
-                  output_limit: int = 30_000) -> SandboxResult:
+                  output_limit: int = 30_000, profile: str = "sandbox") -> SandboxResult:
         """Run ``command`` with ``shell -c`` in the sandbox.
 
         Args:
@@ -266,39 +323,80 @@ class SandboxRunner:
             env: the environment (default: this process's); passed to bubblewrap, which
                 passes it on, so secrets never appear in argv.
             output_limit: characters of output kept (head and tail).
+            profile: ``"sandbox"``, ``"auto-allow"`` or ``"read-only"``
+                (:data:`tui.sandbox.mode.SandboxProfile`).  ``"read-only"`` never uses the
+                network factory or the session temp dir.
 
         Raises:
             SandboxUnavailable: bubblewrap is missing, cannot start, or failed while setting
                 up the sandbox (the command did not run).
+            ValueError: an unknown ``profile``.
             asyncio.CancelledError: re-raised after the sandbox has been killed.
         """
-        from tui.tools.bash import OutputCollector, kill_process_group
-
+        if profile not in _PROFILES:
+            raise ValueError(f"unknown sandbox profile {profile!r}")
         ok, why = self.available()
         if not ok:
             raise SandboxUnavailable(why)
-        tmp = self._ensure_tmp()
-        network = await self._ensure_network()
+        await self._released()
         # File-system scans run off the event loop (bounded, but a big tree takes milliseconds).
-        policy, notes, before, git_before = await asyncio.to_thread(self._prepare_and_snapshot)
-        program = None if policy.allow_all_unix_sockets else unix_socket_filter()
-        prefix: tuple[str, ...] = ()
-        if program is not None and network is not None:
-            from tui.sandbox.filter_helper import helper_argv
+        prepared = await asyncio.to_thread(self._prepare_and_snapshot, profile)
+        try:
+            result = await self._run_prepared(command, prepared, timeout_s=timeout_s, env=env,
+                                              output_limit=output_limit,
+                                              read_only=profile == "read-only")
+        except BaseException:
+            _after(prepared)  # a few unlinks: the held paths must not outlive the command
+            raise
+        notes, self._carried = self._carried, []
+        if prepared.held and not prepared.released:
+            # The held paths are removed in the background; the next command and aclose()
+            # wait for it (removing a directory costs a journal write: ~0.3 ms each).
+            held = prepared.held
+            prepared.released = True
+            self._releasing = asyncio.ensure_future(asyncio.to_thread(_release, held))
+        if not notes:
+            return result
+        violations = (*notes, *result.violations)[:MAX_VIOLATIONS]
+        return dataclasses.replace(result, violations=violations)
 
-            compiled = await asyncio.to_thread(helper_argv, program)
-            python = _python()
-            if compiled is not None:
-                prefix = compiled
-            elif python is None:  # fail closed: no network rather than no socket filter
-                network = None
-                notes.append("network unavailable: no python3 to apply the Unix-socket filter "
-                             "after the network relay starts (the command ran with no network)")
-            else:
-                prefix = filter_helper_argv(python, program)
-        seccomp_fd = _filter_fd(program) if program is not None and network is None else None
+    async def _released(self) -> None:
+        """Wait until the previous command's held paths are gone; keep what it said for the
+        next result."""
+        pending, self._releasing = self._releasing, None
+        if pending is not None:
+            self._carried += await asyncio.shield(pending)
+
+    async def _run_prepared(self, command: str, prepared: _Prepared, *, timeout_s: float,
+                            env: Mapping[str, str] | None, output_limit: int,
+                            read_only: bool) -> SandboxResult:
+        """:meth:`run` once the host side is prepared."""
+        from tui.tools.bash import OutputCollector, kill_process_group
+
+        policy, notes = prepared.policy, list(prepared.notes)
+        before, git_before = prepared.before, prepared.git_before
+        tmp = None if read_only else self._ensure_tmp()
+        network = None if read_only else await self._ensure_network()
+        # The Unix-socket filter (+ a Landlock domain where the kernel has it), applied by a
+        # helper in front of the command, or by bubblewrap (tui.sandbox.filter_helper).
+        from tui.sandbox.filter_helper import filter_setup
+
+        setup = await asyncio.to_thread(
+            filter_setup, network=network is not None,
+            allow_all_unix_sockets=policy.allow_all_unix_sockets, python=_python())
+        prefix = setup.prefix
+        if not setup.network:  # fail closed: no network rather than no socket filter
+            network = None
+        notes.extend(setup.notes)
+        program = setup.seccomp_program
+        seccomp_fd = _filter_fd(program) if program is not None else None
+        if read_only and not prefix and seccomp_fd is None:
+            raise SandboxUnavailable("the Unix-socket filter cannot be applied on this machine, "
+                                     "so the read-only sandbox cannot stop connections. The "
+                                     "command did not run. Fix: run `warden doctor`")
         argv = build_argv(policy, command, cwd=self.cwd, session_tmp=tmp, shell=self.shell,
-                          network=network, seccomp_fd=seccomp_fd, filter_prefix=prefix)
+                          network=network, seccomp_fd=seccomp_fd, filter_prefix=prefix,
+                          read_only=read_only)
         status_r, status_w = os.pipe()
         argv[1:1] = ["--json-status-fd", str(status_w)]
         fds = (status_w,) if seccomp_fd is None else (status_w, seccomp_fd)
@@ -346,16 +444,34 @@ class SandboxRunner:
                                      "The command did not run. Fix: run `warden doctor`")
         code = _exit_code(status, proc.returncode)
         violations = list(notes)
+        if read_only:
+            from tui.sandbox.readonly import network_violations
+
+            violations += write_violations(output, cwd=self.cwd, policy=policy,
+                                           permission_denied=False)
+            violations += network_violations(output)
+            return SandboxResult(code, output, timed_out, tuple(violations[:MAX_VIOLATIONS]))
         if self._network_error is not None and self.network_factory is not None:
             violations.append(f"network unavailable: {self._network_error} (the command ran "
                               "with no network)")
         violations += write_violations(output, cwd=self.cwd, policy=policy)
-        violations += await asyncio.to_thread(_changes, before, git_before)
+        if prepared.held:
+            from tui.sandbox.protect import held_violations
+
+            violations += held_violations(output, prepared.held, cwd=self.cwd,
+                                          already=violations)
+        # One trip off the event loop: what changed, then watched names refused (the held
+        # paths are released by run(), in the background).
+        violations += await asyncio.to_thread(_changes_and_refused, before, git_before,
+                                              prepared)
         return SandboxResult(code, output, timed_out, tuple(violations[:MAX_VIOLATIONS]))
 
     async def aclose(self) -> None:
-        """Remove the session temp dir.  The network is the session's to stop (it made it
-        through ``network_factory``); a network object with ``aclose`` is stopped here too."""
+        """Remove the session temp dir (after the last command's held paths).  The network is
+        the session's to stop (it made it through ``network_factory``); a network object with
+        ``aclose`` is stopped here too."""
+        await self._released()
+        self._carried = []
         if self._tmp is not None:
             await asyncio.to_thread(shutil.rmtree, self._tmp, True)
             self._tmp = None
@@ -364,6 +480,52 @@ class SandboxRunner:
             with contextlib.suppress(OSError):
                 await closer()
         self._network = None
+
+
+@dataclass
+class _Prepared:
+    """What :meth:`SandboxRunner._prepare_and_snapshot` did on the host before one command."""
+
+    policy: SandboxPolicy
+    notes: list[str]
+    before: dict[Path, tuple[int, int, int] | None]
+    git_before: dict[Path, bool]
+    held: list = dataclasses.field(default_factory=list)
+    """:class:`tui.sandbox.protect.Held` paths to remove after the command."""
+    watched: list = dataclasses.field(default_factory=list)
+    """Protected names an auto-allowed command may not create (removed if it did)."""
+    released: bool = False
+    """:func:`_after` has run."""
+
+
+def _after(prepared: _Prepared) -> list[str]:
+    """After the command: remove the held paths, refuse watched names it created (once)."""
+    if prepared.released or (not prepared.held and not prepared.watched):
+        return []
+    prepared.released = True
+    from tui.sandbox.protect import refuse_created, release_holds
+
+    return release_holds(prepared.held) + refuse_created(prepared.watched)
+
+
+def _changes_and_refused(before: dict[Path, tuple[int, int, int] | None],
+                         git_before: dict[Path, bool], prepared: _Prepared) -> list[str]:
+    """:func:`_changes` (while the held paths still exist), then the watched names an
+    auto-allowed command created removed (before anything else can use them)."""
+    out = _changes(before, git_before)
+    if prepared.watched:
+        from tui.sandbox.protect import refuse_created
+
+        out += refuse_created(prepared.watched)
+        prepared.watched = []
+    return out
+
+
+def _release(held: list) -> list[str]:
+    """Remove held paths (:func:`tui.sandbox.protect.release_holds`)."""
+    from tui.sandbox.protect import release_holds
+
+    return release_holds(held)
 
 
 def _changes(before: dict[Path, tuple[int, int, int] | None],

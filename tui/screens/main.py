@@ -209,7 +209,8 @@ class MainScreen(EditReview, Screen[None]):
                 line = self._tool_lines.pop(call.tool_use_id, None)
                 if line is not None:
                     line.set_status(_outcome(call.name, result.content, ran),
-                                    error=result.is_error)
+                                    error=result.is_error,
+                                    notes=tuple(call.extra.get("sandbox_notes", ())))
                 if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
                         and call.change is not None):
                     self.turn_changes.record(call.change)
@@ -240,6 +241,8 @@ class MainScreen(EditReview, Screen[None]):
                 self.status.model = model
             case ev.ModeChanged(mode=mode):
                 self.status.mode = mode
+            case ev.ReadOnlyChecks(contained=contained):
+                self.status.checks = "" if contained else "read-only checks: analysis only"
             case ev.Notice(text=text, severity=severity):
                 chat.add_notice(text, severity)
             case ev.SettingsReloaded():
@@ -379,8 +382,8 @@ class MainScreen(EditReview, Screen[None]):
 
 
 def _outcome(tool: str, content: str, ran: bool) -> str:
-    """One line under a tool call: what came of it."""
-    lines = content.strip().splitlines()
+    """One line under a tool call: what came of it (the sandbox's notes are shown apart)."""
+    lines = content.split("\n<sandbox_violations>", 1)[0].strip().splitlines()
     if ran and tool == "Read":
         return f"read {len(lines)} lines"
     if ran and tool == "Glob" and lines and lines[0].startswith("/"):

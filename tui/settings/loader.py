@@ -105,6 +105,10 @@ SCOPE_RESTRICTED_KEYS: dict[JsonPath, frozenset[Scope]] = {
     ("sandbox", "allowAppleEvents"): _USER_MANAGED,
     ("sandbox", "ripgrep"): _USER_MANAGED,
     ("sandbox", "network", "strictAllowlist"): _USER_MANAGED_CLI,
+    # Stricter than REF: these send the sandbox's traffic to a port on the host's loopback
+    # without Warden's filtering, so a repository must not choose them (issue 10 item 6).
+    ("sandbox", "network", "httpProxyPort"): _USER_MANAGED_CLI,
+    ("sandbox", "network", "socksProxyPort"): _USER_MANAGED_CLI,
     ("sandbox", "filesystem", "disabled"): _USER_MANAGED_CLI,
     ("sandbox", "credentials", "allowPlaintextInject"): _USER_MANAGED_CLI,
     ("sandbox", "credentials", "awsPairs"): _USER_MANAGED_CLI,
@@ -365,6 +369,21 @@ def _drop_grants(layer: _Layer, where: str) -> None:
         layer.problem(f"{where}this file does not match the settings schema, so Warden ignores "
                       f"{' and '.join(dropped)} until it is fixed (deny and ask rules still "
                       "apply)", where_path, code="dropped")
+
+
+def _drop_sandbox_nulls(layer: _Layer) -> None:
+    """Remove ``null`` values inside ``sandbox`` (any depth): null means "not set", so a
+    file such as Anthropic's ``examples/settings/settings-bash-sandbox.json``
+    (``"httpProxyPort": null``) neither overrides a lower scope nor trips a scope warning."""
+    def prune(obj: Any) -> None:
+        if isinstance(obj, dict):
+            for key in [k for k, v in obj.items() if v is None]:
+                del obj[key]
+            for value in obj.values():
+                prune(value)
+
+    sandbox = layer.loaded.data.get("sandbox") if isinstance(layer.loaded.data, dict) else None
+    prune(sandbox)
 
 
 def _restrict_scopes(layer: _Layer) -> None:
@@ -630,6 +649,7 @@ def load_settings(
 
     for layer in layers:
         if layer.loaded.data is not None:
+            _drop_sandbox_nulls(layer)
             _restrict_scopes(layer)
 
     # Managed files merge among themselves, the later file winning (REF §4.1).

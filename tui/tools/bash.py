@@ -237,8 +237,10 @@ class Bash(Tool):
         command = call.command if call.command is not None else params.command
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         env = command_environment(ctx.env)
-        if call.extra.get("sandboxed"):
-            return await _run_sandboxed(command, timeout_ms, env, ctx)
+        profile = call.extra.get("sandbox_profile") or (
+            "sandbox" if call.extra.get("sandboxed") else None)
+        if profile is not None:
+            return await _run_sandboxed(command, timeout_ms, env, ctx, profile, call)
         loop = asyncio.get_running_loop()
         read_fd, write_fd = os.pipe()
         pipe_file = os.fdopen(read_fd, "rb", buffering=0)
@@ -322,25 +324,50 @@ def command_environment(base: Mapping[str, str] | None) -> dict[str, str]:
     return env
 
 
+READ_ONLY_HINT = (
+    "It ran in Warden's read-only sandbox because Warden judged it read-only: nothing can be "
+    "written and no host reached. If it must write or reach the network, run it again with "
+    "dangerouslyDisableSandbox: true; the user will be asked (unless "
+    "sandbox.allowUnsandboxedCommands is false).")
+"""Told to the model after a read-only-sandbox violation (issue 10 item 1)."""
+
+
 async def _run_sandboxed(command: str, timeout_ms: int, env: dict[str, str] | None,
-                         ctx: ToolContext) -> ToolResult:
+                         ctx: ToolContext, profile: str = "sandbox",
+                         call: ToolCall | None = None) -> ToolResult:
     """Run in the session's sandbox; blocked writes and hosts are named in the result.
+
+    ``profile`` is a :data:`tui.sandbox.mode.SandboxProfile`.  What the sandbox blocked is also
+    put in ``call.extra["sandbox_notes"]`` (a tuple of sentences) for the chat; when the
+    read-only sandbox could not start, ``call.extra["containment_failed"]`` holds why (the
+    agent loop then asks whether to run the command without it).
 
     Fails closed: a call marked sandboxed never runs outside it.
     """
     runner = ctx.sandbox
     if runner is None:
+        if call is not None and profile == "read-only":
+            call.extra["containment_failed"] = "the read-only sandbox is not available"
         return ToolResult("Not run: this command must run in the sandbox, which is not "
                           "available.", is_error=True)
     from tui.sandbox.runner import SandboxUnavailable
 
+    kwargs: dict[str, Any] = {} if profile == "sandbox" else {"profile": profile}
     try:
         result = await runner.run(command, timeout_s=timeout_ms / 1000, env=env,
-                                  output_limit=ctx.output_limit)
+                                  output_limit=ctx.output_limit, **kwargs)
     except SandboxUnavailable as exc:
+        if call is not None and profile == "read-only":
+            call.extra["containment_failed"] = str(exc)
+            return ToolResult(f"Not run: the read-only sandbox cannot start: {exc}",
+                              is_error=True)
         return ToolResult(f"Not run: the sandbox cannot start: {exc}", is_error=True)
     output = result.output.rstrip("\n")
     notes = list(result.violations)
+    if call is not None and notes:
+        call.extra["sandbox_notes"] = tuple(notes)
+    if notes and profile == "read-only":
+        notes.append(READ_ONLY_HINT)
     if result.timed_out:
         text = f"Command timed out after {_format_seconds(timeout_ms)} s"
         output = f"{text}\n{output}" if output else text
