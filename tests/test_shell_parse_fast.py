@@ -29,7 +29,10 @@ def _both(command: str, monkeypatch) -> tuple:
                                      "cat a.txt b.txt", "sort -k2,2n -t, f", "rm -rf build",
                                      "ls ~", "ls *.py", "find . -name '*.py'",
                                      "grep -rn 'a b' src | sort", "echo \"x y\" 'z'",
-                                     "ls [ab]*", "rm -rf ~/x"])
+                                     "ls [ab]*", "rm -rf ~/x", "echo \\x",
+                                     "find . -name x -exec rm {} \\;",
+                                     "find . \\( -name a -o -name b \\) -print",
+                                     "find . ! -name '*.o'", "echo a^b {a,b}"])
 def test_fast_path_matches_bashlex(command: str, monkeypatch) -> None:
     assert parse.plain_parse(command) is not None
     fast, slow = _both(command, monkeypatch)
@@ -39,7 +42,8 @@ def test_fast_path_matches_bashlex(command: str, monkeypatch) -> None:
 @pytest.mark.parametrize("command", ["echo $HOME", "a || b", "a && b", "ls > f",
                                      "echo \"$x\"", "echo 'x", "if x", "for i", "ls |",
                                      "| ls", "time ls", "x | | y", "a;b", "ls\nrm x",
-                                     "echo \\x", "echo `id`", "[[ -f x ]]", "ls # c"])
+                                     "echo `id`", "[[ -f x ]]", "ls # c", "{ ls; }",
+                                     "! ls", "echo x\\"])
 def test_other_lines_take_bashlex(command: str) -> None:
     assert parse.plain_parse(command) is None
 

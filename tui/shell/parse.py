@@ -114,8 +114,9 @@ def _reason(exc: BaseException, text: str) -> str:
     return f"bashlex failed on the command ({type(exc).__name__}: {msg})"
 
 
-_PLAIN_LINE = re.compile(r"""^[A-Za-z0-9_./:=+@%, |*?\[\]~'"-]*$""")
-_WORD = re.compile(r"""(?:[^\s|'"]+|'[^']*'|"[^"]*")+|\|""")
+_PLAIN_LINE = re.compile(r"""^[A-Za-z0-9_./:=+@%, |*?\[\]~'"{}!^\\-]*$""")
+_ESCAPED = re.compile(r"\\[^\n]")
+_WORD = re.compile(r"""(?:[^\s|'"\\]+|\\[^\n]|'[^']*'|"[^"\\]*")+|\|""")
 _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "case", "esac", "for", "select",
                        "while", "until", "do", "done", "in", "function", "time", "coproc"})
@@ -125,13 +126,13 @@ def plain_parse(text: str) -> list | None:
     """The trees bashlex would build for a line of plain words, optionally piped, or None.
 
     A fast path for the most common commands (``ls -la src``, ``grep -n 'x' *.py | head``):
-    words of letters, digits, ``_./:=+@%,-``, globs, ``~`` and quoted strings without ``$``,
-    backquotes or backslashes, separated by spaces and ``|``, and no reserved word in command
-    position.  bashlex gives such words no parts (the analyser reads quotes, globs and tildes
+    words of letters, digits, ``_./:=+@%,-!^{}``, globs, ``~``, backslash escapes and quoted
+    strings without ``$``, backquotes or (in double quotes) backslashes, separated by spaces and
+    ``|``, and no reserved word in command position.  bashlex gives such words no parts (the analyser reads quotes, globs and tildes
     from the source text itself).  Anything else (``$``, redirections, other operators) is
     left to bashlex.  ``tests/test_shell_parse_fast.py`` checks both give the same analysis.
     """
-    if not _PLAIN_LINE.match(text) or "||" in text:
+    if not _PLAIN_LINE.match(_ESCAPED.sub("", text)) or "||" in text or text.endswith("\\"):
         return None
     segments: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
@@ -153,8 +154,9 @@ def plain_parse(text: str) -> list | None:
     commands = []
     for words in segments:
         first = next((w for w, _, _ in words if not _ASSIGNMENT_WORD.match(w)), None)
-        if first in _RESERVED or first in ("[[", "]]"):
-            return None
+        if first in _RESERVED or first in ("[[", "]]", "!") or \
+                any(w in ("{", "}") for w, _, _ in words):
+            return None  # bashlex reads a lone brace as a reserved word anywhere
         parts = []
         prefix = True
         for w, start, end in words:
