@@ -23,7 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.permissions.contained import auto_allow_held, covered_by_rules, wants_uncontained
+from tui.permissions.contained import (
+    auto_allow_held,
+    containment_available,
+    covered_by_rules,
+    wants_uncontained,
+)
 from tui.permissions.context import PermissionContext
 from tui.permissions.decision import READ_ONLY_SOURCE, SANDBOX_AUTO_ALLOW_SOURCE, Decision
 from tui.permissions.policy import source_label
@@ -766,7 +771,9 @@ def _bash_allow_or_prompt(ev: _Eval) -> Decision:
     ctx = ev.ctx
     analysis = ev.analysis
     assert analysis is not None
-    if ev.read_only() and not covered_by_rules(ev):
+    # A user's allow rule covering every part only matters where read-only commands run
+    # contained (it then runs as the rules say); elsewhere both allow it the same way.
+    if ev.read_only() and not (containment_available(ctx) and covered_by_rules(ev)):
         return _read_only_allow(ev)
     deciding: list[Rule] = []
     unapproved: list[str] = []
