@@ -48,7 +48,8 @@ KINDS = [
     ("Bash(run_in_background:true)", "deny", "param", "Bash", "run_in_background:true"),
     ("Bash(dangerouslyDisableSandbox : true)", "ask", "param", "Bash",
      "dangerouslyDisableSandbox:true"),
-    ("Bash(timeout:*)", "deny", "param", "Bash", "timeout:*"),
+    ("Bash(timeout:*)", "deny", "bash", "Bash", "timeout:*"),  # legacy prefix: the command
+    ("Bash(timeout:30)", "deny", "param", "Bash", "timeout:30"),
     ("Bash(description:*deploy*)", "ask", "param", "Bash", "description:*deploy*"),
     ("Agent(model:opus)", "deny", "param", "Agent", "model:opus"),
     ("Agent(isolation:worktree)", "ask", "param", "Agent", "isolation:worktree"),
@@ -144,7 +145,7 @@ ERRORS = [
     ("mcp__github__x(repo)", "deny", "MCP rules take no specifier"),
     # parameter rules: deny/ask only, never on a primary field (REF §2.2)
     ("Bash(run_in_background:true)", "allow", "only allowed in deny and ask"),
-    ("Bash(timeout:*)", "allow", "Bash(timeout *)"),
+    ("Bash(timeout:30)", "allow", "Bash(timeout *)"),
     ("Agent(model:opus)", "allow", "only allowed in deny and ask"),
     ("mcp__db__query(readonly:true)", "allow", "only allowed in deny and ask"),
     ("Bash(command:rm *)", "deny", "primary field 'command'"),
@@ -194,7 +195,7 @@ WARNINGS = [
     ("Bash(curl :* )", "deny", "matched as Bash(curl:*)"),
     ("Bash(python -c :*)", "allow", "single spaces"),
     ("Bash( ls)", "allow", "single spaces"),
-    ("Bash(timeout:*)", "deny", "Bash(timeout *)"),
+    ("Bash(timeout:30)", "deny", "Bash(timeout *)"),
     ("Read( ** /*key*)", "deny", "also matched with that whitespace removed"),
     ("Read(!sample.env)", "deny", "negation is not supported"),
     ("Read(x[a)", "deny", "guards only the literal path"),
@@ -393,3 +394,17 @@ def test_every_rule_in_the_real_settings_corpus_parses_or_is_a_clear_error() -> 
             assert str(exc)
             errors += 1
     assert parsed > errors * 50
+
+
+def test_timeout_colon_star_is_the_timeout_command(tmp_path: Path) -> None:
+    """Issue 11: ``Bash(timeout:*)`` is the legacy prefix form, so it means the ``timeout``
+    command, as in Claude Code; ``Bash(timeout:30)`` stays a rule on the tool's parameter."""
+    from tui.check import evaluate
+
+    deny = {"permissions": {"deny": ["Bash(timeout:*)"]}}
+    d = evaluate("Bash", {"command": "timeout 5 sleep 1"}, cwd=tmp_path, settings=deny,
+                 discover=False)
+    assert d.behavior == "deny"
+    d = evaluate("Bash", {"command": "ls", "timeout": 30000}, cwd=tmp_path, settings=deny,
+                 discover=False)
+    assert d.behavior == "allow"

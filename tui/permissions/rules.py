@@ -668,7 +668,11 @@ def parse_rule(text: str, behavior: str, *, anchor: Path, source: object = None)
         raise _primary_field_error(stripped, tool, param[0])
 
     if tool in ("Bash", "Monitor"):
-        if tool == "Bash" and param is not None and param[0] in BASH_PARAM_FIELDS:
+        # "NAME:*" is the legacy prefix form (REF §2.3), also for NAME = timeout: the
+        # timeout command, as in Claude Code (issue 11)
+        legacy_prefix = spec.rstrip().endswith(":*")
+        if tool == "Bash" and param is not None and param[0] in BASH_PARAM_FIELDS \
+                and not legacy_prefix:
             if behavior == "allow":
                 raise _param_rule_error(stripped, tool, param[0])
             if param[0] == "timeout":
