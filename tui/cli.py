@@ -30,18 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="record this session's model exchanges into a cassette FILE")
     parser.add_argument("--model", help="model name (default: ANTHROPIC_MODEL, settings "
                         "'model', else the newest Sonnet the SDK knows)")
-    parser.add_argument("--add-dir", type=Path, action="append", default=[], metavar="DIR",
-                        help="an additional working directory (repeatable)")
+    parser.add_argument("--add-dir", type=Path, action="extend", nargs="+", default=[],
+                        metavar="DIR", help="additional working directories (--add-dir a b, "
+                        "or repeated)")
     parser.add_argument("--permission-mode", metavar="MODE",
                         help="start mode: default, acceptEdits, plan, dontAsk, bypassPermissions")
     parser.add_argument("--dangerously-skip-permissions", action="store_true",
                         help="same as --permission-mode bypassPermissions")
     parser.add_argument("--settings", metavar="FILE_OR_JSON",
                         help="an extra settings layer for this session (command-line scope)")
-    parser.add_argument("--allowedTools", "--allowed-tools", nargs="+", default=[],
-                        metavar="RULE", help="allow rules for this session")
-    parser.add_argument("--disallowedTools", "--disallowed-tools", nargs="+", default=[],
-                        metavar="RULE", help="deny rules for this session")
+    parser.add_argument("--allowedTools", "--allowed-tools", nargs="+", action="extend",
+                        default=[], metavar="RULE", help="allow rules for this session "
+                        "(separate ones with spaces or commas: \"Bash(git:*),Read\")")
+    parser.add_argument("--disallowedTools", "--disallowed-tools", nargs="+", action="extend",
+                        default=[], metavar="RULE", help="deny rules for this session "
+                        "(spaces or commas)")
     parser.add_argument("--theme", metavar="NAME",
                         help="colour theme: warden-dark, warden-light, warden-high-contrast, "
                         "warden-ansi or a Textual theme (default: settings 'theme' in "
@@ -118,11 +121,11 @@ def make_config(args: argparse.Namespace):
         mode = normalise_mode(mode)
     cli_settings = None
     if args.settings or args.allowedTools or args.disallowedTools:
-        from tui.settings.model import CliSettings
+        from tui.settings.model import CliSettings, split_tool_list
 
         cli_settings = CliSettings(settings=args.settings,
-                                   allowed_tools=tuple(args.allowedTools),
-                                   disallowed_tools=tuple(args.disallowedTools))
+                                   allowed_tools=split_tool_list(args.allowedTools),
+                                   disallowed_tools=split_tool_list(args.disallowedTools))
     settings = load_scalars(cwd)
     settings_model = settings.values.get("model")
     model = configured_model(args.model, dict(os.environ),

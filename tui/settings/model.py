@@ -199,3 +199,36 @@ def load_settings(
     from tui.settings.loader import load_settings as _load
 
     return _load(cwd, env=env, cli=cli, schema=schema, only=only, trusted_project=trusted_project)
+
+
+def split_tool_list(values: "list[str] | tuple[str, ...]") -> tuple[str, ...]:
+    """``--allowedTools`` / ``--disallowedTools`` values as Claude Code splits them.
+
+    Each value may hold several rules separated by commas or spaces, which split only outside
+    parentheses: ``"Bash(git log --format=%H,%s),Read"`` gives ``Bash(git log
+    --format=%H,%s)`` and ``Read``; ``"Edit Write"`` gives ``Edit`` and ``Write``.  An
+    unbalanced parenthesis keeps the rest of the value as one rule (the rule parser then says
+    what is wrong with it).  Empty pieces are dropped.  Source: Claude Code's CLI reference
+    (``--allowedTools "Bash(git log:*)" "Bash(git diff:*)" "Read"``) and claude-code-action's
+    comma-separated ``allowed_tools``.
+    """
+    out: list[str] = []
+    for value in values:
+        depth = 0
+        current: list[str] = []
+        for ch in value:
+            if ch == "(":
+                depth += 1
+            elif ch == ")" and depth:
+                depth -= 1
+            if depth == 0 and (ch == "," or ch.isspace()):
+                piece = "".join(current).strip()
+                if piece:
+                    out.append(piece)
+                current = []
+                continue
+            current.append(ch)
+        piece = "".join(current).strip()
+        if piece:
+            out.append(piece)
+    return tuple(out)
