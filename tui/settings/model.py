@@ -201,7 +201,7 @@ def load_settings(
     return _load(cwd, env=env, cli=cli, schema=schema, only=only, trusted_project=trusted_project)
 
 
-def split_tool_list(values: "list[str] | tuple[str, ...]") -> tuple[str, ...]:
+def split_tool_list(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """``--allowedTools`` / ``--disallowedTools`` values as Claude Code splits them.
 
     Each value may hold several rules separated by commas or spaces, which split only outside
