@@ -130,7 +130,8 @@ def plain_parse(text: str) -> list | None:
     strings without ``$``, backquotes or (in double quotes) backslashes, separated by spaces
     and ``|``, and no reserved word in command position.  bashlex gives such words no parts
     (the analyser reads quotes, globs and tildes from the source text itself).  Anything else
-    (``$``, redirections, other operators, a lone brace) is left to bashlex.  ``tests/test_shell_parse_fast.py`` checks both give the same analysis.
+    (``$``, redirections, other operators, a lone brace) is left to bashlex.
+    ``tests/test_shell_parse_fast.py`` checks both give the same analysis.
     """
     if not _PLAIN_LINE.match(_ESCAPED.sub("", text)) or "||" in text or text.endswith("\\"):
         return None
