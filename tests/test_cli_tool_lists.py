@@ -40,3 +40,24 @@ def test_the_command_line_gives_the_session_every_rule_and_directory(tmp_path: P
     assert config.cli_settings.allowed_tools == ("Bash(git:*)", "Read", "Edit")
     assert config.cli_settings.disallowed_tools == ("Bash(rm:*)", "WebFetch")
     assert config.additional_dirs == ((tmp_path / "a").resolve(), (tmp_path / "b").resolve())
+
+
+def test_claude_config_dir_is_honoured_beside_warden_config_dir(tmp_path: Path) -> None:
+    """``CLAUDE_CONFIG_DIR`` moves the user directory as in Claude Code; Warden's own variable
+    wins when both are set."""
+    from tui.settings.paths import user_dir
+
+    assert user_dir({"HOME": str(tmp_path)}) == tmp_path / ".claude"
+    assert user_dir({"HOME": str(tmp_path), "CLAUDE_CONFIG_DIR": "/c"}) == Path("/c")
+    assert user_dir({"CLAUDE_CONFIG_DIR": "/c", "WARDEN_CONFIG_DIR": "/w"}) == Path("/w")
+
+
+@pytest.mark.parametrize(("platform", "where"), [
+    ("linux", "/etc/claude-code"), ("darwin", "/Library/Application Support/ClaudeCode"),
+    ("win32", "C:\\Program Files\\ClaudeCode"), ("freebsd14", "/etc/claude-code"),
+])
+def test_managed_settings_live_where_claude_code_reads_them(platform: str, where: str) -> None:
+    from tui.settings.paths import managed_dir
+
+    assert managed_dir({}, platform=platform) == Path(where)
+    assert managed_dir({"WARDEN_MANAGED_DIR": "/m"}, platform=platform) == Path("/m")

@@ -411,8 +411,9 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
         else:
             found_read = found.read
             deny_write += found.edit
-    config_dir = os.environ.get("WARDEN_CONFIG_DIR")
-    user_dir = _real(Path(config_dir) if config_dir else home / ".claude")
+    from tui.settings.paths import user_dir as settings_user_dir
+
+    user_dir = _real(settings_user_dir({**os.environ, "HOME": str(home)}))
     protected, _missing = protected_write_paths(write_paths, working_dirs=working, home=home,
                                                 user_dir=user_dir)
     deny_write += protected

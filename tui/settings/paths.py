@@ -1,31 +1,46 @@
 """Where settings files live, and the ``/path`` anchor of each source (``SPEC.md`` §1, REF §2.5).
 
-``WARDEN_CONFIG_DIR`` moves the user directory (``~/.claude``) and ``WARDEN_MANAGED_DIR`` the
-managed one (``/etc/claude-code``); tests always set both.
+``WARDEN_CONFIG_DIR`` (else Claude Code's own ``CLAUDE_CONFIG_DIR``) moves the user directory
+(``~/.claude``), and ``WARDEN_MANAGED_DIR`` the managed one (Claude Code's per-system location,
+:data:`MANAGED_DIRS`); tests always set both.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from tui.settings.model import SettingsSource
 
+MANAGED_DIRS: dict[str, str] = {
+    "linux": "/etc/claude-code",
+    "darwin": "/Library/Application Support/ClaudeCode",
+    "win32": "C:\\Program Files\\ClaudeCode",
+}
+"""Where Claude Code reads managed settings, by ``sys.platform`` (``SPEC.md`` §1, REF §4.1);
+other systems use the Linux path."""
 MANAGED_FILE = "managed-settings.json"
 MANAGED_DROPINS = "managed-settings.d"
 
 
 def user_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The user settings directory: ``$WARDEN_CONFIG_DIR`` or ``~/.claude``."""
+    """The user settings directory: ``$WARDEN_CONFIG_DIR``, else ``$CLAUDE_CONFIG_DIR`` (as
+    Claude Code honours it), else ``~/.claude``."""
     env = os.environ if env is None else env
-    return Path(env.get("WARDEN_CONFIG_DIR") or home_dir(env) / ".claude")
+    configured = env.get("WARDEN_CONFIG_DIR") or env.get("CLAUDE_CONFIG_DIR")
+    return Path(configured) if configured else home_dir(env) / ".claude"
 
 
-def managed_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The managed settings directory: ``$WARDEN_MANAGED_DIR`` or ``/etc/claude-code``."""
+def managed_dir(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """The managed settings directory: ``$WARDEN_MANAGED_DIR``, else Claude Code's location on
+    this system (:data:`MANAGED_DIRS`: ``/etc/claude-code`` on Linux)."""
     env = os.environ if env is None else env
-    return Path(env.get("WARDEN_MANAGED_DIR") or "/etc/claude-code")
+    if env.get("WARDEN_MANAGED_DIR"):
+        return Path(env["WARDEN_MANAGED_DIR"])
+    system = sys.platform if platform is None else platform
+    return Path(MANAGED_DIRS.get(system, MANAGED_DIRS["linux"]))
 
 
 def home_dir(env: Mapping[str, str] | None = None) -> Path:
