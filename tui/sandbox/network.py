@@ -313,22 +313,9 @@ class SandboxNetwork:
 
     def _listen(self, path: Path) -> None:
         """Listen on ``path`` (mode ``0600``, never replaced) and dispatch each connection."""
-        raw = os.fsencode(path)
-        if len(raw) > 107:
-            raise ValueError(f"socket path too long ({len(raw)} bytes > 107): {path}")
-        if os.path.lexists(path):
-            raise FileExistsError(f"{path} exists")
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.bind(raw)
-            os.chmod(raw, 0o600)  # before listen(): nobody can connect in between
-            sock.listen(128)
-            sock.setblocking(False)
-        except BaseException:
-            sock.close()
-            with contextlib.suppress(OSError):
-                os.unlink(raw)
-            raise
+        from tui.sandbox.proxy import listen_unix
+
+        sock = listen_unix(path)
         self._listener = sock
         self._accepting = asyncio.ensure_future(self._accept_loop(sock))
 

@@ -21,7 +21,8 @@ import glob as globmod
 import os
 import shutil
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -742,12 +743,18 @@ def _top_candidates(root: Path) -> Iterator[Path]:
         yield from git_dir_candidates(root)  # the root is itself a (bare) git directory
 
 
-def _nested_candidates(root: Path) -> Iterator[Path]:
-    """Protected names below ``root`` (depth 2..:data:`NESTED_DEPTH`), bounded."""
+def bounded_scan(root: Path, stop: Callable[[os.DirEntry[str], int], bool],
+                 skip: frozenset[str] = _SKIP_DESCEND) -> Iterator[os.DirEntry[str]]:
+    """Breadth-first below ``root``: the entries for which ``stop(entry, depth)`` is true
+    (not descended into), within :data:`SCAN_BUDGET` entries and :data:`NESTED_DEPTH` levels.
+
+    ``depth`` is 0 for ``root``'s own entries.  Symlinks are not followed; directories named in
+    ``skip`` are not entered; unreadable directories are passed over.  Never raises.
+    """
     budget = SCAN_BUDGET
-    queue: list[tuple[Path, int]] = [(root, 0)]
+    queue: deque[tuple[Path, int]] = deque([(root, 0)])
     while queue:
-        directory, depth = queue.pop(0)
+        directory, depth = queue.popleft()
         try:
             entries = list(os.scandir(directory))
         except OSError:
@@ -756,22 +763,28 @@ def _nested_candidates(root: Path) -> Iterator[Path]:
             budget -= 1
             if budget < 0:
                 return
-            if e.name in NESTED_NAMES and depth > 0:
-                path = Path(e.path)
-                if e.name == ".git":
-                    if e.is_dir(follow_symlinks=False):
-                        yield from git_dir_candidates(path)
-                    elif e.is_file(follow_symlinks=False):
-                        yield path  # a submodule's "gitdir:" file
-                else:
-                    yield path
+            if stop(e, depth):
+                yield e
                 continue
             try:
                 is_dir = e.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if is_dir and depth + 1 < NESTED_DEPTH and e.name not in _SKIP_DESCEND:
+            if is_dir and depth + 1 < NESTED_DEPTH and e.name not in skip:
                 queue.append((Path(e.path), depth + 1))
+
+
+def _nested_candidates(root: Path) -> Iterator[Path]:
+    """Protected names below ``root`` (depth 2..:data:`NESTED_DEPTH`), bounded."""
+    for e in bounded_scan(root, lambda e, depth: e.name in NESTED_NAMES and depth > 0):
+        path = Path(e.path)
+        if e.name == ".git":
+            if e.is_dir(follow_symlinks=False):
+                yield from git_dir_candidates(path)
+            elif e.is_file(follow_symlinks=False):
+                yield path  # a submodule's "gitdir:" file
+        else:
+            yield path
 
 
 def protected_write_paths(write_paths: Sequence[Path], *, working_dirs: Sequence[Path],

@@ -62,10 +62,9 @@ from pathlib import Path
 
 from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
 from tui.sandbox.policy import (
-    NESTED_DEPTH,
-    SCAN_BUDGET,
     SHELL_RC_FILES,
     SandboxPolicy,
+    bounded_scan,
     is_git_dir,
     is_within,
 )
@@ -386,29 +385,8 @@ def auto_allow_protected(policy: SandboxPolicy) -> list[Path]:
 
 
 def _scan(root: Path) -> list[Path]:
-    budget = SCAN_BUDGET
-    out: list[Path] = []
-    queue: list[tuple[Path, int]] = [(root, 0)]
-    while queue:
-        directory, depth = queue.pop(0)
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for e in entries:
-            budget -= 1
-            if budget < 0:
-                return out
-            if e.name.lower() in _ALL_NAMES:
-                out.append(Path(e.path))
-                continue  # protected whole: nothing below needs looking at
-            try:
-                is_dir = e.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_dir and depth + 1 < NESTED_DEPTH and e.name not in _SKIP_DESCEND:
-                queue.append((Path(e.path), depth + 1))
-    return out
+    return [Path(e.path) for e in bounded_scan(root, lambda e, _depth: e.name.lower()
+                                               in _ALL_NAMES, skip=_SKIP_DESCEND)]
 
 
 # -- names that are watched rather than held --------------------------------------------------

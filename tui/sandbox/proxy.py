@@ -113,6 +113,34 @@ _SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
 _DROP_HEADERS = frozenset({"host", "proxy-connection", "proxy-authorization"})
 
 
+
+def listen_unix(path: Path) -> socket.socket:
+    """A non-blocking listening Unix stream socket at ``path``, mode ``0600`` before anyone can
+    connect; ``path`` is created, never replaced.
+
+    Raises:
+        FileExistsError: ``path`` exists.
+        ValueError: ``path`` is too long for a Unix socket address (107 bytes).
+        OSError: binding or listening failed (nothing is left behind).
+    """
+    raw = os.fsencode(path)
+    if len(raw) > 107:
+        raise ValueError(f"socket path too long ({len(raw)} bytes > 107): {path}")
+    if os.path.lexists(path):
+        raise FileExistsError(f"{path} exists")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind(raw)
+        os.chmod(raw, 0o600)  # before listen(): nobody can connect in between
+        sock.listen(128)
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        with contextlib.suppress(OSError):
+            os.unlink(raw)
+        raise
+    return sock
+
 class _BadRequest(Exception):
     """The client sent something this proxy will not read; answered with ``400``."""
 
@@ -469,22 +497,13 @@ class FilteringProxy:
             FileExistsError: ``path`` exists.
             ValueError: ``path`` is too long for a Unix socket address (107 bytes).
         """
-        raw = os.fsencode(path)
-        if len(raw) > 107:
-            raise ValueError(f"socket path too long ({len(raw)} bytes > 107): {path}")
-        if os.path.lexists(path):
-            raise FileExistsError(f"{path} exists")
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = listen_unix(path)
         try:
-            sock.bind(raw)
-            os.chmod(raw, 0o600)  # before listen(): nobody can connect in between
-            sock.listen(128)
-            sock.setblocking(False)
             server = await asyncio.start_unix_server(self._handle, sock=sock, limit=HEAD_LIMIT)
         except BaseException:
             sock.close()
             with contextlib.suppress(OSError):
-                os.unlink(raw)
+                os.unlink(path)
             raise
         self._unix_path = Path(path)
         self._servers.append(server)

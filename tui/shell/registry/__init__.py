@@ -15,6 +15,8 @@ package's ``__init__`` only builds the table, so that any module may import it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from tui.shell.registry import files, git, search
 from tui.shell.registry.core import EFFECTS, Opt, Program, parse_table
 
@@ -22,6 +24,8 @@ REGISTRY: dict[str, Program] = {
     **parse_table(files.TABLE), **parse_table(search.TABLE), **parse_table(git.table_text()),
 }
 """Program name (``"head"``, ``"git status"``) -> its entry."""
+for _name in ("egrep", "fgrep"):  # scripts running grep -E / -F: grep's options
+    REGISTRY[_name] = dataclasses.replace(REGISTRY["grep"], name=_name, implied=("grep",))
 
 
 def read_only_programs() -> list[str]:

@@ -8,6 +8,8 @@ Docker CLI 24 manuals.
 """
 
 TABLE = r"""
+# egrep and fgrep are scripts that run grep -E / grep -F: they take grep's options
+# (tui/shell/registry/__init__.py makes their entries from this one)
 @grep gnu pr* numeric
   -E --extended-regexp; -F --fixed-strings; -G --basic-regexp; -P --perl-regexp
   -e --regexp =P; -f --file =F !read; -i --ignore-case; -y; --no-ignore-case; -w --word-regexp
@@ -20,22 +22,6 @@ TABLE = r"""
   -T --initial-tab; -Z --null; -A --after-context =N; -B --before-context =N
   -C --context =N; --color --colour [=W]; -U --binary; --no-group-separator
   --group-separator =S
-@egrep gnu pr* numeric implied=grep
-  -i --ignore-case; -v --invert-match; -w --word-regexp; -x --line-regexp; -c --count
-  -l --files-with-matches; -L --files-without-match; -n --line-number; -h --no-filename
-  -H --with-filename; -o --only-matching; -q --quiet --silent; -s --no-messages
-  -r --recursive !recurse; -R --dereference-recursive !recurse; -e --regexp =P
-  -f --file =F !read; -m --max-count =N; -A --after-context =N; -B --before-context =N
-  -C --context =N; --color --colour [=W]; -a --text; -I; -z --null-data; -Z --null
-  --include =G; --exclude =G; --exclude-dir =G; -b --byte-offset
-@fgrep gnu pr* numeric implied=grep
-  -i --ignore-case; -v --invert-match; -w --word-regexp; -x --line-regexp; -c --count
-  -l --files-with-matches; -L --files-without-match; -n --line-number; -h --no-filename
-  -H --with-filename; -o --only-matching; -q --quiet --silent; -s --no-messages
-  -r --recursive !recurse; -R --dereference-recursive !recurse; -e --regexp =P
-  -f --file =F !read; -m --max-count =N; -A --after-context =N; -B --before-context =N
-  -C --context =N; --color --colour [=W]; -a --text; -I; -z --null-data; -Z --null
-  --include =G; --exclude =G; --exclude-dir =G; -b --byte-offset
 @rg exact pr*
   -A --after-context =N; -B --before-context =N; -C --context =N; --auto-hybrid-regex
   -b --byte-offset; --binary; --no-binary; --block-buffered; -c --count; --count-matches
