@@ -66,6 +66,9 @@ class Agent:
     """Called with ``("allow_session" | "allow_always", rules)`` when the user grants rules."""
     notes: list[str] = field(default_factory=list)
     """Things the user did between turns (reverted hunks), sent before the next prompt."""
+    max_turns: int | None = None
+    """At most this many model requests per turn (``warden -p --max-turns``); None: no limit.
+    A turn that would need one more ends with the stop reason ``"max_turns"``."""
 
     def __post_init__(self) -> None:
         if self.tool_ctx.read_denied is None:
@@ -130,17 +133,23 @@ class Agent:
         Returns:
             The final stop reason: the API's (``"end_turn"``, ``"max_tokens"``...), ``"denied"``
             when the user denied a call without a reason, ``"interrupted"`` when cancelled
-            (the cancellation is re-raised after the conversation is left consistent), or
-            ``"error"`` after an :class:`~tui.agent.events.AgentError`.
+            (the cancellation is re-raised after the conversation is left consistent),
+            ``"error"`` after an :class:`~tui.agent.events.AgentError`, or ``"max_turns"`` when
+            :attr:`max_turns` requests were made and the model still wanted tools.
         """
         notes = [{"type": "text", "text": f"(Note from Warden: {note})"} for note in self.notes]
         self.notes.clear()
         self._append_user([*notes, {"type": "text", "text": prompt}])
         self.sink(ev.TurnStarted(prompt))
         pending: list[_Pending] = []
+        requests = 0
         try:
             while True:
                 pending = []
+                if self.max_turns is not None and requests >= self.max_turns:
+                    self.sink(ev.TurnFinished("max_turns"))
+                    return "max_turns"
+                requests += 1
                 try:
                     content, stop_reason = await self._stream_reply()
                 except asyncio.CancelledError:
