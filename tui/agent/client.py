@@ -16,12 +16,15 @@ class ClientConfig:
         base_url: ``None`` for the real API (or ``ANTHROPIC_BASE_URL``), else e.g. the replay
             server's loopback URL.
         record_to: when set, the exchange is recorded into this cassette file on exit.
+        betas: values sent in the ``anthropic-beta`` header of every request (comma-joined),
+            e.g. ``("context-1m-2025-08-07",)`` from :attr:`tui.agent.models.ModelChoice.betas`.
     """
 
     api_key: str
     base_url: str | None = None
     record_to: Path | None = None
     max_retries: int = 2
+    betas: tuple[str, ...] = ()
 
 
 def make_client(config: ClientConfig) -> tuple[Any, Any]:
@@ -36,6 +39,8 @@ def make_client(config: ClientConfig) -> tuple[Any, Any]:
     kwargs: dict[str, Any] = {"api_key": config.api_key, "max_retries": config.max_retries}
     if config.base_url:
         kwargs["base_url"] = config.base_url
+    if config.betas:
+        kwargs["default_headers"] = {"anthropic-beta": ",".join(config.betas)}
     recorder = None
     if config.record_to is not None:
         import httpx2
