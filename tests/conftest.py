@@ -15,6 +15,7 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     base = tmp_path_factory.mktemp("warden-config")
     monkeypatch.setenv("WARDEN_CONFIG_DIR", str(base / "user"))
     monkeypatch.setenv("WARDEN_MANAGED_DIR", str(base / "managed"))
+    monkeypatch.setenv("WARDEN_PREFERENCES_DIR", str(base / "preferences"))
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_MODEL", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)

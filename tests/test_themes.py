@@ -1,10 +1,12 @@
-"""Themes: the high-contrast and ANSI themes, the automatic choice, the ``theme`` setting, and
-saving a theme picked in the command palette."""
+"""Themes: the high-contrast and ANSI themes, the automatic choice, the ``theme`` preference (and
+the ``theme`` older versions left in the user settings file), and saving a theme picked in the
+command palette to Warden's own preferences file."""
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,13 +17,17 @@ from themes import SEMANTIC_VARIABLES, WARDEN_ANSI, WARDEN_HIGH_CONTRAST, WARDEN
 from themes.select import (
     auto_theme,
     choose_theme,
+    preferences_dir,
+    preferences_file,
     read_theme_setting,
+    save_theme_setting,
     supports_truecolor,
     user_settings_file,
 )
 from tui.cli import build_parser
 from tui.settings import load_settings
 from tui.settings.paths import user_settings_path
+from tui.settings.writer import SettingsWriteError
 
 NAMES = [t.name for t in WARDEN_THEMES]
 
@@ -158,6 +164,7 @@ def test_supports_truecolor_ignores_case_and_spaces() -> None:
 
 @pytest.mark.parametrize("env", [
     {"WARDEN_CONFIG_DIR": "/x/cfg", "HOME": "/home/u"},
+    {"CLAUDE_CONFIG_DIR": "/x/claude", "HOME": "/home/u"},
     {"HOME": "/home/u"},
 ])
 def test_user_settings_file_is_the_settings_packages_user_file(env: dict[str, str]) -> None:
@@ -176,23 +183,85 @@ def test_read_theme_setting(tmp_path: Path) -> None:
     assert name is None and problem is not None and str(path) in problem
     path.write_text("{not json")
     assert read_theme_setting(path) == (None, None)  # the settings loader reports it
+    name, problem = read_theme_setting(path, report_unparsable=True)
+    assert name is None and problem is not None and "line 1" in problem
+    path.write_text("[]")
+    assert read_theme_setting(path) == (None, None)
+    name, problem = read_theme_setting(path, report_unparsable=True)
+    assert name is None and problem is not None and "object" in problem
 
 
-def test_precedence_cli_then_setting_then_automatic(tmp_path: Path) -> None:
-    available = set(NAMES) | {"nord"}
-    env = {"WARDEN_CONFIG_DIR": str(tmp_path), "COLORTERM": "truecolor"}
+def _dirs(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """An environment whose user settings and preferences directories are under tmp_path."""
+    (tmp_path / "claude").mkdir(exist_ok=True)
+    (tmp_path / "prefs").mkdir(exist_ok=True)
+    return {"WARDEN_CONFIG_DIR": str(tmp_path / "claude"),
+            "WARDEN_PREFERENCES_DIR": str(tmp_path / "prefs"), **extra}
+
+
+def test_preferences_live_in_wardens_own_config_dir(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"WARDEN_PREFERENCES_DIR": str(tmp_path / "p"), "WARDEN_CONFIG_DIR": "/x/cfg"}
+    assert preferences_file(env) == tmp_path / "p" / "preferences.json"
+    monkeypatch.delenv("WARDEN_PREFERENCES_DIR")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    from platformdirs import user_config_dir
+
+    assert preferences_dir({}) == Path(user_config_dir("warden", appauthor=False))
+    if sys.platform.startswith("linux"):
+        assert preferences_dir({}) == tmp_path / "xdg" / "warden"
+    assert preferences_dir({}) != user_settings_path({"HOME": str(tmp_path)}).parent
+
+
+def test_precedence_cli_then_preferences_then_old_setting_then_automatic(tmp_path: Path) -> None:
+    available = set(NAMES) | {"nord", "gruvbox"}
+    env = _dirs(tmp_path, COLORTERM="truecolor")
     assert choose_theme(None, available, env).name == "warden-dark"
     assert choose_theme(None, available, env).source == "automatic"
-    (tmp_path / "settings.json").write_text('{"theme": "nord"}')
+    (tmp_path / "claude" / "settings.json").write_text('{"theme": "nord"}')
     assert choose_theme(None, available, env) == choose_theme(None, available, env)
-    assert choose_theme(None, available, env).name == "nord"
+    assert (choose_theme(None, available, env).name, choose_theme(None, available, env).source) \
+        == ("nord", "settings")  # what older versions saved is still read
+    (tmp_path / "prefs" / "preferences.json").write_text('{"theme": "gruvbox"}')
+    chosen = choose_theme(None, available, env)
+    assert (chosen.name, chosen.source, chosen.notice) == ("gruvbox", "preferences", None)
     chosen = choose_theme("warden-high-contrast", available, env)
     assert (chosen.name, chosen.source, chosen.notice) == ("warden-high-contrast",
                                                            "command line", None)
 
 
+def test_a_broken_preferences_file_is_reported_and_falls_through(tmp_path: Path) -> None:
+    env = _dirs(tmp_path)
+    prefs = tmp_path / "prefs" / "preferences.json"
+    prefs.write_text('{"theme": ')
+    (tmp_path / "claude" / "settings.json").write_text('{"theme": "warden-light"}')
+    chosen = choose_theme(None, NAMES, env)
+    assert (chosen.name, chosen.source) == ("warden-light", "settings")
+    assert chosen.notice is not None and str(prefs) in chosen.notice
+
+
+def test_saving_writes_only_the_preferences_file(tmp_path: Path) -> None:
+    env = _dirs(tmp_path)
+    settings = tmp_path / "claude" / "settings.json"
+    settings.write_text('{"theme": "nord", "model": "opus"}\n')
+    prefs = tmp_path / "prefs" / "preferences.json"
+    prefs.write_text('{"other": 1}\n')
+    assert save_theme_setting("warden-light", env) == prefs
+    assert json.loads(prefs.read_text()) == {"other": 1, "theme": "warden-light"}
+    assert settings.read_text() == '{"theme": "nord", "model": "opus"}\n'
+    assert choose_theme(None, NAMES, env).name == "warden-light"
+    fresh = {"WARDEN_PREFERENCES_DIR": str(tmp_path / "fresh" / "warden")}
+    path = save_theme_setting("warden-ansi", fresh)  # the directories are created
+    assert json.loads(path.read_text()) == {"theme": "warden-ansi"}
+    prefs.write_text("{broken")
+    with pytest.raises(SettingsWriteError):
+        save_theme_setting("warden-dark", env)
+    assert prefs.read_text() == "{broken"  # nothing the user wrote is lost
+
+
 def test_unknown_names_fall_through_with_a_notice(tmp_path: Path) -> None:
-    env = {"WARDEN_CONFIG_DIR": str(tmp_path)}
+    env = _dirs(tmp_path)
+    tmp_path = tmp_path / "claude"
     (tmp_path / "settings.json").write_text('{"theme": "warden-light"}')
     chosen = choose_theme("solarised", NAMES, env)
     assert chosen.name == "warden-light" and chosen.source == "settings"
@@ -225,6 +294,10 @@ def _user_file() -> Path:
     return user_settings_file()
 
 
+def _prefs_file() -> Path:
+    return preferences_file()
+
+
 async def test_app_starts_with_the_theme_setting_and_reports_an_unknown_one() -> None:
     _user_file().parent.mkdir(parents=True, exist_ok=True)
     _user_file().write_text('{"theme": "warden-high-contrast"}')
@@ -245,12 +318,16 @@ async def test_app_starts_with_the_theme_setting_and_reports_an_unknown_one() ->
         run.close()
 
 
-async def test_a_theme_picked_in_the_palette_is_saved_to_user_settings() -> None:
+async def test_a_theme_picked_in_the_palette_is_saved_to_wardens_preferences() -> None:
     """ctrl+p, "Change theme", type the name, enter: the theme applies and is written to
-    ~/.claude/settings.json with the file's other keys kept."""
-    path = _user_file()
+    Warden's preferences file with the file's other keys kept; Claude Code's user settings file
+    is not touched."""
+    path = _prefs_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('{"model": "claude-keep-me"}\n')
+    path.write_text('{"other": "keep-me"}\n')
+    settings = _user_file()
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('{"model": "claude-keep-me"}\n')
     run = DemoRun()
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
@@ -265,8 +342,8 @@ async def test_a_theme_picked_in_the_palette_is_saved_to_user_settings() -> None
             await wait_until(pilot, lambda: "high-contrast" in path.read_text(), what="saved")
     finally:
         run.close()
-    assert json.loads(path.read_text()) == {"model": "claude-keep-me",
-                                            "theme": "warden-high-contrast"}
+    assert json.loads(path.read_text()) == {"other": "keep-me", "theme": "warden-high-contrast"}
+    assert settings.read_text() == '{"model": "claude-keep-me"}\n'
 
 
 async def test_palette_lists_warden_themes() -> None:
@@ -283,7 +360,7 @@ async def test_palette_lists_warden_themes() -> None:
 
 
 async def test_a_theme_that_cannot_be_saved_still_applies_and_says_so() -> None:
-    path = _user_file()
+    path = _prefs_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{broken json")
     run = DemoRun()

@@ -1,19 +1,25 @@
-"""Which theme Warden starts with: ``--theme``, else the ``theme`` setting, else automatic.
+"""Which theme Warden starts with: ``--theme``, else Warden's preferences, else automatic.
 
 Precedence (first that names a registered theme wins)::
 
     --theme NAME            the command line
-    "theme": "NAME"         the *user* settings file (~/.claude/settings.json, or
-                            $WARDEN_CONFIG_DIR/settings.json); choosing a theme in the command
+    "theme": "NAME"         Warden's own preferences file, preferences.json in
+                            platformdirs.user_config_dir("warden") (~/.config/warden on Linux),
+                            or in $WARDEN_PREFERENCES_DIR; choosing a theme in the command
                             palette saves it there
+    "theme": "NAME"         the *user* settings file (~/.claude/settings.json, or
+                            $WARDEN_CONFIG_DIR / $CLAUDE_CONFIG_DIR/settings.json), where older
+                            versions of Warden saved it: still read, never written again
     automatic               auto_theme(): warden-dark with truecolor, else warden-ansi
 
-The ``theme`` key is read from the user file only: a theme is a personal preference (Claude Code
-keeps its own ``theme`` in the user's global config too), and a project's shared
-``.claude/settings.json`` should not decide someone's colours.  A ``theme`` key in another scope
-is valid (the schema allows it) and ignored.  The file is read with :mod:`json` alone, so the
-choice costs nothing measurable before the first frame; a broken file or an unknown name gives a
-notice and the automatic theme, never a crash.
+The theme is Warden's own preference, so it lives in Warden's own config file, not in Claude
+Code's settings files (whose schema has no such key; ``SPEC.md`` §7: "Warden-only preferences live
+in Warden's own config, not in CC's files").  ``WARDEN_CONFIG_DIR`` already moves the Claude-style
+user settings directory, hence the separate ``WARDEN_PREFERENCES_DIR`` (tests always set it).
+Only the user settings file's ``theme`` is read as the fallback: a project's shared
+``.claude/settings.json`` should not decide someone's colours.  Files are read with :mod:`json`
+alone, so the choice costs nothing measurable before the first frame; a broken file or an unknown
+name gives a notice and the next source, never a crash.
 
 Automatic rule (:func:`auto_theme`), for a terminal that did not ask for anything:
 
@@ -40,7 +46,13 @@ TRUECOLOR_THEME = "warden-dark"
 """The theme picked when it can (the same as :data:`themes.DEFAULT_THEME`)."""
 
 SETTING_KEY = "theme"
-"""The settings key (top level of the user settings file)."""
+"""The key (top level of the preferences file, and of the user settings file of old versions)."""
+
+PREFERENCES_FILE = "preferences.json"
+"""The name of Warden's own preferences file, in :func:`preferences_dir`."""
+
+APP_NAME = "warden"
+"""The ``platformdirs`` application name."""
 
 _TRUECOLOR_TERM_PROGRAMS = frozenset({
     "iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper", "Tabby", "rio", "WarpTerminal",
@@ -91,27 +103,54 @@ def auto_theme(env: Mapping[str, str] | None = None) -> str:
 
 
 def user_settings_file(env: Mapping[str, str] | None = None) -> Path:
-    """``$WARDEN_CONFIG_DIR/settings.json``, else ``$HOME/.claude/settings.json``.
+    """``settings.json`` in ``$WARDEN_CONFIG_DIR``, ``$CLAUDE_CONFIG_DIR`` or ``$HOME/.claude``.
 
     The same rule as :func:`tui.settings.paths.user_settings_path` (a test keeps them equal),
     repeated here so that choosing a theme does not import the settings package before the
-    first frame.
+    first frame.  Only read (the ``theme`` older versions saved there), never written.
     """
     env = os.environ if env is None else env
-    base = env.get("WARDEN_CONFIG_DIR")
+    base = env.get("WARDEN_CONFIG_DIR") or env.get("CLAUDE_CONFIG_DIR")
     if base:
         return Path(base) / "settings.json"
     home = env.get("HOME")
     return (Path(home) if home else Path.home()) / ".claude" / "settings.json"
 
 
-def read_theme_setting(path: Path) -> tuple[str | None, str | None]:
-    """The ``theme`` value of a settings file, read with :mod:`json` only.
+def preferences_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Warden's own config directory: ``$WARDEN_PREFERENCES_DIR``, else
+    ``platformdirs.user_config_dir("warden")`` (``$XDG_CONFIG_HOME/warden`` or
+    ``~/.config/warden`` on Linux, ``~/Library/Application Support/warden`` on macOS,
+    ``%LOCALAPPDATA%\\warden`` on Windows; platformdirs reads the process environment)."""
+    env = os.environ if env is None else env
+    configured = env.get("WARDEN_PREFERENCES_DIR")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def preferences_file(env: Mapping[str, str] | None = None) -> Path:
+    """``<preferences_dir>/preferences.json``: a JSON object of Warden-only preferences
+    (today ``{"theme": NAME}``)."""
+    return preferences_dir(env) / PREFERENCES_FILE
+
+
+def read_theme_setting(path: Path, *, report_unparsable: bool = False) -> tuple[str | None,
+                                                                              str | None]:
+    """The ``theme`` value of a JSON file, read with :mod:`json` only.
+
+    Args:
+        path: the preferences file, or the user settings file of older versions.
+        report_unparsable: whether a file that is not a JSON object gets a ``problem`` (True for
+            the preferences file; False for settings files, which the settings loader reports).
 
     Returns:
         ``(name, problem)``: ``name`` is the string value or ``None`` (file missing, no key, or
-        unusable); ``problem`` is a sentence for a notice when the file cannot be read or parsed
-        or the value is not a string, else ``None``.  Never raises.
+        unusable); ``problem`` is a sentence for a notice when the file cannot be read (or
+        parsed, with ``report_unparsable``) or the value is not a string, else ``None``.
+        Never raises.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -123,9 +162,16 @@ def read_theme_setting(path: Path) -> tuple[str | None, str | None]:
 
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
-        return None, None  # the settings loader reports the broken file itself
-    if not isinstance(data, dict) or SETTING_KEY not in data:
+    except json.JSONDecodeError as exc:
+        if report_unparsable:
+            return None, (f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                          f"{exc.msg}); its theme is ignored.")
+        return None, None
+    if not isinstance(data, dict):
+        if report_unparsable:
+            return None, f"{path} must hold a JSON object; its theme is ignored."
+        return None, None
+    if SETTING_KEY not in data:
         return None, None
     value = data[SETTING_KEY]
     if not isinstance(value, str) or not value.strip():
@@ -139,7 +185,8 @@ class ThemeChoice:
 
     Attributes:
         name: a name in ``available``.
-        source: ``"command line"``, ``"settings"`` or ``"automatic"``.
+        source: ``"command line"``, ``"preferences"`` (Warden's preferences file),
+            ``"settings"`` (the user settings file of older versions) or ``"automatic"``.
         notice: a sentence for the chat when something asked for could not be used, else None.
     """
 
@@ -150,16 +197,17 @@ class ThemeChoice:
 
 def choose_theme(cli: str | None, available: Collection[str],
                  env: Mapping[str, str] | None = None) -> ThemeChoice:
-    """Apply the precedence ``--theme`` > user setting ``theme`` > :func:`auto_theme`.
+    """Apply the precedence ``--theme`` > preferences ``theme`` > user settings ``theme`` (older
+    versions) > :func:`auto_theme` (module docstring).
 
     Args:
         cli: the ``--theme`` value, or ``None``.
         available: registered theme names (Warden's and Textual's built-in ones).
-        env: environment variables (``os.environ`` when ``None``): the user settings file's
-            location and the terminal's colour support.
+        env: environment variables (``os.environ`` when ``None``): where the files are and the
+            terminal's colour support.
 
     Returns:
-        The choice.  An unknown name (from either source) falls through to the next source and
+        The choice.  An unknown name or an unusable file falls through to the next source and
         is explained in ``notice``.  Never raises.
     """
     env = os.environ if env is None else env
@@ -168,13 +216,18 @@ def choose_theme(cli: str | None, available: Collection[str],
         if cli in available:
             return ThemeChoice(cli, "command line")
         problems.append(f"There is no theme {cli!r} (--theme).")
-    path = user_settings_file(env)
-    setting, problem = read_theme_setting(path)
-    if problem:
-        problems.append(problem)
-    if setting is not None:
+    sources = (
+        ("preferences", preferences_file(env), True),
+        ("settings", user_settings_file(env), False),
+    )
+    for source, path, strict in sources:
+        setting, problem = read_theme_setting(path, report_unparsable=strict)
+        if problem:
+            problems.append(problem)
+        if setting is None:
+            continue
         if setting in available:
-            return ThemeChoice(setting, "settings", " ".join(problems) or None)
+            return ThemeChoice(setting, source, " ".join(problems) or None)
         problems.append(f"There is no theme {setting!r} (\"theme\" in {path}).")
     if problems:
         problems.append("Ctrl+P, then \"Change theme\", lists the themes.")
@@ -182,10 +235,12 @@ def choose_theme(cli: str | None, available: Collection[str],
 
 
 def save_theme_setting(name: str, env: Mapping[str, str] | None = None) -> Path:
-    """Save ``"theme": name`` in the user settings file, keeping every other key.
+    """Save ``"theme": name`` in Warden's preferences file (:func:`preferences_file`), keeping
+    every other key.  Claude Code's settings files are never written.
 
-    Goes through :func:`tui.settings.writer.set_value` (atomic write; a file that does not parse
-    is never overwritten).  Blocking file I/O: call it from a thread.
+    Goes through :func:`tui.settings.writer.set_value` (directory created, atomic write keeping
+    the file's mode; a file that does not parse is never overwritten).  Blocking file I/O: call
+    it from a thread.
 
     Returns:
         The file written (or left alone when it already said ``name``).
@@ -196,6 +251,6 @@ def save_theme_setting(name: str, env: Mapping[str, str] | None = None) -> Path:
     """
     from tui.settings.writer import set_value
 
-    path = user_settings_file(env)
+    path = preferences_file(env)
     set_value(path, (SETTING_KEY,), name)
     return path

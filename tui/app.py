@@ -29,8 +29,9 @@ class WardenApp(App[None]):
     ]
 
     def __init__(self, config: AppConfig, *, theme: str | None = None) -> None:
-        """``theme``: ``--theme``; ``None`` means the user's ``theme`` setting, else automatic
-        (:func:`themes.select.choose_theme`; an unknown name becomes a chat notice)."""
+        """``theme``: ``--theme``; ``None`` means the ``theme`` saved in Warden's preferences,
+        else automatic (:func:`themes.select.choose_theme`; an unknown name becomes a chat
+        notice)."""
         super().__init__()
         self.config = config
         for t in WARDEN_THEMES:
@@ -40,7 +41,7 @@ class WardenApp(App[None]):
             config.notices.append(choice.notice)
         self.theme = choice.name
         self._saved_theme = choice.name
-        """The theme the user settings file is known to hold (or the one started with)."""
+        """The theme the preferences file is known to hold (or the one started with)."""
         self._theme_lock = asyncio.Lock()
         self.main_screen = MainScreen(config)
 
@@ -56,7 +57,7 @@ class WardenApp(App[None]):
             self.run_worker(self._save_theme(), group="save-theme")
 
     async def _save_theme(self) -> None:
-        """Write the current theme to the user settings file, off the event loop.
+        """Write the current theme to Warden's preferences file, off the event loop.
 
         Runs under a lock and always writes the *latest* theme, so quick successive picks end
         with the last one on disk.  A failure is a notification; the theme still applies.

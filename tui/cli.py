@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(spaces or commas)")
     parser.add_argument("--theme", metavar="NAME",
                         help="colour theme: warden-dark, warden-light, warden-high-contrast, "
-                        "warden-ansi or a Textual theme (default: settings 'theme' in "
-                        "~/.claude/settings.json, else warden-dark with truecolor, warden-ansi "
+                        "warden-ansi or a Textual theme (default: the last one picked, saved in "
+                        "Warden's preferences.json, else warden-dark with truecolor, warden-ansi "
                         "without)")
     parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("command", nargs="?", choices=["login", "check", "explain", "doctor",
