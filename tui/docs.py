@@ -22,8 +22,10 @@ def _codes(items) -> str:  # noqa: ANN001
 
 def published_lists() -> str:
     """The Markdown block: read-only commands, git read-only subcommands, safe variables,
-    network commands, exec wrappers, protected paths and suspicious constructs."""
+    network commands, exec wrappers, protected paths, implemented settings keys and suspicious
+    constructs."""
     from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
+    from tui.settings.known_keys import implemented_key_names
     from tui.shell import data
     from tui.shell.registry import published
 
@@ -59,6 +61,12 @@ def published_lists() -> str:
         "",
         "**Protected paths** (writes are never approved by an allow rule or `acceptEdits`): "
         "directories " + _codes(PROTECTED_DIRS) + "; files " + _codes(PROTECTED_FILES) + ".",
+        "",
+        "**Settings keys Warden implements** (`tui/settings/known_keys.py` says where each "
+        "is implemented; of `permissions` and `sandbox`, only the members listed). Every other "
+        "key in a settings file, Claude Code's own UI keys included, gets one notice per file "
+        "and key saying it has no effect: "
+        + _codes(implemented_key_names()) + ".",
         "",
         "**Suspicious constructs** (each forces a prompt even when an allow rule matches):",
         "",
