@@ -1,7 +1,8 @@
 """The ``warden`` command line.
 
 ``warden`` runs the TUI in the current directory against the real API; ``warden --demo`` runs it
-on a copy of the bundled sample project against a recorded model; ``warden login`` stores the
+on a copy of the bundled sample project against a recorded model; ``warden -p PROMPT`` runs one
+turn without the TUI and prints the result (:mod:`tui.headless`); ``warden login`` stores the
 API key in the OS keychain.  Heavy imports (Textual, the SDK) happen only when needed, so
 ``--help`` and ``login`` are quick.
 """
@@ -51,9 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
                         "Warden's preferences.json, else warden-dark with truecolor, warden-ansi "
                         "without)")
     parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("command", nargs="?", choices=["login", "check", "explain", "doctor",
-                                                       "sandbox"],
-                        help="login: store your API key in the OS keychain; "
+    parser.add_argument("-p", "--print", action="store_true",
+                        help="run PROMPT (or the prompt on stdin) without the TUI, print the "
+                        "result and exit; calls that would ask are denied")
+    parser.add_argument("--output-format", choices=["text", "json", "stream-json"],
+                        help="with -p: text (the final answer; default), json (one result "
+                        "object) or stream-json (one JSON object per event, per line)")
+    parser.add_argument("--max-turns", type=int, metavar="N",
+                        help="with -p: stop after N model requests (exit status 1)")
+    parser.add_argument("--trust-project", action="store_true",
+                        help="trust this folder for this run: apply the project settings' allow "
+                        "rules and additionalDirectories without asking")
+    parser.add_argument("command", nargs="?", metavar="PROMPT | COMMAND",
+                        help="a prompt to start with (with -p: to run and print); or a command: "
+                        "login: store your API key in the OS keychain; "
                         "check: how a tool call is decided (warden check --help); "
                         "explain: what a shell command does (warden explain --help); "
                         "doctor: can the sandbox run here; "
@@ -162,12 +174,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_run_main(argv[2:])
     args = build_parser().parse_args(argv)
-    if args.command == "login":
+    if args.command == "login" and not args.print:
         return _login()
     for d in args.add_dir:
         if not d.is_dir():
             print(f"warden: --add-dir {d}: not a directory", file=sys.stderr)
             return 2
+    if args.print:
+        from tui.headless import headless_main
+
+        return headless_main(args)
+    if args.output_format is not None or args.max_turns is not None:
+        print("warden: --output-format and --max-turns need -p", file=sys.stderr)
+        return 2
     try:
         config, server = make_config(args)
     except ValueError as exc:  # an unknown --permission-mode
@@ -183,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warden: {exc}", file=sys.stderr)
             return 2
         raise
+    if args.command not in (None, "login", "check", "explain", "doctor", "sandbox", "trust"):
+        config.initial_prompt = args.command  # `warden "PROMPT"`: the TUI starts with it
+    if args.trust_project:
+        config.trusted_project, config.ask_trust = True, False
 
     from tui.app import WardenApp
 
