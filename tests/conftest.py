@@ -16,6 +16,9 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("WARDEN_CONFIG_DIR", str(base / "user"))
     monkeypatch.setenv("WARDEN_MANAGED_DIR", str(base / "managed"))
     monkeypatch.setenv("WARDEN_PREFERENCES_DIR", str(base / "preferences"))
+    # The global git excludes file Warden appends to (REF §1.2) defaults to
+    # $XDG_CONFIG_HOME/git/ignore: keep it out of the real ~/.config.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_MODEL", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)

@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.scenarios import DemoRun, answer, to_pending_two_file_edit, wait_until
 from tui.permissions.engine import CallView, decide
 
@@ -28,7 +30,12 @@ async def test_shift_tab_cycles_default_accept_edits_plan(tmp_path: Path) -> Non
         run.close()
 
 
-async def test_always_allow_saves_the_edited_rule_and_applies_it(tmp_path: Path) -> None:
+async def test_always_allow_saves_the_edited_rule_and_applies_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The local file is git-ignored through the user's global excludes file (REF §1.2): here
+    # $XDG_CONFIG_HOME/git/ignore in tmp_path, with no global git config to point elsewhere.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
     run = DemoRun(tmp_path / "statskit")
     subprocess.run(["git", "init", "-q"], cwd=run.cwd, check=True)
     try:
@@ -52,8 +59,8 @@ async def test_always_allow_saves_the_edited_rule_and_applies_it(tmp_path: Path)
             local = run.cwd / ".claude" / "settings.local.json"
             saved = json.loads(local.read_text())
             assert saved == {"permissions": {"allow": ["Bash(python -m pytest *)"]}}
-            exclude = (run.cwd / ".git" / "info" / "exclude").read_text()
-            assert ".claude/settings.local.json" in exclude
+            ignore = (tmp_path / "xdg" / "git" / "ignore").read_text()
+            assert "**/.claude/settings.local.json" in ignore.splitlines()
             later = CallView.from_input("Bash", {"command": "python -m pytest -x"}, run.cwd)
             assert decide(later, screen.session.perm_ctx).behavior == "allow"
     finally:

@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from tui.settings import load_settings
-from tui.settings.gitignore import ensure_local_settings_ignored
+from tui.settings.gitignore import (
+    IGNORE_LINE,
+    ensure_local_settings_ignored,
+    global_excludes_file,
+)
 from tui.settings.writer import (
     SettingsWriteError,
     add_rule,
@@ -155,11 +159,30 @@ def test_bad_arguments(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ git ignore
+# REF §1.2: the first write of the local file in a repository that does not ignore it appends
+# "**/.claude/settings.local.json" to the user's global excludes file.  HOME, XDG_CONFIG_HOME
+# and GIT_CONFIG_GLOBAL are moved into tmp_path: the real home is never touched.
 
 
-def test_not_a_repository(tmp_path: Path) -> None:
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    h = tmp_path / "home"
+    h.mkdir()
+    monkeypatch.setenv("HOME", str(h))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    return h
+
+
+def new_repo(path: Path) -> Path:
+    path.mkdir(parents=True)
+    git(path, "init", "-q")
+    return path
+
+
+def test_not_a_repository(tmp_path: Path, home: Path) -> None:
     local = tmp_path / ".claude" / "settings.local.json"
     assert ensure_local_settings_ignored(local, tmp_path) is None
+    assert not (home / ".config").exists()
 
 
 def test_git_missing_counts_as_not_a_repository(tmp_path: Path,
@@ -170,37 +193,98 @@ def test_git_missing_counts_as_not_a_repository(tmp_path: Path,
 
 
 @needs_git
-def test_adds_the_local_file_to_info_exclude(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
+def test_adds_the_pattern_to_the_global_excludes_file(tmp_path: Path, home: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
     local = repo / ".claude" / "settings.local.json"
     add_rule(local, "allow", "Read")
-    exclude = repo / ".git" / "info" / "exclude"
-    before = exclude.read_text() if exclude.exists() else ""
+    info_exclude = repo / ".git" / "info" / "exclude"
+    before = info_exclude.read_text() if info_exclude.exists() else None
     message = ensure_local_settings_ignored(local, repo)
-    assert message is not None and "/.claude/settings.local.json" in message
-    assert exclude.read_text() == before + ("" if before.endswith("\n") or not before else "\n") \
-        + "/.claude/settings.local.json\n"
+    ignore = home / ".config" / "git" / "ignore"
+    assert message == f"added {IGNORE_LINE} to {ignore} so git ignores your personal settings"
+    assert ignore.read_text() == "**/.claude/settings.local.json\n"
+    assert (info_exclude.read_text() if info_exclude.exists() else None) == before
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
     assert ensure_local_settings_ignored(local, repo) is None  # now ignored: nothing to do
+    other = new_repo(tmp_path / "other")  # the one line covers every repository
+    add_rule(other / "deep" / ".claude" / "settings.local.json", "allow", "Read")
+    assert ensure_local_settings_ignored(other / "deep" / ".claude" / "settings.local.json",
+                                         other / "deep") is None
+    assert ignore.read_text() == "**/.claude/settings.local.json\n"
 
 
 @needs_git
-def test_already_ignored_and_subdirectory_and_tracked(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    (repo / "pkg").mkdir(parents=True)
-    git(repo, "init", "-q")
+def test_xdg_config_home_is_used_and_existing_lines_are_kept(
+        tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    xdg = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(xdg))
+    ignore = xdg / "git" / "ignore"
+    ignore.parent.mkdir(parents=True)
+    ignore.write_text("*.swp\n.DS_Store")  # no newline at the end
+    ignore.chmod(0o600)
+    repo = new_repo(tmp_path / "repo")
+    local = repo / ".claude" / "settings.local.json"
+    add_rule(local, "allow", "Read")
+    assert global_excludes_file(repo) == ignore
+    assert ensure_local_settings_ignored(local, repo) is not None
+    assert ignore.read_text() == "*.swp\n.DS_Store\n**/.claude/settings.local.json\n"
+    assert stat.S_IMODE(ignore.stat().st_mode) == 0o600
+    assert not (home / ".config").exists()
+
+
+@needs_git
+@pytest.mark.parametrize("value", ["~/my-ignores", "ABSOLUTE"])
+def test_core_excludes_file_when_absolute_or_home_relative(
+        tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    target = home / "my-ignores" if value.startswith("~") else tmp_path / "abs" / "ignores"
+    written = str(target) if value == "ABSOLUTE" else value
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text(f"[core]\n\texcludesFile = {written}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    repo = new_repo(tmp_path / "repo")
+    local = repo / ".claude" / "settings.local.json"
+    add_rule(local, "allow", "Read")
+    assert global_excludes_file(repo) == target
+    assert ensure_local_settings_ignored(local, repo) is not None
+    assert target.read_text() == "**/.claude/settings.local.json\n"
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+@needs_git
+def test_a_relative_core_excludes_file_falls_back_to_the_xdg_default(
+        tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[core]\n\texcludesFile = relative/ignores\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    repo = new_repo(tmp_path / "repo")
+    assert global_excludes_file(repo) == home / ".config" / "git" / "ignore"
+
+
+@needs_git
+def test_the_repository_config_cannot_choose_the_file(tmp_path: Path, home: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    planted = tmp_path / "victim"
+    git(repo, "config", "core.excludesFile", str(planted))
+    assert global_excludes_file(repo) == home / ".config" / "git" / "ignore"
+    local = repo / ".claude" / "settings.local.json"
+    add_rule(local, "allow", "Read")
+    ensure_local_settings_ignored(local, repo)
+    assert not planted.exists()
+
+
+@needs_git
+def test_already_ignored_subdirectory_and_tracked(tmp_path: Path, home: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    (repo / "pkg").mkdir()
     (repo / ".gitignore").write_text("settings.local.json\n")
-    exclude = repo / ".git" / "info" / "exclude"
-    before = exclude.read_text() if exclude.exists() else None
     assert ensure_local_settings_ignored(repo / ".claude" / "settings.local.json", repo) is None
-    assert (exclude.read_text() if exclude.exists() else None) == before
+    assert not (home / ".config").exists()
     (repo / ".gitignore").unlink()
     sub_local = repo / "pkg" / ".claude" / "settings.local.json"
+    add_rule(sub_local, "allow", "Read")
     message = ensure_local_settings_ignored(sub_local, repo / "pkg")
     assert message is not None
-    assert "/pkg/.claude/settings.local.json" in exclude.read_text().splitlines()
+    assert IGNORE_LINE in (home / ".config" / "git" / "ignore").read_text().splitlines()
     # A tracked local file cannot be ignored: say so instead.
     tracked = repo / ".claude" / "settings.local.json"
     add_rule(tracked, "allow", "Read")
@@ -210,21 +294,36 @@ def test_already_ignored_and_subdirectory_and_tracked(tmp_path: Path) -> None:
 
 
 @needs_git
-def test_worktree_uses_its_own_git_path(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
+def test_a_worktree_session_ignores_the_main_checkouts_file(tmp_path: Path, home: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
     (repo / "f").write_text("x")
     git(repo, "add", "f")
     git(repo, "commit", "-q", "-m", "init")
     wt = tmp_path / "wt"
     git(repo, "worktree", "add", "-q", str(wt))
-    expected = Path(git(wt, "rev-parse", "--git-path", "info/exclude").strip())
-    expected = expected if expected.is_absolute() else wt / expected
-    message = ensure_local_settings_ignored(wt / ".claude" / "settings.local.json", wt)
-    assert message is not None and str(expected) in message
-    assert "/.claude/settings.local.json" in expected.read_text().splitlines()
+    from tui.settings.paths import local_settings_path
+
+    local = local_settings_path(wt)
+    assert local.parent.parent == Path(os.path.realpath(repo))
+    add_rule(local, "allow", "Read")
+    message = ensure_local_settings_ignored(local, wt)
+    assert message is not None
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
     assert not (wt / ".git").is_dir()  # a worktree's .git is a file; it was left alone
+
+
+@needs_git
+def test_an_unreadable_excludes_file_is_an_error_and_left_alone(
+        tmp_path: Path, home: Path) -> None:
+    ignore = home / ".config" / "git" / "ignore"
+    ignore.parent.mkdir(parents=True)
+    ignore.write_bytes(b"caf\xe9\n")  # not UTF-8: rewriting it could change it
+    repo = new_repo(tmp_path / "repo")
+    local = repo / ".claude" / "settings.local.json"
+    add_rule(local, "allow", "Read")
+    with pytest.raises(SettingsWriteError):
+        ensure_local_settings_ignored(local, repo)
+    assert ignore.read_bytes() == b"caf\xe9\n"
 
 
 def test_set_value_keeps_other_keys_and_creates_objects(tmp_path) -> None:

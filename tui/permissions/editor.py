@@ -122,8 +122,9 @@ class EditorSnapshot:
 
 
 def scope_files(cwd: Path, env: Mapping[str, str] | None = None) -> dict[str, Path]:
-    """The file each writable scope writes: ``{"local": ..., "project": ..., "user": ...}``."""
-    return {"local": local_settings_path(cwd), "project": project_settings_path(cwd),
+    """The file each writable scope writes: ``{"local": ..., "project": ..., "user": ...}``;
+    local is at the repository root (:func:`tui.settings.paths.local_settings_path`, REF §1.2)."""
+    return {"local": local_settings_path(cwd, env), "project": project_settings_path(cwd),
             "user": user_settings_path(env)}
 
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,9 +61,108 @@ def project_settings_path(cwd: Path) -> Path:
     return cwd / ".claude" / "settings.json"
 
 
-def local_settings_path(cwd: Path) -> Path:
-    """``<cwd>/.claude/settings.local.json``, where "always allow" answers are saved."""
+def start_local_settings_path(cwd: Path) -> Path:
+    """``<cwd>/.claude/settings.local.json``: where the local file lived before Claude Code
+    v2.1.211, and where it stays when :func:`local_settings_path` cannot use the repository
+    root.  Still read (REF §1.2)."""
     return cwd / ".claude" / "settings.local.json"
+
+
+def _owned_by_me(path: Path, uid: int, *, may_be_absent: bool) -> bool:
+    """Whether ``path`` (and, for a symlink, its target) belongs to ``uid``; an absent path
+    counts as owned only when ``may_be_absent``.  Unreadable metadata is not owned."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return may_be_absent
+    except OSError:
+        return False
+    if st.st_uid != uid:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            return os.stat(path).st_uid == uid
+        except FileNotFoundError:
+            return may_be_absent
+        except OSError:
+            return False
+    return True
+
+
+def repository_root(cwd: Path, env: Mapping[str, str] | None = None) -> Path | None:
+    """The top of the git checkout ``cwd`` is in, resolved through linked worktrees to the main
+    checkout; ``None`` outside a repository (or in a bare one).  ``GIT_*`` variables in ``env``
+    are ignored, as for workspace trust.
+
+    Found without running git (:func:`tui.shell.gitrepo.discover` reads ``.git`` files,
+    ``gitdir:`` and ``commondir`` as git does).  A linked worktree (``.git`` file naming
+    ``<main>/.git/worktrees/<name>``, whose ``commondir`` is ``<main>/.git``) gives ``<main>``;
+    a submodule (whose common directory is ``<super>/.git/modules/<name>``) gives its own
+    working tree, as does a worktree of a bare repository.
+    """
+    from tui.shell.gitrepo import discover
+
+    env = os.environ if env is None else env
+    # As for workspace trust (tui/trust.py trust_key): the repository on disk, not one a
+    # GIT_DIR-style variable points at.
+    repo = discover(cwd, {k: v for k, v in env.items() if not k.startswith("GIT_")})
+    if repo is None or repo.work_tree is None:
+        return None
+    root = repo.work_tree
+    common = repo.common_dir
+    if common != repo.git_dir and common.name == ".git":
+        main = common.parent
+        try:
+            if os.path.realpath(main / ".git") == os.path.realpath(common) and \
+                    (main / ".git").is_dir():
+                root = main
+        except OSError:
+            pass  # the main checkout cannot be looked at: stay in this worktree
+    return root
+
+
+def local_settings_path(cwd: Path, env: Mapping[str, str] | None = None, *,
+                        platform: str | None = None) -> Path:
+    """Where the local settings file (personal, git-ignored; "always allow" answers) lives.
+
+    ``<git root>/.claude/settings.local.json``, the git root resolved through worktrees to the
+    main checkout (:func:`repository_root`), so one approval covers the whole repository, its
+    subdirectories and worktrees.  It stays in the start directory
+    (:func:`start_local_settings_path`) outside a git repository, when the repository root is
+    the home directory, on Windows, and when the repository root, its ``.git`` or its
+    ``.claude`` (when present; a symlink and its target both) is not owned by the current user.
+
+    Args:
+        cwd: the directory the session started in.
+        env: for ``HOME``; ``os.environ`` when ``None``.  ``GIT_*`` variables are ignored.
+        platform: ``sys.platform`` when ``None`` (tests pass ``"win32"``).
+
+    Returns:
+        The path (the file may not exist).  When the root is ``cwd`` itself, ``cwd`` is kept as
+        written.  Never raises for file-system errors: what cannot be checked keeps the file in
+        the start directory.
+
+    Source: REF §1.2 "Where the local file lives" (Claude Code v2.1.211+).
+    """
+    start = start_local_settings_path(cwd)
+    system = sys.platform if platform is None else platform
+    if system == "win32" or not hasattr(os, "geteuid"):
+        return start
+    env = os.environ if env is None else env
+    root = repository_root(cwd, env)
+    if root is None:
+        return start
+    real_root = os.path.realpath(root)
+    if real_root == os.path.realpath(cwd):
+        return start
+    if real_root == os.path.realpath(home_dir(env)):
+        return start
+    uid = os.geteuid()
+    if not (_owned_by_me(root, uid, may_be_absent=False)
+            and _owned_by_me(root / ".git", uid, may_be_absent=False)
+            and _owned_by_me(root / ".claude", uid, may_be_absent=True)):
+        return start
+    return root / ".claude" / "settings.local.json"
 
 
 def managed_settings_paths(env: Mapping[str, str] | None = None) -> list[Path]:
@@ -83,10 +183,17 @@ def managed_settings_paths(env: Mapping[str, str] | None = None) -> list[Path]:
 def discover_sources(cwd: Path, env: Mapping[str, str] | None = None) -> list[SettingsSource]:
     """Every settings file that applies in ``cwd``, highest scope first (files may not exist):
     managed files, local, project, user.  The command line is not a file and is not listed.
-    A path listed twice (a session started in the home directory) is kept once, first scope."""
+
+    Local is two files when they differ: the one at the repository root
+    (:func:`local_settings_path`, written and read) first, then the start directory's
+    (:func:`start_local_settings_path`), where older versions saved rules: still read, so its
+    rules apply too and the root file wins for a scalar both set (REF §1.2).  A path listed
+    twice (a session started at the repository root, or in the home directory) is kept once,
+    first scope."""
     found = [SettingsSource("managed", p) for p in managed_settings_paths(env)]
     found += [
-        SettingsSource("local", local_settings_path(cwd)),
+        SettingsSource("local", local_settings_path(cwd, env)),
+        SettingsSource("local", start_local_settings_path(cwd)),
         SettingsSource("project", project_settings_path(cwd)),
         SettingsSource("user", user_settings_path(env)),
     ]
@@ -105,7 +212,8 @@ def anchor_for(source: SettingsSource, cwd: Path, env: Mapping[str, str] | None 
     """The directory a ``/path`` rule pattern (and a relative ``additionalDirectories`` entry) of
     ``source`` is relative to (REF §2.5): managed → the managed directory; a ``--settings`` file →
     its directory; local, project, CLI flags, inline JSON and session → ``cwd``; user → the user
-    directory."""
+    directory.  A local file at the repository root still anchors at ``cwd``, the directory the
+    session started in (REF §1.2)."""
     if source.scope == "managed":
         return managed_dir(env)
     if source.scope == "user":

@@ -6,8 +6,8 @@ a new file is 2-space-indented JSON with a trailing newline); write atomically (
 temporary file in the same directory, fsync, ``os.replace``), keeping the file's permission bits
 and writing through a symlinked settings file to its target.  Managed settings are read-only to
 Warden (``SPEC.md`` §1).  When the local settings file is first written inside a git work tree,
-:func:`tui.settings.gitignore.ensure_local_settings_ignored` adds it to the repository's
-``.git/info/exclude``.
+:func:`tui.settings.gitignore.ensure_local_settings_ignored` adds
+``**/.claude/settings.local.json`` to the user's global git excludes file (REF §1.2).
 """
 
 from __future__ import annotations
