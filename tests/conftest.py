@@ -15,6 +15,7 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     base = tmp_path_factory.mktemp("warden-config")
     monkeypatch.setenv("WARDEN_CONFIG_DIR", str(base / "user"))
     monkeypatch.setenv("WARDEN_MANAGED_DIR", str(base / "managed"))
+    monkeypatch.setenv("WARDEN_DATA_DIR", str(base / "data"))  # workspace trust decisions
     monkeypatch.setenv("WARDEN_PREFERENCES_DIR", str(base / "preferences"))
     # The global git excludes file Warden appends to (REF §1.2) defaults to
     # $XDG_CONFIG_HOME/git/ignore: keep it out of the real ~/.config.

@@ -43,6 +43,7 @@ class DemoRun:
             cwd=self.cwd, model=self.cassette.model, api_key="test-not-a-key",
             base_url=self.server.base_url, label=DEMO_LABEL,
             initial_prompt=self.cassette.prompt, extra_env=demo_env(),
+            trusted_project=True,  # as `warden --demo`: Warden's own sample project
         )
         self.app = WardenApp(self.config, theme=theme)
 

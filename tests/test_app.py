@@ -15,6 +15,14 @@ from tui.demo.launch import DEMO_CASSETTE
 from tui.demo.server import ReplayServer
 
 
+async def answer_trust(pilot, app: WardenApp, key: str) -> None:
+    """Answer the workspace trust screen that a folder seen for the first time opens."""
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "TrustScreen"
+                     and bool(app.screen.query("#trust-buttons Button")),
+                     what="the trust screen")
+    await pilot.press(key)
+
+
 @pytest.fixture
 def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     """A keychain with nothing in it (never the real one)."""
@@ -28,6 +36,7 @@ async def test_without_a_key_the_screen_says_how_to_provide_one(tmp_path: Path, 
     config, _ = make_config(build_parser().parse_args(["--cwd", str(tmp_path)]))
     app = WardenApp(config)
     async with app.run_test(size=(100, 40)) as pilot:
+        await answer_trust(pilot, app, "n")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "NoKeyScreen", what="screen")
 
         def text() -> str:
@@ -56,6 +65,7 @@ async def test_real_api_path_uses_key_and_base_url_from_environment(
         async with app.run_test(size=(120, 40)) as pilot:
             screen = app.main_screen
             assert screen.status.label == ""
+            await answer_trust(pilot, app, "s")
             await wait_until(pilot, lambda: screen.session.ready, what="connect")
             assert screen.status.model == "claude-test"
             await pilot.press(*"Explain", "enter")
@@ -131,6 +141,7 @@ async def test_record_writes_a_cassette_that_replays_the_session(
         app = WardenApp(config)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = app.main_screen
+            await answer_trust(pilot, app, "t")
             await wait_until(pilot, lambda: screen.session.ready, what="connect")
             await pilot.press(*"Explain", "enter")
             await wait_until(pilot, lambda: screen.session.agent and len(

@@ -42,11 +42,20 @@ def test_check_reads_the_project_settings_without_settings_flag(tmp_path: Path, 
     (tmp_path / ".claude").mkdir()
     (tmp_path / ".claude" / "settings.json").write_text(
         json.dumps({"permissions": {"allow": ["Bash(npm test *)"]}}))
-    code, out = run_cli(["check", "--tool", "Bash", "--input", '{"command": "npm test"}',
-                         "--cwd", str(tmp_path), "--json"], capsys)
+    argv = ["check", "--tool", "Bash", "--input", '{"command": "npm test"}',
+            "--cwd", str(tmp_path), "--json"]
+    # Never trusted: the project's allow rule waits, as it would in a session.
+    code, out = run_cli(argv, capsys)
+    assert json.loads(out)["decision"] == "ask"
+    # Trusted with `warden trust`: the stored decision applies, exactly as in the session.
+    assert run_cli(["trust", str(tmp_path)], capsys)[0] == 0
+    code, out = run_cli(argv, capsys)
     result = json.loads(out)
     assert result["decision"] == "allow"
     assert str(tmp_path / ".claude" / "settings.json") in result["source"]
+    # --no-trust-project overrides the stored decision for one check.
+    code, out = run_cli([*argv, "--no-trust-project"], capsys)
+    assert json.loads(out)["decision"] == "ask"
 
 
 def test_check_rejects_an_unknown_mode(tmp_path: Path, capsys) -> None:

@@ -163,7 +163,7 @@ def test_list_helpers_refuse_odd_shapes_and_unparseable_files(project: Path) -> 
 
 
 async def test_the_session_works_in_an_added_directory_after_the_reload(project: Path) -> None:
-    session = AgentSession(AppConfig(cwd=project), lambda event: None)
+    session = AgentSession(AppConfig(cwd=project, trusted_project=True), lambda event: None)
     session._load_policy()
     docs = (project.parent / "docs").resolve()
     assert docs not in session.perm_ctx.working_dirs

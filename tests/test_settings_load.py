@@ -393,14 +393,26 @@ def test_invalid_default_mode_is_ignored_with_a_warning(proj: Path) -> None:
     assert texts(s, "deny") == ["WebFetch"]
 
 
-def test_bypass_from_project_is_honoured_and_disable_from_any_scope(proj: Path) -> None:
-    project_file(proj, {"permissions": {"defaultMode": "bypassPermissions"}})
+def test_bypass_from_user_is_honoured_and_disable_from_any_scope(proj: Path) -> None:
+    user_file({"permissions": {"defaultMode": "bypassPermissions"}})
     s = load_settings(proj)
     assert s.default_mode == "bypassPermissions" and not s.disable_bypass
-    user_file({"permissions": {"disableBypassPermissionsMode": "disable"}})
-    s = load_settings(proj)
+    project_file(proj, {"permissions": {"disableBypassPermissionsMode": "disable"}})
+    s = load_settings(proj, trusted_project=False)
     assert s.default_mode == "bypassPermissions" and s.disable_bypass  # the engine refuses it
     assert s.merged["permissions"]["disableBypassPermissionsMode"] == "disable"
+
+
+def test_bypass_from_a_repository_is_ignored_even_when_trusted(proj: Path) -> None:
+    """Issue 11: a committed ``defaultMode: "bypassPermissions"`` never starts the session in
+    bypass; the problem names the file and the line."""
+    project_file(proj, {"permissions": {"defaultMode": "bypassPermissions"}})
+    for trusted in (True, False):
+        s = load_settings(proj, trusted_project=trusted)
+        assert s.default_mode is None
+        problem = only_problem(s, "trust")
+        assert "bypassPermissions" in problem.message and problem.line == 3
+        assert problem.path == proj / ".claude" / "settings.json"
 
 
 def test_disable_bypass_survives_a_broken_file(proj: Path) -> None:
@@ -479,7 +491,7 @@ def test_untrusted_project_drops_allow_and_directories(proj: Path) -> None:
     assert rules(s) == [("allow", "Read", "local"), ("deny", "WebFetch", "project"),
                         ("ask", "Edit", "project")]
     assert s.additional_directories == ()
-    assert "not trusted" in only_problem(s, "dropped").message
+    assert "not trusted" in only_problem(s, "trust").message
 
 
 # ------------------------------------------------------------------ command line

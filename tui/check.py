@@ -1,10 +1,13 @@
 """``warden check`` and ``warden explain``: the permission engine and the command analysis from
 the command line, for people who write policy and for CI.
 
-``warden check --tool Bash --input '{"command": "git push"}' [--mode M] [--settings FILE|JSON]
-[--cwd DIR] [--json]`` prints the decision and its trace.  Without ``--settings`` the settings
-files that apply in ``--cwd`` are used (every scope); with it, that file or JSON object is the
-only source, so a result does not depend on the machine it runs on.
+``warden check --tool Bash --input '{"command": "git push"}' [--permission-mode M]
+[--allowedTools R...] [--disallowedTools R...] [--add-dir D...] [--settings FILE|JSON]
+[--trust-project | --no-trust-project] [--cwd DIR] [--json]`` prints the decision and its
+trace.  The policy is built exactly as a session's (:mod:`tui.session_policy`): without
+``--settings`` from the settings files that apply in ``--cwd`` (every scope), with the folder's
+stored workspace-trust decision; with ``--settings``, that file or JSON object is the only
+source, so a result does not depend on the machine it runs on.
 
 ``warden check --jsonl FILE|-`` reads one case per line (``{"id"?, "tool", "input", "settings"?,
 "mode"?, "files"?}``), evaluates each in a fresh temporary project directory holding ``files``
@@ -36,39 +39,59 @@ class CaseError(ValueError):
 
 def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
              settings: str | Mapping[str, Any] | None = None, mode: str | None = None,
-             discover: bool = True) -> Decision:
-    """Decide one call as Warden would in ``cwd``.
+             discover: bool = True, allowed_tools: tuple[str, ...] = (),
+             disallowed_tools: tuple[str, ...] = (), add_dirs: tuple[Path, ...] = (),
+             trusted_project: bool | None = None) -> Decision:
+    """Decide one call as a Warden session started in ``cwd`` would.
+
+    The policy comes from :func:`tui.session_policy.build_session_policy`, the builder the
+    session uses, so the command-line flags, workspace trust and the start-mode checks
+    (``disableBypassPermissionsMode``, root) mean what they mean there.
 
     Args:
         tool: tool name, e.g. ``"Bash"``.
         tool_input: the tool's input object.
         cwd: the working directory.
         settings: a settings object, JSON text or a file path used as the command-line scope.
-        mode: the permission mode (default: settings ``defaultMode``, else ``default``).
+        mode: ``--permission-mode`` (default: settings ``defaultMode``, else ``default``).
         discover: also load the settings files that apply in ``cwd`` (all scopes).
+        allowed_tools / disallowed_tools: ``--allowedTools`` / ``--disallowedTools`` rules.
+        add_dirs: ``--add-dir`` directories.
+        trusted_project: workspace trust; None uses the folder's stored decision, as the
+            session does (undecided counts as untrusted).
+
+    A start mode that policy refuses (``disableBypassPermissionsMode``) falls back to
+    ``default`` as in the session, and the reason is in the decision's trace; the root check
+    is left out, since it is about the machine a session runs on, not the policy.
 
     Raises:
-        CaseError: unknown mode, or settings that are not an object.
+        CaseError: an unknown mode, or settings that are not an object.
     """
     from tui.permissions.engine import PermissionContext
     from tui.permissions.modes import ModeError, normalise_mode
-    from tui.permissions.policy import Policy
     from tui.permissions.probe import decide_input
-    from tui.settings import load_settings
+    from tui.session_policy import PolicyRequest, build_session_policy
     from tui.settings.model import CliSettings
 
     if isinstance(settings, Mapping):
         settings = json.dumps(settings)
-    cli = CliSettings(settings=settings) if settings is not None else None
-    loaded = load_settings(cwd, cli=cli, only=None if discover else ())
-    policy = Policy.from_entries(loaded.rules)
-    try:
-        chosen = normalise_mode(mode or loaded.default_mode or "default")
-    except ModeError as exc:
-        raise CaseError(str(exc)) from None
-    working = (cwd, *(p for p, _ in loaded.additional_directories))
-    ctx = PermissionContext(working_dirs=working, mode=chosen, policy=policy)
-    problems = [str(p) for p in loaded.problems] + policy.warnings
+    if mode is not None:
+        try:
+            mode = normalise_mode(mode)
+        except ModeError as exc:
+            raise CaseError(str(exc)) from None
+    if trusted_project is None:
+        from tui.trust import stored_decision
+
+        trusted_project = bool(stored_decision(cwd)) if discover else False
+    cli = CliSettings(settings=settings, allowed_tools=tuple(allowed_tools),
+                      disallowed_tools=tuple(disallowed_tools))
+    built = build_session_policy(PolicyRequest(
+        cwd=cwd, cli=cli, add_dirs=tuple(add_dirs), permission_mode=mode,
+        trusted_project=trusted_project, only=None if discover else (), check_root=False))
+    ctx = PermissionContext(working_dirs=built.working_dirs, mode=built.mode,
+                            policy=built.policy)
+    problems = [text for text, _ in built.notices]
     return decide_input(tool, tool_input, ctx, problems=problems)
 
 
@@ -159,8 +182,20 @@ def check_main(argv: list[str]) -> int:
                                      description="Show how Warden decides a tool call.")
     parser.add_argument("--tool", help="tool name, e.g. Bash, Read, Edit, WebFetch")
     parser.add_argument("--input", help="the tool input as a JSON object")
-    parser.add_argument("--mode", help="permission mode (default: settings, else default)")
+    parser.add_argument("--mode", "--permission-mode", dest="mode",
+                        help="permission mode (default: settings, else default)")
     parser.add_argument("--settings", help="a settings file or JSON object: the only source")
+    parser.add_argument("--allowedTools", "--allowed-tools", nargs="+", action="extend",
+                        default=[], metavar="RULE", help="allow rules, as for warden")
+    parser.add_argument("--disallowedTools", "--disallowed-tools", nargs="+", action="extend",
+                        default=[], metavar="RULE", help="deny rules, as for warden")
+    parser.add_argument("--add-dir", type=Path, action="extend", nargs="+", default=[],
+                        metavar="DIR", help="additional working directories")
+    trust = parser.add_mutually_exclusive_group()
+    trust.add_argument("--trust-project", action="store_true", default=None,
+                       help="count the folder as trusted (default: its stored decision)")
+    trust.add_argument("--no-trust-project", dest="trust_project", action="store_false",
+                       help="count the folder as not trusted")
     parser.add_argument("--cwd", type=Path, default=None, help="working directory")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--jsonl", metavar="FILE", help="evaluate one case per line ('-': stdin)")
@@ -185,9 +220,18 @@ def check_main(argv: list[str]) -> int:
     if not isinstance(tool_input, dict):
         parser.error("--input must be a JSON object")
     cwd = (args.cwd or Path.cwd()).resolve()
+    from tui.settings.model import split_tool_list
+
+    for d in args.add_dir:
+        if not (cwd / d).is_dir():
+            parser.error(f"--add-dir {d}: not a directory")
     try:
         decision = evaluate(args.tool, tool_input, cwd=cwd, settings=args.settings,
-                            mode=args.mode, discover=args.settings is None)
+                            mode=args.mode, discover=args.settings is None,
+                            allowed_tools=split_tool_list(args.allowedTools),
+                            disallowed_tools=split_tool_list(args.disallowedTools),
+                            add_dirs=tuple((cwd / d).resolve() for d in args.add_dir),
+                            trusted_project=args.trust_project)
     except CaseError as exc:
         parser.error(str(exc))
     if args.json:

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "check: how a tool call is decided (warden check --help); "
                         "explain: what a shell command does (warden explain --help); "
                         "doctor: can the sandbox run here; "
-                        "sandbox run -- CMD: run a command in the sandbox")
+                        "sandbox run -- CMD: run a command in the sandbox; "
+                        "trust [DIR] [--revoke|--deny|--list]: workspace trust")
     return parser
 
 
@@ -121,7 +122,7 @@ def make_config(args: argparse.Namespace):
         config = AppConfig(
             cwd=cwd, model=DEMO_MODEL, api_key="demo-recorded-model",
             base_url_factory=server.start, label=DEMO_LABEL, initial_prompt=DEMO_PROMPT,
-            extra_env=demo_env(),
+            extra_env=demo_env(), trusted_project=True,  # Warden's own sample project
         )
         return config, server
 
@@ -138,7 +139,10 @@ def make_config(args: argparse.Namespace):
         cli_settings = CliSettings(settings=args.settings,
                                    allowed_tools=split_tool_list(args.allowedTools),
                                    disallowed_tools=split_tool_list(args.disallowedTools))
-    settings = load_scalars(cwd)
+    from tui.trust import stored_decision
+
+    decision = stored_decision(cwd)
+    settings = load_scalars(cwd, trusted_project=decision is True)
     settings_model = settings.values.get("model")
     model = configured_model(args.model, dict(os.environ),
                              settings_model if isinstance(settings_model, str) else None)
@@ -150,6 +154,8 @@ def make_config(args: argparse.Namespace):
         record_to=args.record.resolve() if args.record else None,
         permission_mode=mode,
         cli_settings=cli_settings,
+        trusted_project=decision is True,
+        ask_trust=decision is None,
     )
     return config, server
 
@@ -169,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.sandbox.cli import doctor_main
 
         return doctor_main(argv[1:])
+    if argv and argv[0] == "trust":
+        from tui.trust import trust_main
+
+        return trust_main(argv[1:])
     if argv[:2] == ["sandbox", "run"]:
         from tui.sandbox.cli import sandbox_run_main
 

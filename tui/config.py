@@ -27,6 +27,11 @@ class AppConfig:
         permission_mode: ``--permission-mode`` (``None``: settings ``defaultMode``, else default).
         cli_settings: ``--settings``, ``--allowedTools``, ``--disallowedTools`` (a
             :class:`tui.settings.model.CliSettings`), or ``None``.
+        trusted_project: workspace trust (REF §7.3): True when the folder's repository-supplied
+            settings may grant (allow rules, ``additionalDirectories``, hooks, ``env``, helper
+            commands).  False (the default: fail closed) applies only their deny and ask rules.
+        ask_trust: show the trust screen before connecting (the folder has no stored decision);
+            the answer sets :attr:`trusted_project`.
     """
 
     cwd: Path
@@ -42,6 +47,8 @@ class AppConfig:
     notices: list[str] = field(default_factory=list)
     permission_mode: str | None = None
     cli_settings: object | None = None
+    trusted_project: bool = False
+    ask_trust: bool = False
 
     @property
     def is_demo(self) -> bool:

@@ -53,9 +53,8 @@ class LiveSettings:
     def start(self) -> None:
         """Start watching (on the event loop, once the session has loaded its settings)."""
         if self._task is None:
-            settings = self.session.settings
-            self._reported = {str(p) for p in getattr(settings, "problems", ())}
-            self._reported |= set(self.session.perm_ctx.policy.warnings)
+            built = self.session.policy
+            self._reported = {text for text, _ in built.notices} if built is not None else set()
             self._task = asyncio.create_task(self._watch(), name="warden-settings-watch")
 
     async def stop(self) -> None:
@@ -117,7 +116,7 @@ class LiveSettings:
                     self._deny_rules()) != old_sandbox:
                 await asyncio.to_thread(self.session._load_sandbox)
             self.reloads += 1
-        problems = tuple(str(p) for p in settings.problems) + tuple(policy.warnings)
+        problems = tuple(text for text, _ in policy.notices)
         new = tuple(p for p in problems if p not in self._reported)
         self._reported = set(problems)
         self.session.sink(ev.SettingsReloaded(tuple(str(p) for p in paths), problems, new,
@@ -136,21 +135,20 @@ class LiveSettings:
         return settings.merged.get("sandbox") if settings is not None else None
 
     def _load(self) -> tuple[Any, Any]:
-        """Load and compile (in a thread): ``(settings, policy)``."""
-        from tui.permissions.policy import Policy
-        from tui.settings import load_settings
+        """Rebuild the session's policy (in a thread): ``(settings, session_policy)``, through
+        the one builder the session started with (:func:`tui.session_policy.
+        build_session_policy`)."""
+        from tui.session_policy import build_session_policy
 
-        cfg = self.session.config
-        settings = load_settings(cfg.cwd, cli=cfg.cli_settings)  # type: ignore[arg-type]
-        policy = Policy.from_entries(settings.rules)
-        policy.allow_managed_only = settings.allow_managed_rules_only
-        return settings, policy
+        built = build_session_policy(self.session.policy_request())
+        return built.settings, built
 
-    def _apply(self, settings: Any, policy: Any) -> None:
+    def _apply(self, settings: Any, built: Any) -> None:
         """Swap in the new policy (on the event loop): session rules kept, directories
-        recomputed, bypass ended when a file now disables it."""
+        recomputed, bypass ended when a file now disables it, ``env`` changes passed on."""
         session = self.session
         ctx = session.perm_ctx
+        policy = built.policy
         for behavior in ("deny", "ask", "allow"):
             for rule in getattr(ctx.policy, behavior):
                 if getattr(rule.source, "scope", None) == "session":
@@ -167,7 +165,16 @@ class LiveSettings:
                                        "disableBypassPermissionsMode.", "warning"))
         ctx.working_dirs = (*base, *extra)
         ctx.policy = policy  # the swap: the next decide() sees the new rules
+        old_env = session.policy.env if session.policy is not None else {}
+        session.policy = built
         session.settings = settings
         agent = session.agent
         if agent is not None and agent.tool_ctx.additional_dirs != ctx.working_dirs[1:]:
             agent.tool_ctx = replace(agent.tool_ctx, additional_dirs=ctx.working_dirs[1:])
+        if agent is not None and built.env != old_env:
+            from tui.agent.session import command_env
+
+            env = {k: v for k, v in agent.tool_ctx.env.items() if k not in old_env}
+            env.update(built.env)
+            env.update(session.config.extra_env)
+            agent.tool_ctx = replace(agent.tool_ctx, env=command_env(env))

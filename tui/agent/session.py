@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 from tui.agent import events as ev
 from tui.config import AppConfig
 from tui.permissions.context import PermissionContext
+from tui.session_policy import SECRET_ENV_VARS
 
 if TYPE_CHECKING:
     from tui.agent.loop import Agent, Sink
 
-SECRET_ENV_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "WARDEN_API_KEY")
-"""Variables Warden uses to reach the model; never passed to the commands it runs."""
 
 
 def command_env(env: dict[str, str]) -> dict[str, str]:
@@ -50,7 +49,11 @@ class AgentSession:
         self.perm_ctx = PermissionContext(working_dirs=(config.cwd, *config.additional_dirs),
                                           mode=config.permission_mode or "default")
         self.bypass_in_cycle = config.permission_mode == "bypassPermissions"
-        self.local_settings = config.cwd / ".claude" / "settings.local.json"
+        from tui.settings.paths import local_settings_path
+
+        self.local_settings = local_settings_path(config.cwd)
+        self.policy: Any = None
+        """The :class:`tui.session_policy.SessionPolicy` in force (None before connecting)."""
         self._pending_notices: list[tuple[str, str]] = []
         self.settings: Any = None
         self.sandbox_policy: Any = None
@@ -107,7 +110,7 @@ class AgentSession:
             ClientConfig(api_key=key, base_url=base_url, record_to=cfg.record_to)
         )
         model = cfg.model or newest_sonnet()
-        env = command_env({**os.environ, **cfg.extra_env})
+        env = command_env({**os.environ, **self.policy.env, **cfg.extra_env})
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
                                env=env, sandbox=self)
         from tui.agent.loop import Agent
@@ -124,58 +127,42 @@ class AgentSession:
         )
         return model
 
+    def policy_request(self):
+        """What this session's policy is built from (a :class:`tui.session_policy.
+        PolicyRequest`): the start directory, the command line and workspace trust."""
+        from tui.session_policy import PolicyRequest
+
+        cfg = self.config
+        return PolicyRequest(cwd=cfg.cwd, cli=cfg.cli_settings,  # type: ignore[arg-type]
+                             add_dirs=cfg.additional_dirs, permission_mode=cfg.permission_mode,
+                             trusted_project=cfg.trusted_project)
+
     def _load_policy(self) -> None:
-        """Load every settings scope, compile the rules, and settle the start mode.
+        """Build the session's policy (:func:`tui.session_policy.build_session_policy`) and
+        the sandbox from it.
 
         Runs in the connect thread (jsonschema and the rule parser are not needed before the
         first frame).  Problems become notices; a refused mode falls back to ``default``.
         """
-        from tui.permissions.modes import ModeError, check_start_mode, normalise_mode
-        from tui.permissions.policy import Policy
-        from tui.settings import load_settings
+        from tui.session_policy import build_session_policy
 
-        cfg = self.config
-        settings = load_settings(cfg.cwd, cli=cfg.cli_settings)  # type: ignore[arg-type]
-        policy = Policy.from_entries(settings.rules)
-        policy.allow_managed_only = settings.allow_managed_rules_only
-        for problem in settings.problems:
-            severity = "error" if getattr(problem, "severity", "error") == "error" else "warning"
-            self._pending_notices.append((str(problem), severity))
-        for warning in policy.warnings:
-            self._pending_notices.append((warning, "warning"))
-        extra = tuple(p for p, _ in settings.additional_directories
-                      if p not in self.perm_ctx.working_dirs)
-        requested = cfg.permission_mode or settings.default_mode or "default"
-        try:
-            mode = normalise_mode(requested)
-            check_start_mode(mode, disable_bypass=settings.disable_bypass)
-        except ModeError as exc:
-            self._pending_notices.append((f"Starting in default mode: {exc}", "error"))
-            mode = "default"
-        self.bypass_in_cycle = mode == "bypassPermissions"
-        self.perm_ctx.policy = policy
-        self.perm_ctx.mode = mode
-        self.perm_ctx.working_dirs = (*self.perm_ctx.working_dirs, *extra)
-        self.settings = settings
+        built = build_session_policy(self.policy_request())
+        self.policy = built
+        self._pending_notices += built.notices
+        self.bypass_in_cycle = built.bypass_in_cycle
+        self.perm_ctx.policy = built.policy
+        self.perm_ctx.mode = built.mode
+        self.perm_ctx.working_dirs = built.working_dirs
+        self.settings = built.settings
         self._load_sandbox()
 
     # -- sandbox ------------------------------------------------------------------------------
 
     def _load_sandbox(self) -> None:
         """Build the sandbox state from ``sandbox.*`` (REF §6.2); start-up checks run here."""
-        from tui.sandbox.mode import SandboxState
+        from tui.session_policy import sandbox_state
 
-        raw = self.settings.merged.get("sandbox") if self.settings is not None else None
-        raw = raw if isinstance(raw, dict) else {}
-        excluded = raw.get("excludedCommands")
-        state = SandboxState(
-            enabled=raw.get("enabled") is True,
-            auto_allow=raw.get("autoAllowBashIfSandboxed") is not False,
-            allow_unsandboxed=raw.get("allowUnsandboxedCommands") is not False,
-            fail_if_unavailable=raw.get("failIfUnavailable") is True,
-            excluded_commands=tuple(e for e in excluded if isinstance(e, str))
-            if isinstance(excluded, list) else (),
-        )
+        state = sandbox_state(self.settings.merged if self.settings is not None else {})
         self.perm_ctx.sandbox = state
         self.sandbox_policy = None
         if state.enabled:
@@ -271,7 +258,6 @@ class AgentSession:
 
     def set_sandbox(self, enabled: bool, auto_allow: bool) -> None:
         """``/sandbox``: save ``sandbox.enabled`` and the mode to the local settings file."""
-        from tui.settings import load_settings
         from tui.settings.writer import SettingsWriteError, set_value
 
         try:
@@ -281,7 +267,9 @@ class AgentSession:
         except (SettingsWriteError, OSError) as exc:
             self.sink(ev.Notice(f"Could not save the sandbox setting: {exc}", "error"))
             return
-        self.settings = load_settings(self.config.cwd, cli=self.config.cli_settings)
+        from tui.session_policy import build_session_policy
+
+        self.settings = build_session_policy(self.policy_request()).settings
         self._load_sandbox()
         state = self.perm_ctx.sandbox
         self.sink(ev.Notice(f"Sandbox {'on' if state.enabled else 'off'}"

@@ -44,23 +44,27 @@ EXIT_TIMEOUT = 124
 
 
 def load_policy(cwd: Path, settings: str | None) -> Any:
-    """The sandbox policy for ``cwd`` (``sandbox.enabled`` forced on).
+    """The sandbox policy for ``cwd`` (``sandbox.enabled`` forced on), from the session's
+    policy builder (:func:`tui.session_policy.build_session_policy`) with the folder's stored
+    workspace-trust decision.
 
     ``settings`` (a file path or a JSON object text) replaces the discovered local, project and
     user files; managed settings are always read.
     """
     from tui.sandbox.policy import resolve_policy
-    from tui.settings import load_settings
+    from tui.session_policy import PolicyRequest, build_session_policy
     from tui.settings.model import CliSettings, SettingsSource
     from tui.settings.paths import managed_settings_paths
+    from tui.trust import stored_decision
 
     if settings is None:
-        loaded = load_settings(cwd)
+        request = PolicyRequest(cwd=cwd, trusted_project=bool(stored_decision(cwd)))
     else:
         managed = [SettingsSource("managed", p) for p in managed_settings_paths()]
-        loaded = load_settings(cwd, cli=CliSettings(settings=settings), only=managed)
-    working = (cwd, *(p for p, _ in loaded.additional_directories))
-    policy = resolve_policy(loaded, cwd=cwd, working_dirs=working)
+        request = PolicyRequest(cwd=cwd, cli=CliSettings(settings=settings), only=managed)
+    built = build_session_policy(request)
+    loaded = built.settings
+    policy = resolve_policy(loaded, cwd=cwd, working_dirs=built.working_dirs)
     problems = tuple(str(p) for p in loaded.problems) + policy.problems
     return dataclasses.replace(policy, enabled=True, problems=problems)
 

@@ -162,6 +162,8 @@ class MainScreen(EditReview, Screen[None]):
     @work(exclusive=True, group="connect")
     async def _connect(self) -> None:
         await self._mount_diff_panes()
+        if self.config.ask_trust:
+            await self._ask_trust()
         try:
             model = await self.session.connect()
         except NoApiKey as exc:
@@ -170,6 +172,36 @@ class MainScreen(EditReview, Screen[None]):
             await self.app.push_screen(NoKeyScreen(exc.detail))
             return
         self.session.mark_ready(model)
+
+    async def _ask_trust(self) -> None:
+        """Show the workspace trust screen (REF §7.3) and apply the answer before the policy
+        is built: the folder's own files grant only after "trust".  The answer is stored in
+        Warden's data folder (not for "this session only"); a store that cannot be written
+        is an error notice, and the answer still holds for this session."""
+        import asyncio
+
+        from tui.screens.trust import TrustScreen
+        from tui.trust import TrustError, default_store, trust_report
+
+        report = await asyncio.to_thread(trust_report, self.config.cwd)
+        answer = await self.app.push_screen_wait(TrustScreen(report))
+        self.config.ask_trust = False
+        self.config.trusted_project = answer in ("trust", "session")
+        root = report.key.root
+        if answer != "session" and report.key.persist:
+            store = default_store()
+            try:
+                await asyncio.to_thread(store.set, root, answer == "trust", "trust screen")
+            except TrustError as exc:
+                self.chat.add_notice(f"The trust decision applies to this session only: {exc}",
+                                     "error")
+        if answer == "no":
+            self.chat.add_notice(
+                f"{root} is not trusted: its own settings add only deny and ask rules. "
+                f"`warden trust {root}` changes that.", "warning")
+        else:
+            self.chat.add_notice(f"{root} is trusted"
+                                 f"{' for this session' if answer == 'session' else ''}.")
 
     async def on_unmount(self) -> None:
         self.attention.close()

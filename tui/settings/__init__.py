@@ -76,11 +76,13 @@ def settings_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[Sett
     return [SettingsFile(s.scope, s.path) for s in discover_sources(cwd, env) if s.path]
 
 
-def load_scalars(cwd: Path, env: Mapping[str, str] | None = None) -> LoadedSettings:
+def load_scalars(cwd: Path, env: Mapping[str, str] | None = None, *,
+                 trusted_project: bool = False) -> LoadedSettings:
     """The top-level scalar keys of the merged settings (highest scope wins), from
     :func:`load_settings`; never raises.  A broken file contributes nothing it would not
-    contribute to :func:`load_settings` and adds its problems."""
-    settings = load_settings(cwd, env=env)
+    contribute to :func:`load_settings` and adds its problems; an untrusted repository's files
+    only what :mod:`tui.settings.trustgate` keeps."""
+    settings = load_settings(cwd, env=env, trusted_project=trusted_project)
     out = LoadedSettings(problems=[str(p) for p in settings.problems])
     # Highest source first; among managed files the later one wins.
     managed = [f for f in settings.files if f.source.scope == "managed"]

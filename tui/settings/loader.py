@@ -56,6 +56,7 @@ from tui.settings.model import (
 )
 from tui.settings.paths import anchor_for, discover_sources, home_dir
 from tui.settings.schema import SchemaUnavailable, validate
+from tui.settings.trustgate import gate, is_repository_supplied
 
 #: ``--settings FILE`` must be a regular file no larger than this (REF §4.1).
 MAX_CLI_SETTINGS_BYTES = 2 * 1024 * 1024
@@ -400,6 +401,24 @@ def _restrict_scopes(layer: _Layer) -> None:
             del parent[path[-1]]
 
 
+def _apply_trust(layer: _Layer, trusted: bool, env: Mapping[str, str]) -> None:
+    """Workspace trust for a repository-supplied file (:mod:`tui.settings.trustgate`): until
+    the folder is trusted only what restricts applies; a ``bypassPermissions`` start mode from
+    the repository never does.  Each drop is one problem naming the file."""
+    why = is_repository_supplied(layer.source, env)
+    if why is None or layer.loaded.data is None:
+        return
+    held, bypass = gate(layer.loaded.data, trusted=trusted)
+    if bypass:
+        layer.problem('a repository may not start Warden in bypassPermissions; this defaultMode '
+                      "is ignored (choose the mode yourself: --permission-mode or Shift+Tab)",
+                      ("permissions", "defaultMode"), code="trust")
+    if held:
+        layer.problem(f"this workspace is not trusted, so this file ({why}) contributes only "
+                      f"what restricts (deny and ask rules); held back: {held[0]}. Trust the "
+                      "folder on the trust screen or with `warden trust`", code="trust")
+
+
 def _flag_layer(source: SettingsSource, cwd: Path, behavior: Behavior,
                 rules: Sequence[str]) -> _Layer:
     """A layer for ``--allowedTools`` / ``--disallowedTools``."""
@@ -610,8 +629,10 @@ def load_settings(
         only: read exactly these file sources instead of discovering the managed, local,
             project and user files (sources without a path are skipped); ``cli`` still applies.
             ``only=[]`` with ``cli=CliSettings(settings=...)`` makes that the only source.
-        trusted_project: False drops the project file's allow rules and additionalDirectories
-            (the seam for workspace trust, REF §4.3; deny/ask always apply).
+        trusted_project: workspace trust (REF §7.3): False keeps only what restricts in the
+            repository-supplied files (the project file, a tracked or symlinked local file;
+            :mod:`tui.settings.trustgate`).  A repository's ``bypassPermissions`` start mode
+            is dropped either way.
 
     Returns:
         The merged :class:`Settings`.  Never raises for bad files or flags: they become
@@ -651,6 +672,7 @@ def load_settings(
         if layer.loaded.data is not None:
             _drop_sandbox_nulls(layer)
             _restrict_scopes(layer)
+            _apply_trust(layer, trusted_project, env)
 
     # Managed files merge among themselves, the later file winning (REF §4.1).
     managed_layers = [layer for layer in layers if layer.source.scope == "managed"]
@@ -666,14 +688,6 @@ def load_settings(
     dropped_by_managed = 0
     for layer in layers:
         perms = _perms(layer)
-        if not trusted_project and layer.source.scope == "project":
-            allow = perms.pop("allow", None)
-            extra = perms.pop("additionalDirectories", None)
-            if allow or extra:
-                n = len(allow) if isinstance(allow, list) else 0
-                layer.problem(f"this workspace is not trusted: ignoring {n} permissions.allow "
-                              "entries and the additionalDirectories of the project settings "
-                              "(deny and ask rules apply)", code="dropped")
         if (managed_only and layer.source.scope != "managed"
                 and layer.source.origin != "--disallowedTools"):
             for key in (*BEHAVIORS, "additionalDirectories"):
