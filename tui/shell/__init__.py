@@ -11,8 +11,22 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from tui.shell.analyzer import analyze
+from typing import TYPE_CHECKING, Any
+
 from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
+
+if TYPE_CHECKING:
+    from tui.shell.analyzer import analyze
+
+
+def __getattr__(name: str) -> Any:
+    """``analyze`` on first use: the analyser imports bashlex (about 0.25 s), which modules
+    such as :mod:`tui.shell.gitrepo` (read before the first frame) must not pay for."""
+    if name == "analyze":
+        from tui.shell.analyzer import analyze
+
+        return analyze
+    raise AttributeError(f"module 'tui.shell' has no attribute {name!r}")
 
 
 def command_is_read_only(analysis: ShellAnalysis, index: int) -> bool:
@@ -34,6 +48,8 @@ def analyze_cached(command: str, cwd: Path, home: Path | None,
                    working_dirs: tuple[Path, ...]) -> ShellAnalysis:
     """:func:`analyze`, remembered per command text and directories (the analysis is pure and
     its result frozen; file-system checks happen in the engine, outside this cache)."""
+    from tui.shell.analyzer import analyze
+
     return analyze(command, cwd=cwd, home=home, working_dirs=working_dirs)
 
 
