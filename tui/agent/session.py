@@ -99,7 +99,11 @@ class AgentSession:
         self._load_policy()
         key = cfg.api_key
         if key is None:
-            lookup = find_api_key()
+            helper = self.policy.settings.merged.get("apiKeyHelper")
+            lookup = find_api_key(
+                helper=helper if isinstance(helper, str) and helper.strip() else None,
+                helper_cwd=cfg.cwd,
+                helper_env=command_env({**os.environ, **self.policy.env}))
             if lookup.key is None:
                 raise NoApiKey(lookup.problem)
             key = lookup.key

@@ -49,7 +49,7 @@ class NoKeyScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         text = NO_KEY_TEXT
         if self.detail:
-            text += f"\n> Keychain: {self.detail}\n"
+            text += f"\n> {self.detail}\n"
         with VerticalScroll(id="no-key"):
             yield Markdown(text, open_links=False)
         yield Footer()
