@@ -263,3 +263,144 @@ def test_the_first_matching_allow_rule_in_file_order_is_the_one_named(
     first allow rule, in policy order, that approves the command."""
     decision = bash("git push origin main", proj, allow=allow)
     assert decision.behavior == "allow" and decision.rule == deciding
+
+
+# -- allow rules that begin with an env assignment (REF §2.3) ----------------------------------
+# "An allow rule that begins with an env assignment matches the command as written": the rule
+# must name every assignment of a variable outside the safe list; nothing else ever approves
+# past such an assignment.
+
+
+@pytest.mark.parametrize(("command", "rule"), [
+    ("NODE_ENV=test npm test", "Bash(NODE_ENV=test npm test)"),
+    ("FOO=1 make", "Bash(FOO=1 make:*)"),
+    ("FOO=1 make all", "Bash(FOO=1 make:*)"),
+    ("FOO=1 make all", "Bash(FOO=1 make *)"),
+    ("FOO=1 BAR=2 make", "Bash(FOO=1 BAR=2 make)"),
+    ("LANG=C FOO=1 make all", "Bash(FOO=1 make *)"),  # a safe assignment is stripped
+    ("FOO=anything make", "Bash(FOO=* make)"),
+    ('FOO="a b" make', 'Bash(FOO="a b" make)'),  # the source text as written
+    ("env FOO=1 make all", "Bash(FOO=1 make *)"),  # env's assignments are the same thing
+    ("FOO=1 make && FOO=1 make test", "Bash(FOO=1 make *)"),
+])
+def test_an_allow_rule_beginning_with_an_assignment_matches_the_command_as_written(
+        proj: Path, command: str, rule: str) -> None:
+    d = bash(command, proj, allow=[rule])
+    assert d.behavior == "allow", d.reason
+    assert d.rule == rule
+
+
+@pytest.mark.parametrize(("command", "rule"), [
+    ("npm test", "Bash(NODE_ENV=test npm test)"),  # the rule asks for the assignment
+    ("NODE_ENV=prod npm test", "Bash(NODE_ENV=test npm test)"),
+    ("FOO=2 make", "Bash(FOO=1 make:*)"),
+    ("BAR=1 make", "Bash(FOO=1 make:*)"),
+    ("FOO=1 makeover", "Bash(FOO=1 make *)"),  # the word boundary still holds
+    ("BAR=2 FOO=1 make", "Bash(FOO=1 BAR=2 make)"),  # as written: the order counts
+    ("FOO=1", "Bash(FOO=1)"),  # a bare assignment changes the shell itself
+    ("FOO=1; make", "Bash(FOO=1 *)"),
+])
+def test_an_assignment_rule_matches_nothing_else(proj: Path, command: str, rule: str) -> None:
+    assert bash(command, proj, allow=[rule]).behavior == "ask", command
+
+
+ATTACKS = [
+    "LD_PRELOAD=/tmp/x.so npm test",
+    "LD_LIBRARY_PATH=/tmp npm test",
+    "PATH=/tmp/evil:$PATH npm test",
+    "PATH=/tmp/evil npm test",
+    "BASH_ENV=/tmp/x.sh npm test",
+    "GIT_SSH_COMMAND='sh -c id' npm test",
+    "GIT_EXTERNAL_DIFF=/tmp/x npm test",
+    "GIT_DIR=/tmp/repo npm test",
+    "NODE_OPTIONS='--require /tmp/x.js' npm test",
+    "NODE_ENV=test LD_PRELOAD=/tmp/x.so npm test",
+    "LD_PRELOAD=/tmp/x.so NODE_ENV=test npm test",
+    "env LD_PRELOAD=/tmp/x.so npm test",
+    "env PATH=/tmp/evil npm test",
+    "FOO=1 LD_PRELOAD=/tmp/x.so npm test",
+    "LD_PRELOAD=/tmp/x.so FOO=1 npm test",
+    "FOO=1 PATH=/tmp npm test",
+    "FOO=1 GIT_CONFIG_GLOBAL=/tmp/x npm test",
+    "FOO=1 BASH_ENV=/tmp/x npm test",
+    "LD_PRELOAD=/tmp/x.so",
+    "PATH=/tmp/evil",
+]
+
+
+@pytest.mark.parametrize("command", ATTACKS)
+def test_a_dangerous_assignment_is_never_approved_by_a_rule_that_does_not_name_it(
+        proj: Path, command: str) -> None:
+    allow = ["Bash(npm test)", "Bash(npm test *)", "Bash(npm *)", "Bash(FOO=1 npm test)",
+             "Bash(FOO=1 *)", "Bash(FOO=* npm test)", "Bash(NODE_ENV=test npm test)",
+             "Bash(NODE_ENV=test *)", "Bash(FOO=1 npm:*)", "Bash(env *)", "Bash(*=* *)"]
+    d = bash(command, proj, allow=allow)
+    assert d.behavior != "allow", f"{command!r} was allowed by {d.rule}"
+
+
+def test_a_rule_naming_the_dangerous_variable_is_the_users_explicit_choice(proj: Path) -> None:
+    rule = "Bash(LD_PRELOAD=/opt/lib/fast.so npm test)"
+    assert bash("LD_PRELOAD=/opt/lib/fast.so npm test", proj, allow=[rule]).behavior == "allow"
+    assert bash("LD_PRELOAD=/tmp/x.so npm test", proj, allow=[rule]).behavior == "ask"
+    assert bash("LD_PRELOAD=/opt/lib/fast.so PATH=/tmp npm test", proj,
+                allow=[rule]).behavior == "ask"
+
+
+def test_deny_and_ask_rules_written_with_an_assignment_still_match(proj: Path) -> None:
+    assert bash("FOO=1 rm -rf x", proj, deny=["Bash(FOO=1 rm *)"]).behavior == "deny"
+    assert bash('FOO="1" rm -rf x', proj, deny=["Bash(FOO=1 rm *)"]).behavior == "deny"
+    assert bash("LD_PRELOAD=/tmp/x.so npm test", proj, ask=["Bash(LD_PRELOAD=* *)"],
+                allow=["Bash(LD_PRELOAD=/tmp/x.so npm test)"]).behavior == "ask"
+    # Deny rules still see past any assignment.
+    assert bash("FOO=1 rm -rf x", proj, deny=["Bash(rm *)"],
+                allow=["Bash(FOO=1 rm *)"]).behavior == "deny"
+
+
+def test_an_exact_assignment_rule_behind_an_exec_wrapper(proj: Path) -> None:
+    rule = "Bash(FOO=1 watch make)"
+    assert bash("FOO=1 watch make", proj, allow=[rule]).behavior == "allow"
+    assert bash("FOO=1 watch make", proj, allow=["Bash(watch make)"]).behavior == "ask"
+    assert bash("FOO=1 watch make", proj, allow=["Bash"]).behavior == "ask"
+
+
+def test_always_allow_suggests_the_assignment_it_needs(proj: Path) -> None:
+    from tui.permissions.suggest import suggest_bash_rules
+    from tui.shell import analyze
+
+    analysis = analyze("FOO=1 make all && LANG=C BAR=x make test --fast", cwd=proj)
+    rules = suggest_bash_rules(analysis, list(range(len(analysis.commands))))
+    assert rules == ["Bash(FOO=1 make all)", "Bash(BAR=x make test *)"]
+    for command, rule in (("FOO=1 make all", rules[0]),
+                          ("LANG=C BAR=x make test --fast", rules[1])):
+        assert bash(command, proj, allow=[rule]).behavior == "allow"
+    quoted = analyze('FOO="a b" make', cwd=proj)
+    (rule,) = suggest_bash_rules(quoted, [0])
+    assert rule == 'Bash(FOO="a b" make)'
+    assert bash('FOO="a b" make', proj, allow=[rule]).behavior == "allow"
+    bare = analyze("PATH=/tmp/evil", cwd=proj)
+    assert suggest_bash_rules(bare, [0]) == []
+
+
+DANGEROUS = st.sampled_from(["LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "BASH_ENV", "ENV",
+                             "GIT_DIR", "GIT_SSH_COMMAND", "GIT_CONFIG_GLOBAL", "NODE_OPTIONS",
+                             "PYTHONPATH", "IFS", "SHELLOPTS"])
+OTHER_RULES = st.lists(st.sampled_from([
+    "Bash", "Bash(*)", "Bash(npm test)", "Bash(npm *)", "Bash(FOO=1 *)", "Bash(FOO=* *)",
+    "Bash(NODE_ENV=test *)", "Bash(FOO=1 NODE_ENV=test npm test)", "Bash(env *)",
+    "Bash(*=* npm test)", "Bash(* npm test)", "Bash(FOO=1 npm:*)", "Bash(NODE_ENV=* npm *)"]),
+    min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=DANGEROUS, before=st.booleans(), after=st.booleans(), rules=OTHER_RULES,
+       value=st.sampled_from(["/tmp/x", "x", "''", "/opt/lib.so"]))
+def test_property_a_dangerous_assignment_needs_a_rule_naming_it(
+        proj: Path, name: str, before: bool, after: bool, rules: list[str], value: str) -> None:
+    words = ["FOO=1"] if before else []
+    words.append(f"{name}={value}")
+    if after:
+        words.append("NODE_ENV=test")
+    command = " ".join([*words, "npm", "test"])
+    d = bash(command, proj, allow=rules)
+    assert d.behavior != "allow", f"{command!r} allowed by {d.rule}"

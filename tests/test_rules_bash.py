@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tui.permissions.rules import bash_matches, parse_rule, star_match
+from tui.permissions.rules import bash_matches, leading_assignments, parse_rule, star_match
 
 BASH = [
     # specifier, command, matches?
@@ -178,3 +178,42 @@ def test_star_match_agrees_with_fnmatch_for_star_only_patterns(pieces: list[str]
 
     pattern = "*".join(pieces)
     assert star_match(pattern, text) == fnmatchcase(text, pattern)
+
+
+# -- rules that begin with an env assignment (REF §2.3; matched by the engine) -------------------
+
+
+@pytest.mark.parametrize(("spec", "names"), [
+    ("NODE_ENV=test npm test", ("NODE_ENV",)),
+    ("FOO=1 make:*", ("FOO",)),
+    ('FOO=1 BAR="a b" make *', ("FOO", "BAR")),
+    ("FOO='x y' BAR= make", ("FOO", "BAR")),
+    ("FOO=* make", ("FOO",)),
+    ("_X9=1 cmd", ("_X9",)),
+    ("npm test", ()),
+    ("*", ()),
+    ("* FOO=1 make", ()),
+    ("*=1 make", ()),
+    ("F*O=1 make", ()),
+    ("9X=1 make", ()),
+    ("=1 make", ()),
+    ("make FOO=1", ()),
+    ('FOO="unbalanced make', ()),
+    ("", ()),
+])
+def test_leading_assignments(spec: str, names: tuple[str, ...]) -> None:
+    assert leading_assignments(spec) == names
+
+
+@given(st.text(max_size=60))
+def test_leading_assignments_never_raises_and_names_are_identifiers(spec: str) -> None:
+    for name in leading_assignments(spec):
+        assert name.isidentifier() and name.isascii()
+        assert f"{name}=" in spec
+
+
+def test_an_assignment_rule_parses_as_a_bash_rule() -> None:
+    rule = parse_rule("Bash(FOO=1 make:*)", "allow", anchor=Path("/proj"), source="test")
+    assert (rule.kind, rule.specifier) == ("bash", "FOO=1 make:*")
+    assert bash_matches(rule.specifier, "FOO=1 make all")
+    assert not bash_matches(rule.specifier, "make all")

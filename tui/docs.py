@@ -50,7 +50,10 @@ def published_lists() -> str:
           for prog, effects in published().items()),
         "",
         "**Safe environment variables** (an allow rule still matches past a leading "
-        "`NAME=value` of these; deny and ask rules match past any assignment): "
+        "`NAME=value` of these; past an assignment of any other variable only an allow rule "
+        "that begins with that assignment matches, compared with the command as written, as "
+        "`Bash(FOO=1 make *)` with `FOO=1 make all`; deny and ask rules match past any "
+        "assignment): "
         + _codes(data.SAFE_ENV_VARS) + ".",
         "",
         "**Network commands** (never read-only; only an explicit allow rule for the command "

@@ -217,6 +217,8 @@ class _Eval:
             raw = " ".join(cmd.raw.split())
             if raw != cmd.text:
                 texts.append(raw)
+            if cmd.env:  # as written, for a rule that begins with an assignment
+                texts.append(" ".join([*(f"{n}={v}" for n, v in cmd.env), cmd.text]))
         whole = " ".join(analysis.command.split())
         texts.append(whole)
         if not analysis.ok:
@@ -371,16 +373,26 @@ class _Eval:
     def bash_command_allowed(self, cmd: SimpleCommand, index: int | None = None) -> Rule | None:
         """The allow rule that approves one sub-command, if any (REF §2.3).
 
+        Leading ``NAME=value`` assignments: one of a safe variable
+        (:data:`tui.shell.data.SAFE_ENV_VARS`) is stripped before rules match; one of any other
+        variable stops every allow rule from matching past it, except a rule that begins with
+        an assignment (``Bash(FOO=1 make *)``): such a rule matches the command as written,
+        assignments included, and approves only when it names every unsafe variable the
+        command assigns (:meth:`_env_rule_allowed`).  A bare assignment of an unsafe variable
+        (no command) is never approved by a rule.
+
         Behind an exec-style wrapper, ``find -exec`` or an option that runs a program (an
         ``exec-option`` finding) only a bare ``Bash`` rule or an exact rule for the whole text
         counts; otherwise :meth:`Policy.bash_allow_match`.  A bare program name that finds a
         program inside the working directories on ``PATH`` is another program: only an exact
         rule approves it (issue 9, family 5).
         """
+        from tui.permissions.rules import leading_assignments
         from tui.shell.data import EXEC_WRAPPERS, SAFE_ENV_VARS
 
-        if any(name not in SAFE_ENV_VARS for name, _ in cmd.env):
-            return None  # allow rules never match past an unsafe assignment
+        unsafe = {name for name, _ in cmd.env if name not in SAFE_ENV_VARS}
+        if unsafe and not cmd.argv:
+            return None  # a bare assignment of an unsafe variable changes the shell itself
         findings = self.analysis.findings if self.analysis is not None else ()
         exact_only = (bool((EXACT_ONLY_WRAPPERS | EXEC_WRAPPERS) & set(cmd.wrappers))
                       or cmd.origin == "find -exec"
@@ -389,14 +401,54 @@ class _Eval:
                       or (bool(cmd.argv) and program_in_workspace(cmd.argv[0], self.ctx))
                       or (cmd.program == "git" and self._git_config_runs_program()))
         if not exact_only:
-            return self.ctx.policy.bash_allow_match(cmd.argv[0] if cmd.argv else "", cmd.text)
+            if not unsafe:
+                found = self.ctx.policy.bash_allow_match(cmd.argv[0] if cmd.argv else "",
+                                                         cmd.text)
+                if found is not None:
+                    return found
+            return self._env_rule_allowed(cmd, unsafe)
         whole = " ".join(self.analysis.command.split()) if self.analysis else ""
         texts = (" ".join(cmd.raw.split()), whole)
         for rule in self.ctx.policy.bash_allow_rules():
             if rule.kind == "tool":
+                if unsafe:
+                    continue  # allow rules never match past an unsafe assignment
                 return rule
             spec = rule.specifier or ""
-            if "*" not in spec and spec in texts:
+            if "*" in spec or spec not in texts:
+                continue
+            if not unsafe or (cmd.env and unsafe <= set(leading_assignments(spec))):
+                return rule
+        return None
+
+    def _env_rule_allowed(self, cmd: SimpleCommand, unsafe: set[str]) -> Rule | None:
+        """The first allow rule beginning with an assignment that approves ``cmd`` as written.
+
+        The command's texts as written: every leading assignment then the command
+        (``NODE_ENV=test FOO=1 make all``), the same without the safe assignments
+        (``FOO=1 make all``), and the source text with its whitespace collapsed (quotes kept,
+        for ``Bash(FOO="a b" make)``).  The rule must match one of them
+        (:func:`~tui.permissions.rules.bash_matches`) and name every unsafe variable in
+        ``unsafe``, so ``Bash(FOO=1 *)`` never approves ``FOO=1 LD_PRELOAD=x make``.
+        """
+        from tui.permissions.rules import bash_matches, leading_assignments
+        from tui.shell.data import SAFE_ENV_VARS
+
+        if not cmd.env or not cmd.argv:
+            return None
+        texts = {
+            " ".join([*(f"{n}={v}" for n, v in cmd.env), cmd.text]),
+            " ".join([*(f"{n}={v}" for n, v in cmd.env if n not in SAFE_ENV_VARS), cmd.text]),
+            " ".join(cmd.raw.split()),
+        }
+        for rule in self.ctx.policy.bash_allow_rules():
+            if rule.kind != "bash":
+                continue
+            spec = rule.specifier or ""
+            names = leading_assignments(spec)
+            if not names or not unsafe <= set(names):
+                continue
+            if any(bash_matches(spec, text) for text in texts):
                 return rule
         return None
 

@@ -15,6 +15,7 @@ backslashes: gitignore syntax gives them their meaning (:mod:`tui.permissions.pa
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ __all__ = [
     "RuleKind",
     "RuleSyntaxError",
     "bash_matches",
+    "leading_assignments",
     "param_matches",
     "parse_rule",
     "star_match",
@@ -217,6 +219,46 @@ def bash_matches(specifier: str, command: str) -> bool:
         return star_match(specifier, command)
     # prefix followed by a space or the end of the command
     return star_match(prefix, command) or star_match(prefix + " *", command)
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@functools.lru_cache(maxsize=1024)
+def leading_assignments(specifier: str) -> tuple[str, ...]:
+    """The variable names a ``Bash(...)`` specifier assigns before its command, in order.
+
+    ``"NODE_ENV=test npm test"`` gives ``("NODE_ENV",)``; ``'FOO=1 BAR="a b" make *'`` gives
+    ``("FOO", "BAR")``; ``"npm test"``, ``"*"`` and ``"*=1 make"`` give ``()``.  Words are split
+    on spaces outside single and double quotes; a word is an assignment when it starts with
+    ``NAME=`` (a shell identifier, no wildcard in it).
+
+    An allow rule that begins with an assignment matches the command as written, assignments
+    included, and only approves an assignment of a variable outside the safe list
+    (:data:`tui.shell.data.SAFE_ENV_VARS`) when it names that variable here (REF §2.3).
+    """
+    names: list[str] = []
+    word: list[str] = []
+    quote = ""
+    for ch in [*specifier, " "]:
+        if quote:
+            word.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"":
+            quote = ch
+            word.append(ch)
+        elif ch == " ":
+            if word:
+                match = _ASSIGNMENT.match("".join(word))
+                if match is None:
+                    break
+                names.append(match.group()[:-1])
+                word = []
+        else:
+            word.append(ch)
+    return tuple(names)
 
 
 # -- parameter rules ----------------------------------------------------------------------------

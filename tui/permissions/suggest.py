@@ -47,14 +47,41 @@ def _prefix(cmd: SimpleCommand) -> str:
     return " ".join(words) + " *"
 
 
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.:+@/,=%-]*$")
+
+
+def _unsafe_assignments(cmd: SimpleCommand) -> str | None:
+    """The command's leading assignments of variables outside the safe list, as the rule must
+    begin with them (``"FOO=1 BAR=x"``; ``""`` when there are none), or None when a value is not
+    a plain word (the rule is then the exact source text).  An allow rule only matches past such
+    an assignment when it begins with it (REF §2.3)."""
+    from tui.shell.data import SAFE_ENV_VARS
+
+    unsafe = [(n, v) for n, v in cmd.env if n not in SAFE_ENV_VARS]
+    if any(not _PLAIN_VALUE.match(v) for _, v in unsafe):
+        return None
+    return " ".join(f"{n}={v}" for n, v in unsafe)
+
+
 def suggest_bash_rules(analysis: ShellAnalysis, needs_rule: list[int]) -> list[str]:
-    """Rules for the sub-commands at ``needs_rule`` (indexes into ``analysis.commands``)."""
+    """Rules for the sub-commands at ``needs_rule`` (indexes into ``analysis.commands``).
+
+    A sub-command that assigns a variable outside the safe list keeps that assignment at the
+    start of its rule (``FOO=1 make all`` gives ``Bash(FOO=1 make all)``), the only form of allow
+    rule that matches past it."""
     rules: list[str] = []
     network_programs = {n.split()[0] for n in analysis.network if n}
     for index in needs_rule:
         cmd = analysis.commands[index]
+        if not cmd.argv:
+            continue  # a bare assignment: no rule approves it
         exact = bool(cmd.wrappers) or cmd.program in network_programs or cmd.origin != "top"
+        assigns = _unsafe_assignments(cmd)
+        if assigns is None:
+            exact = True  # an assignment that cannot be written back as a plain word
         text = " ".join(cmd.raw.split()) if exact else _prefix(cmd)
+        if assigns and not exact:
+            text = f"{assigns} {text}"
         rule = f"Bash({text})"
         if rule not in rules:
             rules.append(rule)
