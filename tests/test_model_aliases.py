@@ -196,3 +196,18 @@ async def test_plain_request_has_no_beta_header(fake_api) -> None:
     headers, body = seen[-1]
     assert body["model"] == "claude-opus-4-8"
     assert "anthropic-beta" not in headers
+
+
+def test_the_session_sends_the_resolved_alias_and_the_1m_beta(tmp_path) -> None:
+    """``warden --model sonnet[1m]``: the session asks for the newest Sonnet by its full name,
+    with the 1M-context beta header on every request."""
+    from tui.agent.models import context_1m_beta, newest_sonnet
+    from tui.agent.session import AgentSession
+    from tui.config import AppConfig
+
+    session = AgentSession(AppConfig(cwd=tmp_path, model="sonnet[1m]", api_key="sk-test",
+                                     base_url="http://127.0.0.1:9"), lambda e: None)
+    assert session._connect_sync() == newest_sonnet()
+    assert session.agent.model == newest_sonnet()
+    headers = session.agent.client.default_headers
+    assert headers.get("anthropic-beta") == context_1m_beta()

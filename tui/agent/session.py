@@ -89,7 +89,7 @@ class AgentSession:
 
     def _connect_sync(self) -> str:
         from tui.agent.client import ClientConfig, make_client
-        from tui.agent.models import newest_sonnet
+        from tui.agent.models import resolve_model
         from tui.agent.prompt import system_prompt
         from tui.credentials import find_api_key
         from tui.tools import default_tools
@@ -110,10 +110,13 @@ class AgentSession:
         base_url = cfg.base_url
         if base_url is None and cfg.base_url_factory is not None:
             base_url = cfg.base_url_factory()
+        # Aliases (sonnet, opus, haiku, default) and the [1m] suffix, as Claude Code reads them.
+        choice = resolve_model(cfg.model, os.environ)
         client, self.recorder = make_client(
-            ClientConfig(api_key=key, base_url=base_url, record_to=cfg.record_to)
+            ClientConfig(api_key=key, base_url=base_url, record_to=cfg.record_to,
+                         betas=choice.betas)
         )
-        model = cfg.model or newest_sonnet()
+        model = choice.name
         env = command_env({**os.environ, **self.policy.env, **cfg.extra_env})
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
                                env=env, sandbox=self)
@@ -268,6 +271,11 @@ class AgentSession:
             set_value(self.local_settings, ("sandbox", "enabled"), enabled)
             set_value(self.local_settings, ("sandbox", "autoAllowBashIfSandboxed"), auto_allow)
             self.live.remember_write(self.local_settings)
+            from tui.settings.gitignore import ensure_local_settings_ignored
+
+            ignored = ensure_local_settings_ignored(self.local_settings, self.config.cwd)
+            if ignored:
+                self.sink(ev.Notice(ignored))
         except (SettingsWriteError, OSError) as exc:
             self.sink(ev.Notice(f"Could not save the sandbox setting: {exc}", "error"))
             return
