@@ -19,6 +19,7 @@ SLASH_COMMANDS: dict[str, str] = {
     "/clear": "Clear the conversation and the screen",
     "/sandbox": "Show the sandbox's boundaries and turn it on or off",
     "/permissions": "View and edit permission rules, test a call, allow recent ones",
+    "/hooks": "Show the configured hooks, their source files and which are disabled",
     "/quit": "Quit Warden",
 }
 """Slash commands and what they do (shown by ``/help``)."""

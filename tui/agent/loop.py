@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from tui.agent import events as ev
 from tui.agent.results import INTERRUPTED, NOT_RUN_TURN_STOPPED, denied_text
 from tui.approvals import Answer, ApprovalRequest
+from tui.hooks.steps import HookSteps
 from tui.permissions import PermissionContext, decide
 from tui.permissions.decision import Decision
 
 if TYPE_CHECKING:  # the tools import pydantic; the loop module must stay cheap to import
+    from tui.hooks.runner import HookRunner
     from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult
 
 Sink = Callable[[ev.AgentEvent], None]
@@ -35,10 +37,12 @@ class _Pending:
     request: ApprovalRequest | None = None
     result: ToolResult | None = None
     ran: bool = False
+    denial: str | None = None
+    """The tool_result text when a hook denied the call (its reason, for the model)."""
 
 
 @dataclass
-class Agent:
+class Agent(HookSteps):
     """Runs turns of the conversation against the Messages API.
 
     Attributes:
@@ -69,6 +73,12 @@ class Agent:
     max_turns: int | None = None
     """At most this many model requests per turn (``warden -p --max-turns``); None: no limit.
     A turn that would need one more ends with the stop reason ``"max_turns"``."""
+    hooks: HookRunner | None = None
+    """Settings hooks (REF §8; :class:`tui.hooks.HookRunner`), or None for none.  They run in
+    ``tool_ctx.cwd`` with ``tool_ctx.env``; see :meth:`session_start` and
+    :meth:`config_change` for the two events the session fires."""
+    _hook_stop: str | None = field(default=None, init=False, repr=False)
+    _hooks_reported: object = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.tool_ctx.read_denied is None:
@@ -134,15 +144,38 @@ class Agent:
             The final stop reason: the API's (``"end_turn"``, ``"max_tokens"``...), ``"denied"``
             when the user denied a call without a reason, ``"interrupted"`` when cancelled
             (the cancellation is re-raised after the conversation is left consistent),
-            ``"error"`` after an :class:`~tui.agent.events.AgentError`, or ``"max_turns"`` when
-            :attr:`max_turns` requests were made and the model still wanted tools.
+            ``"error"`` after an :class:`~tui.agent.events.AgentError`, ``"max_turns"`` when
+            :attr:`max_turns` requests were made and the model still wanted tools,
+            ``"blocked"`` when a UserPromptSubmit hook blocked the prompt (it was not sent), or
+            ``"hook_stopped"`` when a hook answered ``"continue": false``.
         """
+        self._hook_stop = None
+        context: list[str] = []
+        if self.hooks is not None:
+            self._report_hook_problems()
+            if self.hooks.has("UserPromptSubmit"):
+                try:
+                    outcome = await self._hook("UserPromptSubmit", {"prompt": prompt})
+                except asyncio.CancelledError:
+                    self.sink(ev.TurnFinished("interrupted"))
+                    raise
+                if outcome.blocked or outcome.stop:
+                    why = (outcome.reason or outcome.stop_reason).strip()
+                    self.sink(ev.Notice(f"A UserPromptSubmit hook{outcome.where} blocked "
+                                        "this prompt; it was not sent to the model"
+                                        + (f": {why}" if why else "."), "warning"))
+                    self.sink(ev.TurnFinished("blocked"))
+                    return "blocked"
+                context = outcome.context
         notes = [{"type": "text", "text": f"(Note from Warden: {note})"} for note in self.notes]
         self.notes.clear()
-        self._append_user([*notes, {"type": "text", "text": prompt}])
+        hook_context = [{"type": "text", "text": f"(Context from a UserPromptSubmit hook: {c})"}
+                        for c in context]
+        self._append_user([*notes, *hook_context, {"type": "text", "text": prompt}])
         self.sink(ev.TurnStarted(prompt))
         pending: list[_Pending] = []
         requests = 0
+        continuations = 0
         try:
             while True:
                 pending = []
@@ -161,12 +194,18 @@ class Agent:
                 self.messages.append({"role": "assistant", "content": content})
                 tool_uses = [b for b in content if b["type"] == "tool_use"]
                 if not tool_uses:
+                    if await self._stop_hook(content, continuations):
+                        continuations += 1
+                        continue
                     self.sink(ev.TurnFinished(stop_reason or "end_turn"))
                     return stop_reason or "end_turn"
                 pending = [_Pending(b["id"], b["name"]) for b in tool_uses]
                 stopped = await self._run_tools(tool_uses, pending)
                 self._append_user([_result_block(p) for p in pending])
                 pending = []
+                if self._hook_stop is not None:
+                    self.sink(ev.TurnFinished("hook_stopped"))
+                    return "hook_stopped"
                 if stopped:
                     self.sink(ev.TurnFinished("denied"))
                     return "denied"
@@ -233,6 +272,11 @@ class Agent:
 
         loop = asyncio.get_running_loop()
         for block, p in zip(tool_uses, pending, strict=True):
+            if self._hook_stop is not None:
+                from tui.hooks.calls import HOOK_STOPPED
+
+                p.result = ToolResult(HOOK_STOPPED, is_error=True)
+                continue
             tool = self.tools.get(block["name"])
             if tool is None:
                 p.result = ToolResult(f"Unknown tool {block['name']!r}.", is_error=True)
@@ -244,10 +288,20 @@ class Agent:
                 p.result = ToolResult(str(exc), is_error=True)
                 self.sink(ev.ToolCallInvalid(p.tool_use_id, p.name, str(exc)))
                 continue
-            # One parse per command, shared by the engine, the sandbox check and the card.
-            detailed = self._analyze(p.call)
+            # PreToolUse hooks, then the engine; the command is parsed once and the analysis
+            # shared by the engine, the sandbox check and the card.
+            detailed = await self._decide(p, tool)
+            described: tuple[list[str], object | None] | None = None
+            if (p.result is None and p.decision is not None and p.decision.behavior == "ask"
+                    and self.hooks is not None and self.hooks.has("PermissionRequest")):
+                asked_call = p.call
+                described = self.describe(p.call, detailed)
+                detailed = await self._permission_request(p, tool, detailed, described[0])
+                if p.call is not asked_call:
+                    described = None
+            if p.result is not None or p.call is None or p.decision is None:
+                continue  # a hook's updatedInput was not valid input for the tool
             analysis = detailed.analysis if detailed is not None else None
-            p.decision = decide(p.call, self.perm_ctx, analysis)
             if analysis is not None:
                 # Where it runs: the read-only sandbox for what Warden judged read-only, the
                 # configured sandbox, or plainly (issue 10; tui.sandbox.mode.sandbox_profile).
@@ -259,7 +313,7 @@ class Agent:
                 p.call.extra["sandboxed"] = profile is not None
             self.sink(ev.ToolCallPrepared(p.call, p.decision))
             if p.decision.behavior == "ask":
-                suggested, explanation = self.describe(p.call, detailed)
+                suggested, explanation = described or self.describe(p.call, detailed)
                 p.request = ApprovalRequest(p.call, p.decision, loop.create_future(),
                                             suggested_rules=tuple(suggested),
                                             explanation=explanation)
@@ -273,8 +327,15 @@ class Agent:
                 self._not_run(p, NOT_RUN_TURN_STOPPED)
                 continue
             assert p.decision is not None
+            if self._hook_stop is not None and p.denial is None:
+                from tui.hooks.calls import HOOK_STOPPED
+
+                self._cancel_requests(pending)
+                self._not_run(p, HOOK_STOPPED)
+                continue
             if p.decision.behavior == "deny":
-                self._not_run(p, denied_text(None, by_rule=p.decision.rule or p.decision.source))
+                self._not_run(p, p.denial or denied_text(None, by_rule=p.decision.rule
+                                                         or p.decision.source))
                 continue
             if p.request is not None:
                 answer: Answer = await p.request.future
@@ -301,6 +362,8 @@ class Agent:
                         continue
             if await self._execute(p):
                 stopped = True
+                self._cancel_requests(pending)
+            if self._hook_stop is not None:
                 self._cancel_requests(pending)
             edited = p.call.extra.get("edited_by_user")
             if edited and p.result is not None and not p.result.is_error:
@@ -337,6 +400,8 @@ class Agent:
             changes = await asyncio.to_thread(snap.changes)
             if changes:
                 p.call.extra["bash_changes"] = changes
+        if self.hooks is not None and self.hooks.has("PostToolUse"):
+            await self._post_tool_use(p)
         self.sink(ev.ToolFinished(p.call, p.result, ran=True))
         state = self.perm_ctx.sandbox
         if (p.call.command is not None and p.call.input.get("dangerouslyDisableSandbox") is True

@@ -333,6 +333,8 @@ class MainScreen(EditReview, Screen[None]):
             await self.action_clear()
         elif name == "/sandbox":
             await self._open_sandbox()
+        elif name == "/hooks":
+            await self._open_hooks()
         elif name in ("/permissions", "/allowed-tools"):
             await self._open_permissions()
         elif name == "/quit":
@@ -364,6 +366,15 @@ class MainScreen(EditReview, Screen[None]):
             names = ", ".join(short_path(Path(p)) for p in event.paths) or "settings"
             self.notify(f"Permissions reloaded from {names}; they apply from the next tool "
                         "call.", markup=False)
+
+    async def _open_hooks(self) -> None:
+        """Push the ``/hooks`` panel: the session's configured hooks (REF §8.5)."""
+        from tui.screens.hooks import HooksScreen
+
+        agent = self.session.agent
+        runner = agent.hooks if agent is not None else None
+        await self.app.push_screen(HooksScreen(runner.hooks if runner is not None else None,
+                                               connected=self.session.ready))
 
     async def _open_sandbox(self) -> None:
         """Push the ``/sandbox`` panel (its data is built off the event loop)."""
