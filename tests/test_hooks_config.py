@@ -104,6 +104,16 @@ def test_identical_handlers_in_several_files_run_once(project: Path) -> None:
     assert once.fail_closed                 # ... and it fails closed if any copy does
 
 
+def test_dedupe_happens_after_if(project: Path) -> None:
+    gated = hooks_of("PreToolUse", "./gate.sh", matcher="Bash", **{"if": "Bash(git push *)"})
+    settings = settings_in(project, local=gated, user=hooks_of("PreToolUse", "./gate.sh"))
+    hooks = HookSet.from_settings(settings)
+    (kept,) = hooks.matching("PreToolUse", "Bash", lambda rule: False)
+    assert kept.source.scope == "user", "the copy whose if fails does not hide the other"
+    (first,) = hooks.matching("PreToolUse", "Bash", lambda rule: True)
+    assert first.source.scope == "local"
+
+
 def test_other_handler_types_are_reported_and_skipped(project: Path) -> None:
     settings = settings_in(project, user={"hooks": {"PreToolUse": [{"hooks": [
         {"type": "http", "url": "https://hooks.example/x"},

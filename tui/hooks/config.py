@@ -15,7 +15,7 @@ This module never imports Textual; the permission engine is imported only to eva
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -261,13 +261,18 @@ class HookSet:
         """True when at least one handler of ``event`` runs."""
         return bool(self._by_event.get(event))
 
-    def matching(self, event: str, value: str | None) -> list[HookHandler]:
+    def matching(self, event: str, value: str | None,
+                 if_match: Callable[[str], bool | None] | None = None) -> list[HookHandler]:
         """The running handlers of ``event`` whose matcher accepts ``value`` (tool name or
-        source), identical ones once (the first, highest scope, is kept; ``failClosed`` if
-        any copy sets it).  ``if`` is not evaluated here (it needs the call)."""
+        source) and whose ``if`` rule ``if_match`` does not reject (None: unknown, so the hook
+        runs; without ``if_match`` ``if`` is not evaluated), identical ones once (the first,
+        highest scope, is kept; ``failClosed`` if any copy that runs sets it)."""
         out: dict[tuple[object, ...], HookHandler] = {}
         for handler in self.active(event):
             if event in MATCHER_EVENTS and not handler.matcher.matches(value):
+                continue
+            if (if_match is not None and handler.if_rule is not None
+                    and if_match(handler.if_rule) is False):
                 continue
             first = out.get(handler.identity)
             if first is None:

@@ -241,10 +241,7 @@ class HookRunner:
         Returns:
             A :class:`~tui.hooks.protocol.HookOutcome`; with no matching handler an empty one.
         """
-        handlers = self.hooks.matching(event, match)
-        if if_match is not None:
-            handlers = [h for h in handlers
-                        if h.if_rule is None or if_match(h.if_rule) is not False]
+        handlers = self.hooks.matching(event, match, if_match)
         if not handlers:
             return HookOutcome(event)
         body = payload(event, session_id=self.session_id, transcript_path=self.transcript_path,
