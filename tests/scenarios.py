@@ -18,6 +18,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from tests.waiting import INTERVAL, timed_out
 from tui.app import WardenApp
 from tui.config import AppConfig
 from tui.demo.cassette import load_cassette
@@ -51,9 +52,10 @@ class DemoRun:
         self.server.stop()
 
 
-async def wait_until(pilot: Pilot, predicate: Callable[[], object], timeout: float = 20.0,
-                     what: str = "condition") -> None:
-    """Pause the pilot until ``predicate()`` is truthy.
+async def wait_until(pilot: Pilot, predicate: Callable[[], object], *, what: str,
+                     timeout: float = 20.0) -> None:
+    """Pause the pilot until ``predicate()`` is truthy (every polling loop in a UI test is
+    this; :mod:`tests.waiting` has the same for code without a pilot).
 
     Raises:
         TimeoutError: naming ``what`` when it does not happen within ``timeout`` seconds.
@@ -62,8 +64,8 @@ async def wait_until(pilot: Pilot, predicate: Callable[[], object], timeout: flo
     deadline = loop.time() + timeout
     while not predicate():
         if loop.time() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+            raise timed_out(what, timeout)
+        await pilot.pause(INTERVAL)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import anthropic
 import pytest
 
+from tests.waiting import wait_for
 from tui.agent import events as ev
 from tui.agent.loop import Agent
 from tui.agent.results import DENIED_PREFIX, INTERRUPTED
@@ -131,11 +132,8 @@ async def test_interrupt_leaves_a_valid_history(project: Path) -> None:
     h = Harness(project)  # nobody answers: the turn waits on the curl approval
     task = asyncio.create_task(h.agent.run_turn(h.cassette.prompt))
     try:
-        for _ in range(200):
-            if h.of(ev.ApprovalNeeded):
-                break
-            await asyncio.sleep(0.02)
-        request = h.of(ev.ApprovalNeeded)[0].request
+        needed = await wait_for(lambda: h.of(ev.ApprovalNeeded), what="the curl approval")
+        request = needed[0].request
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

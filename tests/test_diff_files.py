@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from tests.scenarios import wait_until
 from tests.test_diff_view import THREE_HUNKS, DiffApp, numbered, rendered, wait_ready
 from tui.diffs import FileChange, apply_hunks
 from tui.screens.pager import PagerScreen
@@ -26,13 +27,12 @@ BIG = FileChange(Path("/p/data.csv"), None, numbered(6_000), "data.csv")
 
 async def wait_pager(pilot) -> PagerScreen:
     """Wait until the pager screen is on top with its lines loaded."""
-    for _ in range(250):
-        screen = pilot.app.screen
-        if isinstance(screen, PagerScreen) and screen.loaded:
-            await pilot.pause()
-            return screen
-        await pilot.pause(0.02)
-    raise AssertionError("the pager did not open")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PagerScreen)
+                     and pilot.app.screen.loaded, what="the pager with its lines loaded")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, PagerScreen)
+    return screen
 
 
 # --- the size cap and the pager ---------------------------------------------------------------
@@ -228,10 +228,7 @@ async def test_big_file_is_painted_plain_then_highlighted() -> None:
         await wait_ready(pilot)
         # The small file is highlighted before the first paint, the big one after it.
         assert app.at_ready == [True, False]
-        for _ in range(500):
-            if app.at_highlighted:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: app.at_highlighted, what="DiffView.Highlighted")
         assert app.at_highlighted == [True, True] and app.view.is_highlighted
         # Same hunk widgets, same intra-line marks: only the colours arrived.
         assert len(app.view.hunk_widgets(1)) == len(big.hunks)

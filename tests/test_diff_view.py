@@ -13,6 +13,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.theme import BUILTIN_THEMES
 
+from tests.scenarios import wait_until
 from tests.snapshot_apps.diff_view_app import DiffViewApp
 from themes import (
     DEFAULT_THEME,
@@ -79,12 +80,9 @@ async def wait_ready(pilot: Pilot[None], count: int = 1) -> None:
     """Wait (at most ~5 s) until the app has received ``count`` ``DiffView.Ready`` messages."""
     app = pilot.app
     assert isinstance(app, DiffApp)
-    for _ in range(250):
-        if len(app.ready) >= count:
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"DiffView.Ready not posted {count} time(s)")
+    await wait_until(pilot, lambda: len(app.ready) >= count,
+                     what=f"DiffView.Ready posted {count} time(s)")
+    await pilot.pause()
 
 
 def rendered(widget: DiffHunk | DiffFileHeader | DiffNotice) -> list[str]:
@@ -327,10 +325,8 @@ def test_snapshot_two_file_change(snap_compare) -> None:
     for what the SVG should show (gutter, markers, bands, highlighting, folding, new file)."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for _ in range(250):
-            if pilot.app.query_one(DiffView).is_ready:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: pilot.app.query_one(DiffView).is_ready,
+                         what="the diff view to be ready")
         await pilot.pause()
 
     assert snap_compare(DiffViewApp("warden-dark"), terminal_size=(100, 32), run_before=run_before)

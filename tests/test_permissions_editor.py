@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_for
 from tui.agent import events as ev
 from tui.agent.recent import RecentCalls
 from tui.agent.results import denied_text
@@ -259,11 +260,8 @@ async def test_watcher_sees_a_file_whose_directory_does_not_exist_yet(tmp_path: 
         await asyncio.sleep(0.2)  # let the watch start
         target.parent.mkdir()
         target.write_text("{}")
-        for _ in range(200):
-            if any(target in s for s in seen):
-                break
-            await asyncio.sleep(0.02)
-        assert any(target in s for s in seen), seen
+        await wait_for(lambda: any(target in s for s in seen),
+                       what=f"the watcher to report {target}")
     finally:
         stop.set()
         await asyncio.wait_for(task, 5)

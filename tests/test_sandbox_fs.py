@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_for, wait_for_sync
 from tui.sandbox.doctor import can_run
 from tui.sandbox.policy import SandboxPolicy, resolve_policy
 from tui.sandbox.runner import SandboxResult, SandboxRunner, SandboxUnavailable
@@ -86,13 +87,10 @@ def _pids_with(marker: str) -> list[int]:
     return found
 
 
-def _wait_gone(marker: str, within_s: float) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if not _pids_with(marker):
-            return True
-        time.sleep(0.05)
-    return not _pids_with(marker)
+def _wait_gone(marker: str, within_s: float, what: str = "the sandboxed sleep to end") -> None:
+    """Wait until no process runs ``sleep <marker>``; raises naming ``what`` otherwise."""
+    wait_for_sync(lambda: not _pids_with(marker), what=f"{what} (sleep {marker})",
+                  timeout=within_s)
 
 
 # -- writes -----------------------------------------------------------------------------------
@@ -255,20 +253,17 @@ async def test_timeout_kills_the_whole_sandbox(project: Path, home: Path) -> Non
                         f"sleep {marker} & sleep {marker}; echo never", timeout_s=0.5)
     assert result.timed_out
     assert time.monotonic() - start < 5
-    assert _wait_gone(marker, 2.0)
+    _wait_gone(marker, 2.0)
 
 
 async def test_cancel_kills_the_sandbox(project: Path, home: Path) -> None:
     marker = f"{61 + secrets.randbelow(30)}.{secrets.randbelow(10**6):06d}"
     task = asyncio.create_task(_run(_policy(project, home), project, f"sleep {marker}"))
-    for _ in range(100):
-        await asyncio.sleep(0.02)
-        if _pids_with(marker):
-            break
+    await wait_for(lambda: _pids_with(marker), what=f"the sandboxed sleep {marker} to start")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert _wait_gone(marker, 2.0)
+    _wait_gone(marker, 2.0)
 
 
 _PARENT = """
@@ -290,13 +285,10 @@ def test_sandbox_dies_with_its_parent(project: Path, home: Path) -> None:
     parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(project), marker,
                                str(policy.bwrap_path)], env=env, cwd=REPO)
     try:
-        deadline = time.monotonic() + 10
-        while not _pids_with(marker) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert _pids_with(marker), "the sandboxed sleep never started"
+        wait_for_sync(lambda: _pids_with(marker), what=f"the sandboxed sleep {marker} to start")
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-        assert _wait_gone(marker, 2.0), "the sandbox outlived its parent"
+        _wait_gone(marker, 2.0, what="the sandbox to die with its parent")
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_for
 from tui.sandbox.network import (
     NetworkSetup,
     SandboxNetwork,
@@ -660,15 +661,16 @@ async def test_relay_forwards_to_the_proxy_and_ends_with_its_shell(
             assert proc.returncode == 0, err
             assert out.decode().strip() == "200"
             if variant == "python":  # the forked relay notices its shell is gone
-                deadline = time.monotonic() + 3
-                while time.monotonic() < deadline:
+
+                def relay_closed() -> bool:
                     try:
                         socket.create_connection(("127.0.0.1", relay_port), timeout=1).close()
                     except ConnectionRefusedError:
-                        break
-                    await asyncio.sleep(0.05)
-                else:
-                    pytest.fail("python relay still listening after its shell exited")
+                        return True
+                    return False
+
+                await wait_for(relay_closed, timeout=3,
+                               what="the python relay to stop listening after its shell exited")
         finally:
             _end_relays(path)
             await proxy.aclose()

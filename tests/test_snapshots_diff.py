@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from tests.scenarios import wait_until
 from tests.snapshot_apps.diff_split_app import DiffSplitApp
 
 SIZE = (150, 40)
@@ -19,10 +20,7 @@ async def _marked(pilot: Pilot[None]) -> None:
     """Wait until the diff is painted and the rejected hunk carries its class."""
     app = pilot.app
     assert isinstance(app, DiffSplitApp)
-    for _ in range(250):
-        if app.marked:
-            break
-        await pilot.pause(0.02)
+    await wait_until(pilot, lambda: app.marked, what="the rejected hunk's class")
     await pilot.pause()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_for
 from tui.tools import Bash, ToolContext, ToolInputError, ToolResult
 from tui.tools import bash as bash_module
 
@@ -139,10 +140,8 @@ async def test_timeout_escalates_to_sigkill(
 async def test_cancellation_kills_the_group_and_reraises(tmp_path: Path, ctx: ToolContext) -> None:
     marker = tmp_path / "pgid"
     task = asyncio.create_task(run(ctx, f"echo $$ > {marker}; sleep 30 & sleep 30"))
-    for _ in range(200):
-        if marker.exists() and marker.read_text().strip():
-            break
-        await asyncio.sleep(0.02)
+    await wait_for(lambda: marker.exists() and marker.read_text().strip(),
+                   what="the command to write its process group id")
     pgid = int(marker.read_text())
     assert live_members(pgid), "the command should be running"
     task.cancel()
