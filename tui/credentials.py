@@ -55,10 +55,9 @@ def key_from_helper(command: str, *, cwd: Path, env: Mapping[str, str],
     try:
         out, err = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
+        from tui.process import signal_group
+
+        signal_group(proc.pid, signal.SIGKILL)  # the whole group: the helper's children too
         proc.communicate()
         return KeyLookup(None, None, f"apiKeyHelper did not finish within {timeout_s:g} s")
     text = out.decode("utf-8", "replace")

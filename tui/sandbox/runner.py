@@ -26,7 +26,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Mapping
@@ -51,8 +50,8 @@ _PROFILES = frozenset({"sandbox", "auto-allow", "read-only"})
 MAX_VIOLATIONS = 20
 """Most violation sentences reported for one command."""
 
-_READ_CHUNK = 64 * 1024
-_KILLERS: set[asyncio.Task[None]] = set()
+_DRAIN_S = 0.5
+"""Seconds to keep reading after bubblewrap exits (its pid namespace is gone by then)."""
 
 _MARKERS: tuple[tuple[str, str], ...] = (
     ("read-only file system", "read-only file system"),
@@ -371,7 +370,7 @@ class SandboxRunner:
                             env: Mapping[str, str] | None, output_limit: int,
                             read_only: bool) -> SandboxResult:
         """:meth:`run` once the host side is prepared."""
-        from tui.tools.bash import OutputCollector, kill_process_group
+        from tui.process import OutputCollector, run_group
 
         policy, notes = prepared.policy, list(prepared.notes)
         before, git_before = prepared.before, prepared.git_before
@@ -400,39 +399,18 @@ class SandboxRunner:
         status_r, status_w = os.pipe()
         argv[1:1] = ["--json-status-fd", str(status_w)]
         fds = (status_w,) if seccomp_fd is None else (status_w, seccomp_fd)
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                *argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, env=dict(env) if env is not None else None,
-                start_new_session=True, pass_fds=fds)
-        except OSError as exc:
-            os.close(status_r)
-            raise SandboxUnavailable(f"bubblewrap ({argv[0]}) could not be started: "
-                                     f"{exc.strerror}. Fix: run `warden doctor`") from exc
-        finally:
-            for fd in fds:
-                os.close(fd)
+        # Read from before the start: the pipe ends once bubblewrap and this process (whose
+        # copies run_group closes when the child has started) have closed their write ends.
         status_task = asyncio.create_task(asyncio.to_thread(_read_all, status_r))
         sink = OutputCollector(output_limit)
-        assert proc.stdout is not None
-        pump = asyncio.create_task(_pump(proc.stdout, sink))
-        timed_out = False
         try:
-            try:
-                await asyncio.wait_for(proc.wait(), timeout_s)
-            except TimeoutError:
-                timed_out = True
-                await kill_process_group(proc)
-            await asyncio.wait({pump}, timeout=0.5)
-        except asyncio.CancelledError:
-            killer = asyncio.create_task(kill_process_group(proc))
-            _KILLERS.add(killer)
-            killer.add_done_callback(_KILLERS.discard)
-            await asyncio.shield(killer)
-            raise
-        finally:
-            if not pump.done():
-                pump.cancel()
+            done = await run_group(argv, stdout=sink, env=env, timeout_s=timeout_s,
+                                   drain_s=_DRAIN_S, hand_over_fds=fds)
+        except OSError as exc:
+            await status_task  # empty: the write ends are closed
+            raise SandboxUnavailable(f"bubblewrap ({argv[0]}) could not be started: "
+                                     f"{exc.strerror}. Fix: run `warden doctor`") from exc
+        timed_out = done.timed_out
         status = await status_task
         output = sink.text()
         if not timed_out and '"exit-code"' not in status:
@@ -442,7 +420,7 @@ class SandboxRunner:
                                if ln.startswith("bwrap:")) or output.strip()[:500]
             raise SandboxUnavailable(f"bubblewrap could not set up the sandbox: {detail}. "
                                      "The command did not run. Fix: run `warden doctor`")
-        code = _exit_code(status, proc.returncode)
+        code = _exit_code(status, done.returncode)
         violations = list(notes)
         if read_only:
             from tui.sandbox.readonly import network_violations
@@ -559,10 +537,3 @@ def _exit_code(status: str, returncode: int | None) -> int:
         if isinstance(obj, dict) and isinstance(obj.get("exit-code"), int):
             return obj["exit-code"]
     return returncode if returncode is not None else -1
-
-
-async def _pump(reader: asyncio.StreamReader, sink: object) -> None:
-    """Move everything from ``reader`` into ``sink`` (an ``OutputCollector``) until EOF."""
-    feed = sink.feed  # type: ignore[attr-defined]
-    while chunk := await reader.read(_READ_CHUNK):
-        feed(chunk)

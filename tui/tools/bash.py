@@ -2,22 +2,21 @@
 
 Each command runs as ``bash -c COMMAND`` (``sh`` when there is no bash) in its own session and
 process group, stdin from ``/dev/null``, stdout and stderr on one pipe.  A timeout or a
-cancellation (the user pressed Esc) kills the whole group: SIGTERM, then SIGKILL after 2 s.
+cancellation (the user pressed Esc) kills the whole group: SIGTERM, then SIGKILL after 2 s
+(:mod:`tui.process`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import codecs
 import os
 import shutil
 import signal
-import subprocess
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
 
+from tui.process import DRAIN_AFTER_EXIT_S, KILL_GRACE_S, OutputCollector, run_group
 from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult
 from tui.tools.files import ToolInput
 
@@ -27,18 +26,8 @@ DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
 """Largest timeout the model may ask for (milliseconds)."""
 
-KILL_GRACE_S = 2.0
-"""Seconds between SIGTERM and SIGKILL when a command's process group is stopped."""
-
-DRAIN_AFTER_EXIT_S = 0.25
-"""Seconds to keep reading after the shell exits, for output still in flight.
-
-Background jobs that keep the pipe open are not waited for beyond this."""
-
-_READ_CHUNK = 64 * 1024
-
-_KILLERS: set[asyncio.Task[None]] = set()
-"""Group-kill tasks still running after their command was cancelled (kept referenced)."""
+# KILL_GRACE_S (SIGTERM to SIGKILL) and DRAIN_AFTER_EXIT_S (reading after the shell exits) are
+# tui.process's; Bash reads them from this module at each run, so a test may patch them here.
 
 
 class BashInput(ToolInput):
@@ -71,122 +60,9 @@ class BashInput(ToolInput):
     )
 
 
-class OutputCollector:
-    """Keeps the head and the tail of a stream of output within ``limit`` characters.
-
-    Bytes are decoded incrementally as UTF-8 (invalid bytes become U+FFFD), so memory stays
-    bounded by about ``2 * limit`` characters however much the command prints.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = max(limit, 200)
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._head: list[str] = []
-        self._head_len = 0
-        self._tail = ""
-        self.total = 0
-        """Characters received so far."""
-
-    def feed(self, data: bytes, *, final: bool = False) -> None:
-        """Add a chunk of raw output (``final`` flushes a trailing partial character)."""
-        text = self._decoder.decode(data, final)
-        if not text:
-            return
-        self.total += len(text)
-        room = self.limit - self._head_len
-        if room > 0:
-            self._head.append(text[:room])
-            self._head_len += min(room, len(text))
-            text = text[room:]
-        if text:
-            self._tail += text
-            if len(self._tail) > 2 * self.limit:
-                self._tail = self._tail[-self.limit :]
-
-    def text(self) -> str:
-        """The output: whole when it fits, else head + ``... [N characters cut] ...`` + tail."""
-        self.feed(b"", final=True)
-        head = "".join(self._head)
-        if self.total <= self.limit:
-            return head + self._tail
-        keep = self.limit - 60
-        head_keep = keep // 2
-        head = head[:head_keep]
-        tail = self._tail[-(keep - head_keep) :]
-        # Cut at line boundaries when a line ends in the outer half of each part.
-        newline = head.rfind("\n")
-        if newline >= len(head) // 2:
-            head = head[: newline + 1]
-        newline = tail.find("\n")
-        if 0 <= newline < len(tail) // 2:
-            tail = tail[newline + 1 :]
-        cut = self.total - len(head) - len(tail)
-        separator = "" if head.endswith("\n") else "\n"
-        return f"{head}{separator}... [{cut} characters cut] ...\n{tail}"
-
-
 def _shell() -> str:
     """Path of bash, or of sh when bash is not installed."""
     return shutil.which("bash") or shutil.which("sh") or "/bin/sh"
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> bool:
-    """Send ``sig`` to process group ``pgid``; False when the group no longer exists."""
-    try:
-        os.killpg(pgid, sig)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return False  # The id was reused by a group we do not own: nothing of ours is left.
-    return True
-
-
-def _group_has_live_members(pgid: int) -> bool:
-    """True while some non-zombie process is in group ``pgid`` (Linux ``/proc``; else killpg)."""
-    proc_dir = "/proc"
-    if not os.path.isdir(proc_dir):
-        return _signal_group(pgid, signal.Signals(0))
-    for name in os.listdir(proc_dir):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"{proc_dir}/{name}/stat", "rb") as handle:
-                stat_line = handle.read()
-        except OSError:
-            continue  # The process exited while we looked.
-        fields = stat_line.rsplit(b")", 1)[-1].split()
-        if len(fields) > 2 and fields[0] != b"Z" and int(fields[2]) == pgid:
-            return True
-    return False
-
-
-async def kill_process_group(proc: asyncio.subprocess.Process, grace: float | None = None) -> None:
-    """Stop the command's whole process group: SIGTERM, then SIGKILL after ``grace`` seconds.
-
-    ``grace`` defaults to :data:`KILL_GRACE_S`.  Returns once the shell has been reaped and no
-    live process of the group is left (or right after SIGKILL).  Safe to call when the processes
-    are already gone.
-    """
-    grace = KILL_GRACE_S if grace is None else grace
-    pgid = proc.pid
-    loop = asyncio.get_running_loop()
-    _signal_group(pgid, signal.SIGTERM)
-    deadline = loop.time() + grace
-    while loop.time() < deadline:
-        if proc.returncode is not None and not _group_has_live_members(pgid):
-            return
-        try:
-            await asyncio.wait_for(proc.wait(), 0.05)
-        except TimeoutError:
-            pass  # Still running: look again until the grace period ends.
-    _signal_group(pgid, signal.SIGKILL)
-    await proc.wait()
-
-
-async def _pump(reader: asyncio.StreamReader, sink: OutputCollector) -> None:
-    """Move everything from ``reader`` into ``sink`` until end of file."""
-    while chunk := await reader.read(_READ_CHUNK):
-        sink.feed(chunk)
 
 
 def _format_seconds(ms: int) -> str:
@@ -241,66 +117,20 @@ class Bash(Tool):
             "sandbox" if call.extra.get("sandboxed") else None)
         if profile is not None:
             return await _run_sandboxed(command, timeout_ms, env, ctx, profile, call)
-        loop = asyncio.get_running_loop()
-        read_fd, write_fd = os.pipe()
-        pipe_file = os.fdopen(read_fd, "rb", buffering=0)
-        reader = asyncio.StreamReader(limit=_READ_CHUNK, loop=loop)
-        try:
-            transport, _ = await loop.connect_read_pipe(
-                lambda: asyncio.StreamReaderProtocol(reader, loop=loop), pipe_file
-            )
-        except BaseException:
-            pipe_file.close()
-            os.close(write_fd)
-            raise
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                _shell(),
-                "-c",
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=write_fd,
-                stderr=write_fd,
-                cwd=ctx.cwd,
-                env=env,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            transport.close()
-            return ToolResult(f"Could not start the command: {exc}", is_error=True)
-        except BaseException:
-            transport.close()
-            raise
-        finally:
-            os.close(write_fd)
         sink = OutputCollector(ctx.output_limit)
-        pump = asyncio.create_task(_pump(reader, sink))
-        timed_out = False
         try:
-            try:
-                await asyncio.wait_for(proc.wait(), timeout_ms / 1000)
-            except TimeoutError:
-                timed_out = True
-                await kill_process_group(proc)
-            await asyncio.wait({pump}, timeout=DRAIN_AFTER_EXIT_S)
-        except asyncio.CancelledError:
-            # Kill in a task of its own so a second cancellation cannot stop it half way.
-            killer = asyncio.create_task(kill_process_group(proc))
-            _KILLERS.add(killer)
-            killer.add_done_callback(_KILLERS.discard)
-            await asyncio.shield(killer)
-            raise
-        finally:
-            if not pump.done():
-                pump.cancel()
-            transport.close()
-        if not pump.cancelled() and pump.done() and pump.exception() is not None:
-            sink.feed(f"\n[output could not be read: {pump.exception()}]".encode())
+            done = await run_group([_shell(), "-c", command], stdout=sink, cwd=ctx.cwd, env=env,
+                                   timeout_s=timeout_ms / 1000, grace_s=KILL_GRACE_S,
+                                   drain_s=DRAIN_AFTER_EXIT_S)
+        except OSError as exc:
+            return ToolResult(f"Could not start the command: {exc}", is_error=True)
+        if done.read_error is not None:
+            sink.feed(f"\n[output could not be read: {done.read_error}]".encode())
         output = sink.text().rstrip("\n")
-        if timed_out:
+        if done.timed_out:
             text = f"Command timed out after {_format_seconds(timeout_ms)} s"
             return ToolResult(f"{text}\n{output}" if output else text, is_error=True)
-        code = proc.returncode if proc.returncode is not None else -1
+        code = done.returncode
         if code != 0:
             detail = _exit_detail(code)
             return ToolResult(f"{output}\n{detail}" if output else detail, is_error=True)
