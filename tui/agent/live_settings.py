@@ -105,6 +105,8 @@ class LiveSettings:
             The new :class:`~tui.settings.Settings`.
         """
         async with self._lock:
+            if external and await self._blocked_by_hook(paths):
+                return self.session.settings
             settings, policy = await asyncio.to_thread(self._load)
             old_sandbox = (self._sandbox_config(), self.session.perm_ctx.working_dirs,
                            self._deny_rules())
@@ -122,6 +124,27 @@ class LiveSettings:
         self.session.sink(ev.SettingsReloaded(tuple(str(p) for p in paths), problems, new,
                                               external))
         return settings
+
+    async def _blocked_by_hook(self, paths: Iterable[Path]) -> bool:
+        """Run the ConfigChange hooks (REF §8.4) for each changed file, with the hooks in force
+        *before* the change; True when one blocks it, so the change is not applied (a change
+        to managed settings cannot be blocked).  Warden's own writes do not fire them."""
+        agent = self.session.agent
+        if agent is None or agent.hooks is None:
+            return False
+        from tui.settings.paths import discover_sources
+
+        scopes = {os.path.realpath(s.path): s.scope
+                  for s in discover_sources(self.session.config.cwd) if s.path is not None}
+        names = {"user": "user_settings", "project": "project_settings",
+                 "local": "local_settings", "managed": "policy_settings"}
+        for path in paths:
+            source = names.get(scopes.get(os.path.realpath(path), ""), "")
+            if not source:
+                continue
+            if await agent.config_change(source, str(path)):  # it says so in a notice
+                return True
+        return False
 
     def _deny_rules(self) -> tuple[str, ...]:
         """The deny rules' texts (``Read(...)``/``Edit(...)`` ones become sandbox masks)."""
@@ -169,6 +192,10 @@ class LiveSettings:
         session.policy = built
         session.settings = settings
         agent = session.agent
+        if agent is not None and agent.hooks is not None:
+            from tui.hooks import HookSet
+
+            agent.hooks.hooks = HookSet.from_settings(settings)
         if agent is not None and agent.tool_ctx.additional_dirs != ctx.working_dirs[1:]:
             agent.tool_ctx = replace(agent.tool_ctx, additional_dirs=ctx.working_dirs[1:])
         if agent is not None and built.env != old_env:

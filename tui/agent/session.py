@@ -59,6 +59,8 @@ class AgentSession:
         self.sandbox_policy: Any = None
         self.network: Any = None
         self._ready = asyncio.Event()
+        self._session_start: asyncio.Task[None] | None = None
+        """The SessionStart hooks' run (REF §8.2), awaited before the first turn."""
         from tui.agent.live_settings import LiveSettings
         from tui.agent.recent import RecentCalls
 
@@ -121,6 +123,7 @@ class AgentSession:
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
                                env=env, sandbox=self)
         from tui.agent.loop import Agent
+        from tui.hooks import HookRunner, HookSet
 
         self.agent = Agent(
             client=client,
@@ -131,6 +134,7 @@ class AgentSession:
             sink=self._observe,
             system=system_prompt(cfg.cwd, self.perm_ctx.working_dirs[1:]),
             grant=self.grant,
+            hooks=HookRunner(HookSet.from_settings(self.settings)),
         )
         return model
 
@@ -380,6 +384,9 @@ class AgentSession:
         """Called on the event loop after :meth:`connect` succeeded."""
         self._ready.set()
         self.live.start()
+        if self.agent is not None:
+            self._session_start = asyncio.get_running_loop().create_task(
+                self.agent.session_start("startup"), name="warden-session-start")
         self.sink(ev.ModelResolved(model))
         self.sink(ev.ModeChanged(self.perm_ctx.mode))
         state = self.perm_ctx.sandbox
@@ -393,6 +400,9 @@ class AgentSession:
         """Run one turn (waits for :meth:`connect` first)."""
         await self.wait_ready()
         assert self.agent is not None
+        if self._session_start is not None:
+            await self._session_start  # its additionalContext goes with the first prompt
+            self._session_start = None
         return await self.agent.run_turn(prompt)
 
     async def run(self, command: str, *, profile: str = "sandbox", **kwargs: Any):
@@ -423,6 +433,8 @@ class AgentSession:
     async def aclose(self) -> None:
         """Close the HTTP client and the sandbox (call before the event loop ends)."""
         await self.live.stop()
+        if self._session_start is not None and not self._session_start.done():
+            self._session_start.cancel()
         if self.agent is not None:
             await self.agent.client.close()
         state = self.perm_ctx.sandbox
@@ -457,9 +469,15 @@ class AgentSession:
                                    self.config.cwd)
 
     def clear(self) -> None:
-        """Forget the conversation."""
+        """Forget the conversation; SessionStart hooks run again with ``source: "clear"``."""
         if self.agent is not None:
             self.agent.clear()
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not on the event loop (a script): no hooks to wait for
+                return
+            self._session_start = loop.create_task(self.agent.session_start("clear"),
+                                                   name="warden-session-start")
 
     def save_recording(self, prompt: str) -> Path | None:
         """Write the recorded cassette when ``--record`` was given; returns its path."""
