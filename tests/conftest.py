@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_clock import FakeClock
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
@@ -23,3 +25,16 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_MODEL", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+
+
+@pytest.fixture
+def guard_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """One fake clock for the approval cards' typing guard: the cards and the prompt read it
+    (see :mod:`tests.fake_clock`); step it past ``ApprovalCard.GUARD_SECONDS`` to answer."""
+    from widgets.approval_card import ApprovalCard
+    from widgets.prompt_input import PromptInput
+
+    clock = FakeClock()
+    monkeypatch.setattr(ApprovalCard, "clock", clock)
+    monkeypatch.setattr(PromptInput, "clock", clock)
+    return clock

@@ -4,10 +4,11 @@ the typing guard that keeps answer keys from landing on a card while the user ty
 from __future__ import annotations
 
 import asyncio
-from time import monotonic
+from pathlib import Path
 
 from textual import events
 
+from tests.fake_clock import FakeClock
 from tests.scenarios import DemoRun, settle, to_pending_command, wait_until
 from tui.attention import POP_TITLE, PUSH_TITLE, Attention, set_title_sequence
 from widgets.approval_queue import ApprovalCard
@@ -94,10 +95,11 @@ def test_title_sequence_drops_control_characters() -> None:
 # --- in the app ----------------------------------------------------------------------------
 
 
-async def test_request_in_the_background_rings_and_titles_then_focus_restores() -> None:
+async def test_request_in_the_background_rings_and_titles_then_focus_restores(
+        tmp_path: Path) -> None:
     """The terminal loses focus, the model asks to run a command: one bell, the title says
     "Warden: approval needed (1)"; focus comes back: the title is restored."""
-    run = DemoRun()
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             screen = run.app.main_screen
@@ -119,8 +121,8 @@ async def test_request_in_the_background_rings_and_titles_then_focus_restores() 
         run.close()
 
 
-async def test_request_while_focused_is_silent() -> None:
-    run = DemoRun()
+async def test_request_while_focused_is_silent(tmp_path: Path) -> None:
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             screen = run.app.main_screen
@@ -135,22 +137,24 @@ async def test_request_while_focused_is_silent() -> None:
 # --- the typing guard ----------------------------------------------------------------------
 
 
-async def test_answer_keys_wait_while_the_user_types_in_the_prompt() -> None:
+async def test_answer_keys_wait_while_the_user_types_in_the_prompt(
+        tmp_path: Path, guard_clock: FakeClock) -> None:
     """Keys typed into the prompt hold back a card's answer keys for GUARD_SECONDS."""
-    run = DemoRun()
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             await to_pending_command(pilot)
             screen = run.app.main_screen
             card = screen.queue.cards[0]
-            await pilot.pause(ApprovalCard.GUARD_SECONDS + 0.1)
+            guard_clock.advance(ApprovalCard.GUARD_SECONDS + 0.1)  # the card is no longer new
             screen.prompt.focus()
             await pilot.press(*"hello")
             card.focus()
-            await pilot.press("n")  # right after typing: ignored
+            guard_clock.advance(ApprovalCard.GUARD_SECONDS - 0.05)
+            await pilot.press("n")  # just inside the guard after typing: ignored
             await pilot.pause()
             assert not card.request.future.done()
-            await pilot.pause(ApprovalCard.GUARD_SECONDS + 0.1)
+            guard_clock.advance(ApprovalCard.GUARD_SECONDS + 0.01)  # after the ignored key too
             await pilot.press("n")
             await wait_until(pilot, lambda: card.request.future.done(), what="the answer")
             assert card.request.future.result().kind == "deny"
@@ -158,38 +162,45 @@ async def test_answer_keys_wait_while_the_user_types_in_the_prompt() -> None:
         run.close()
 
 
-async def test_a_typing_burst_on_a_card_never_answers_it() -> None:
+async def test_a_typing_burst_on_a_card_never_answers_it(
+        tmp_path: Path, guard_clock: FakeClock) -> None:
     """Keys arriving less than GUARD_SECONDS apart keep the guard up, even past the card's own
     first half second; after a pause the same key answers."""
-    run = DemoRun()
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
-            await to_pending_command(pilot)
+            await to_pending_command(pilot)  # the card has just appeared: its guard is up
             card = run.app.main_screen.queue.cards[0]
             assert card.has_focus
-            card.typed_at = monotonic()  # as if the user had just typed in the prompt
-            for key in "nnnnnn":  # a burst lasting longer than GUARD_SECONDS
+            for key in "nnnnnn":  # a burst lasting twice GUARD_SECONDS
                 await pilot.press(key)
-                await pilot.pause(ApprovalCard.GUARD_SECONDS / 3)
+                guard_clock.advance(ApprovalCard.GUARD_SECONDS / 3)
+            await pilot.pause()
             assert not card.request.future.done()
-            await pilot.pause(ApprovalCard.GUARD_SECONDS + 0.1)
+            guard_clock.advance(ApprovalCard.GUARD_SECONDS)
             await pilot.press("n")
             await wait_until(pilot, lambda: card.request.future.done(), what="the answer")
     finally:
         run.close()
 
 
-async def test_card_does_not_take_focus_from_a_prompt_being_typed_in() -> None:
-    run = DemoRun()
+async def test_card_does_not_take_focus_from_a_prompt_being_typed_in(tmp_path: Path) -> None:
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             screen = run.app.main_screen
             await wait_until(pilot, lambda: screen.session.ready, what="the model connection")
             await screen.prompt.action_submit()
-            deadline = asyncio.get_running_loop().time() + 20
-            while not screen.queue.cards:  # typing on (and erasing) while the model works
-                assert asyncio.get_running_loop().time() < deadline, "no approval card"
-                await pilot.press("x", "backspace")
+
+            async def keep_typing() -> None:  # typing on (and erasing) while the model works
+                while True:
+                    await pilot.press("x", "backspace")
+
+            typing = asyncio.create_task(keep_typing())
+            try:
+                await wait_until(pilot, lambda: screen.queue.cards, what="the approval card")
+            finally:
+                typing.cancel()
             await settle(pilot)
             assert screen.prompt.has_focus
             assert not screen.queue.cards[0].has_focus

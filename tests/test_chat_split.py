@@ -7,6 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Markdown
 
+from tests.fake_clock import FakeClock
 from widgets.chat_log import ChatLog
 
 PARAGRAPH = "This paragraph explains one step of the decision in plain words. " * 6 + "\n\n"
@@ -54,12 +55,11 @@ async def test_typing_defers_streaming_updates_but_never_stops_them(monkeypatch)
     paints first), but never more than MAX_DEFER past the time it was due: a user typing
     without pause still sees the answer grow.  Checked on the schedule itself, with a fake
     clock, so a busy machine cannot blur it."""
-    import widgets.chat_log as chat_log
-
     app = ChatApp()
     async with app.run_test(size=(100, 30)):
         chat = app.query_one(ChatLog)
-        clock = [100.0]
+        clock = FakeClock(100.0)
+        chat.clock = clock
         scheduled: list[float] = []          # absolute times the flush was (re)scheduled for
 
         class FakeTimer:
@@ -67,16 +67,15 @@ async def test_typing_defers_streaming_updates_but_never_stops_them(monkeypatch)
                 pass
 
         def fake_set_timer(delay: float, callback: object) -> FakeTimer:
-            scheduled.append(clock[0] + delay)
+            scheduled.append(clock() + delay)
             return FakeTimer()
 
-        monkeypatch.setattr(chat_log, "monotonic", lambda: clock[0])
         monkeypatch.setattr(chat, "set_timer", fake_set_timer)
         chat.append_text("The answer begins")
         due = 100.0 + ChatLog.FLUSH_INTERVAL
         assert scheduled == [pytest.approx(due)]
         for key_at in (100.05, 100.19, 100.3, 100.45, 100.49, 100.6, 100.9):
-            clock[0] = key_at
+            clock.advance(key_at - clock())
             chat.note_typing()
             when = scheduled[-1]
             # Never starved: at the latest MAX_DEFER after it was due (at once when overdue).

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.fake_clock import FakeClock
 from tests.scenarios import (
     DemoRun,
     answer,
@@ -92,18 +93,19 @@ async def test_whole_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert after.returncode == 0, after.stdout
 
 
-async def test_answer_keys_are_ignored_right_after_a_card_appears(tmp_path: Path) -> None:
+async def test_answer_keys_are_ignored_right_after_a_card_appears(
+        tmp_path: Path, guard_clock: FakeClock) -> None:
     run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(140, 42)) as pilot:
             screen = run.app.main_screen
-            await to_pending_command(pilot)
+            await to_pending_command(pilot)  # the fake clock stood still: the card is new
             card = screen.queue.cards[0]
-            card._shown_at = __import__("time").monotonic()  # as if it had just appeared
+            guard_clock.advance(0.1)
             await pilot.press("y")
-            await pilot.pause(0.1)
+            await pilot.pause()
             assert not card.request.future.done(), "a key pressed at once must not approve"
-            await pilot.pause(ApprovalCard.GUARD_SECONDS)
+            guard_clock.advance(ApprovalCard.GUARD_SECONDS + 0.01)
             await pilot.press("n")
             await wait_until(pilot, lambda: not screen.turn_running, what="turn end")
             assert card.request.future.result().kind == "deny"

@@ -15,6 +15,7 @@ model for a separate risk note (:mod:`widgets.risk_note`); ``o`` on an edit open
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,11 @@ class ApprovalCard(Widget, can_focus=True):
     """
 
     GUARD_SECONDS = 0.5
+
+    clock: Callable[[], float] = staticmethod(monotonic)
+    """Seconds for the guard: ``time.monotonic``, the clock of :attr:`PromptInput.clock
+    <widgets.prompt_input.PromptInput.clock>` too.  Tests set both to one fake clock (a callable
+    object) and step it instead of sleeping."""
 
     BINDINGS = [
         Binding("y", "allow_once", "Allow once", id="approval.allow_once"),
@@ -132,9 +138,9 @@ class ApprovalCard(Widget, can_focus=True):
         super().__init__(id=f"approval-{request.request_id}")
         self.request = request
         self.local_settings = local_settings or ".claude/settings.local.json"
-        self._shown_at = monotonic()
+        self._shown_at = self.clock()
         self.typed_at = 0.0
-        """``time.monotonic()`` of the user's last keystroke in the prompt (or of a key ignored
+        """:attr:`clock` time of the user's last keystroke in the prompt (or of a key ignored
         on this card); answer keys wait until ``GUARD_SECONDS`` after it."""
         self.rejected: frozenset[int] = frozenset()
         """Hunks of an edit the user rejected (set through :meth:`set_rejected`)."""
@@ -227,20 +233,20 @@ class ApprovalCard(Widget, can_focus=True):
         return True
 
     def on_mount(self) -> None:
-        self._shown_at = monotonic()
+        self._shown_at = self.clock()
 
     def _guarded(self) -> bool:
         """True while answer keys must be ignored: the card only just appeared, or the user is
         typing (a keystroke in the prompt, or an ignored key here, less than
         ``GUARD_SECONDS`` ago)."""
-        return monotonic() - max(self._shown_at, self.typed_at) < self.GUARD_SECONDS
+        return self.clock() - max(self._shown_at, self.typed_at) < self.GUARD_SECONDS
 
     def on_key(self, event: events.Key) -> None:
         """A key that arrives while answer keys are ignored counts as typing: it extends the
         guard, so the card answers only after the keys pause for ``GUARD_SECONDS``.  Runs
         before the key's binding, which then sees the guard up."""
         if self._guarded():
-            self.typed_at = monotonic()
+            self.typed_at = self.clock()
 
     @property
     def is_command(self) -> bool:

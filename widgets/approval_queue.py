@@ -105,7 +105,7 @@ class ApprovalQueue(VerticalScroll):
         return card
 
     typed_at: float = 0.0
-    """``time.monotonic()`` of the user's last keystroke in the prompt (see :meth:`note_typing`)."""
+    """:attr:`ApprovalCard.clock` time of the last keystroke in the prompt (:meth:`note_typing`)."""
 
     def note_typing(self, at: float) -> None:
         """The user typed in the prompt at ``at``: every card ignores answer keys until

@@ -10,6 +10,7 @@ second rather than once per token.  Everything here is untrusted text: it is ren
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,10 @@ class ChatLog(VerticalScroll):
     MAX_DEFER = 0.3
     """Most seconds typing may delay a flush past the time it was due."""
 
+    clock: Callable[[], float] = staticmethod(monotonic)
+    """Seconds for the flush schedule (``time.monotonic``); a test sets a fake clock (a callable
+    object) to check the schedule without timing it."""
+
     SPLIT_AFTER_CHARS = 1200
     """An answer longer than this continues in a new Markdown widget at the next safe break."""
 
@@ -121,7 +126,7 @@ class ChatLog(VerticalScroll):
             self._start_block()
         self._pending.append(delta)
         if self._flush_timer is None:
-            self._flush_due = monotonic() + self.FLUSH_INTERVAL
+            self._flush_due = self.clock() + self.FLUSH_INTERVAL
             self._flush_timer = self.set_timer(self.FLUSH_INTERVAL, self._flush)
 
     def note_typing(self) -> None:
@@ -134,7 +139,7 @@ class ChatLog(VerticalScroll):
         """
         if self._flush_timer is None:
             return
-        now = monotonic()
+        now = self.clock()
         when = min(max(self._flush_due, now + self.TYPING_DEFER),
                    self._flush_due + self.MAX_DEFER)
         self._flush_timer.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import monotonic
 
 from textual import events
@@ -34,25 +35,30 @@ class PromptInput(Input):
     """
 
     class Typed(Message):
-        """The user typed in the prompt at ``at`` (``time.monotonic()``); approval cards ignore
+        """The user typed in the prompt at ``at`` (:attr:`PromptInput.clock`); approval cards ignore
         answer keys for a moment after it (``STYLE.md`` §5)."""
 
         def __init__(self, at: float) -> None:
             super().__init__()
             self.at = at
 
+    clock: Callable[[], float] = staticmethod(monotonic)
+    """Seconds for :attr:`last_typed`: ``time.monotonic``, the clock of
+    :attr:`ApprovalCard.clock <widgets.approval_card.ApprovalCard.clock>` too.  Tests set both to
+    one fake clock (a callable object, its time above 0) and step it instead of sleeping."""
+
     last_typed: float = 0.0
-    """``time.monotonic()`` of the last typing keystroke (0.0: none yet)."""
+    """:attr:`clock` time of the last typing keystroke (0.0: none yet)."""
 
     def on_key(self, event: events.Key) -> None:
         """Note a typing keystroke (runs before :class:`Input` handles the key)."""
         if event.is_printable or event.key in TYPING_KEYS:
-            self.last_typed = monotonic()
+            self.last_typed = self.clock()
             self.post_message(self.Typed(self.last_typed))
 
     def typed_within(self, seconds: float) -> bool:
         """True when the user typed here less than ``seconds`` ago."""
-        return self.last_typed > 0 and monotonic() - self.last_typed < seconds
+        return self.last_typed > 0 and self.clock() - self.last_typed < seconds
 
     def __init__(self, *, value: str = "", id: str | None = None) -> None:
         super().__init__(
