@@ -287,3 +287,28 @@ async def test_add_and_remove_a_working_directory_on_the_workspace_tab(tmp_path:
             assert shared in session.perm_ctx.working_dirs
     finally:
         run.close()
+
+
+async def test_an_allow_rule_saved_to_an_untrusted_project_says_it_waits(tmp_path: Path) -> None:
+    """In a folder the user has not trusted, an allow rule added to the project file is written
+    but does not apply (workspace trust); the editor says so instead of silently dropping it."""
+    run = DemoRun(tmp_path / "statskit")
+    run.config.trusted_project = False
+    write_json(run.cwd / ".claude" / "settings.json", {"permissions": {}})
+    try:
+        async with run.app.run_test(size=SIZE) as pilot:
+            editor = await open_permissions(pilot, run)
+            await pilot.press("a")
+            await wait_until(pilot, lambda: type(run.app.screen).__name__ == "RuleDialog",
+                             what="the rule dialog")
+            await pilot.press(*"Bash(make lint)", "tab", "down", "enter", "shift+tab", "enter")
+            await wait_until(pilot, lambda: any("not trusted" in str(n.message)
+                                                for n in run.app._notifications),
+                             what="the not-trusted notice")
+            project = json.loads((run.cwd / ".claude" / "settings.json").read_text())
+            assert project == {"permissions": {"allow": ["Bash(make lint)"]}}
+            assert not any(r.text == "Bash(make lint)" for r in
+                           run.app.main_screen.session.perm_ctx.policy.allow)
+            assert ("Bash(make lint)", "project") not in texts(editor, "allow")
+    finally:
+        run.close()

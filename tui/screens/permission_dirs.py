@@ -86,6 +86,11 @@ class WorkspaceTab:
             if await self._write(partial(workspace.add_directory, cwd=cwd), files,
                                  result.scope, result.text):
                 self.tabs.active = "tab-workspace"
+                if result.scope == "project" and not self.session.config.trusted_project:
+                    self.notify(f"Added {result.text} to the project settings, but this folder "
+                                "is not trusted: its additionalDirectories wait until you "
+                                "trust it (`warden trust`).", severity="warning", markup=False)
+                    return
                 self.notify(f"Added {result.text} to {result.scope} settings: a working "
                             "directory from the next tool call.", markup=False)
 

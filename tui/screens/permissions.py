@@ -277,10 +277,19 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
 
         async def done(result: Any) -> None:
             if result is not None:
-                await self._write(editor.add, self.snapshot.files, result.scope, behavior,
-                                  result.text, self.session.config.cwd)
+                if await self._write(editor.add, self.snapshot.files, result.scope, behavior,
+                                     result.text, self.session.config.cwd):
+                    self._note_untrusted(behavior, result.scope)
 
         self.app.push_screen(RuleDialog(behavior, self.session.config.cwd), done)
+
+    def _note_untrusted(self, behavior: str, scope: str) -> None:
+        """An allow rule saved to an untrusted folder's project file does not apply yet
+        (workspace trust, REF §7.3): say so rather than let it vanish from the table."""
+        if behavior == "allow" and scope == "project" and not self.session.config.trusted_project:
+            self.notify("Saved to the project settings, but this folder is not trusted: its allow "
+                        "rules wait until you trust it (`warden trust`).", severity="warning",
+                        markup=False, timeout=8)
 
     @on(RuleTable.Requested)
     def _rule_requested(self, message: RuleTable.Requested) -> None:
@@ -316,7 +325,8 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
     def _move(self, row: RuleRow) -> None:
         async def done(scope: str | None) -> None:
             if scope is not None:
-                await self._write(editor.move, row, self.snapshot.files, scope)
+                if await self._write(editor.move, row, self.snapshot.files, scope):
+                    self._note_untrusted(row.behavior, scope)
 
         notes = {s: editor.move_note(row, s) for s in editor.WRITABLE_SCOPES}
         self.app.push_screen(ScopeDialog(row.text, row.scope, notes), done)
