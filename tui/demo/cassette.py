@@ -29,15 +29,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui.agent.results import DENIED_PREFIX
+from tui.fsutil import atomic_write_text
 
 CASSETTE_FORMAT = "warden-cassette/1"
 """Value of the ``format`` key of every cassette file."""
@@ -276,7 +275,7 @@ class Cassette:
         return "\n".join(lines) + "\n"
 
     def save(self, path: str | Path, *, mode: int = 0o644) -> None:
-        """Write :meth:`to_json` to ``path`` atomically (temporary file, then ``os.replace``).
+        """Write :meth:`to_json` to ``path`` atomically (:func:`tui.fsutil.atomic_write_text`).
 
         Args:
             path: destination file; missing parent directories are created.
@@ -285,7 +284,7 @@ class Cassette:
         Raises:
             OSError: the directory is not writable.
         """
-        write_atomic(Path(path), self.to_json(), mode=mode)
+        atomic_write_text(Path(path), self.to_json(), mode=mode)
 
 
 def _node_lines(nodes: Mapping[str, CassetteNode], indent: str) -> list[str]:
@@ -308,30 +307,6 @@ def _node_lines(nodes: Mapping[str, CassetteNode], indent: str) -> list[str]:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-
-
-def write_atomic(path: Path, text: str, *, mode: int = 0o644) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory,
-    then ``os.replace`` it into place, with permission bits ``mode``.
-
-    Raises:
-        OSError: the file cannot be written.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 # --- user messages -------------------------------------------------------------------------

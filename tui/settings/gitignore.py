@@ -91,13 +91,14 @@ def global_excludes_file(cwd: Path, env: Mapping[str, str] | None = None) -> Pat
 
 def _append_line(path: Path, line: str) -> bool:
     """Add ``line`` to the end of ``path`` (created with its directory) unless a line of the
-    file already says it; atomic (:func:`tui.tools.files.atomic_write_text`, which keeps the
-    mode and writes through a symlink).  Returns True when the file changed.
+    file already says it; atomic (:func:`tui.fsutil.atomic_write_text`, saving as the file
+    tools do: keeping the mode, writing through a symlink, refusing a read-only file).  Returns
+    True when the file changed.
 
     Raises:
         OSError, UnicodeDecodeError: the file cannot be read or written (it is left as it was).
     """
-    from tui.tools.files import atomic_write_text
+    from tui.fsutil import atomic_write_text
 
     try:
         existing = path.read_bytes().decode("utf-8")
@@ -107,7 +108,8 @@ def _append_line(path: Path, line: str) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     separator = "\n" if existing and not existing.endswith("\n") else ""
-    atomic_write_text(path, f"{existing}{separator}{line}\n")
+    atomic_write_text(path, f"{existing}{separator}{line}\n", mode=None, keep_mode=True,
+                      follow_symlinks=True, make_parents=False, refuse_read_only=True)
     return True
 
 

@@ -3,19 +3,17 @@
 Rules: never overwrite a file that cannot be parsed (nothing the user wrote is lost); keep every
 other key, the key order and the formatting of what did not change (:mod:`tui.settings.splice`;
 a new file is 2-space-indented JSON with a trailing newline); write atomically (a
-temporary file in the same directory, fsync, ``os.replace``), keeping the file's permission bits
-and writing through a symlinked settings file to its target.  Managed settings are read-only to
-Warden (``SPEC.md`` §1).  When the local settings file is first written inside a git work tree,
-:func:`tui.settings.gitignore.ensure_local_settings_ignored` adds
-``**/.claude/settings.local.json`` to the user's global git excludes file (REF §1.2).
+temporary file in the same directory, fsync, ``os.replace``: :mod:`tui.fsutil`), keeping the
+file's permission bits and writing through a symlinked settings file to its target.  Managed
+settings are read-only to Warden (``SPEC.md`` §1).  When the local settings file is first
+written inside a git work tree, :func:`tui.settings.gitignore.ensure_local_settings_ignored`
+adds ``**/.claude/settings.local.json`` to the user's global git excludes file (REF §1.2).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -162,39 +160,13 @@ def _text_for(path: Path, data: dict[str, Any], crlf: bool) -> str:
 
 def _write(path: Path, data: dict[str, Any], crlf: bool) -> None:
     """Write ``data`` atomically to ``path`` (creating its directory), keeping its mode and,
-    where it can, the formatting of everything that did not change."""
-    text = _text_for(path, data, crlf)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as tmp:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    where it can, the formatting of everything that did not change (:mod:`tui.fsutil`).
 
+    ``path`` is written as given: a symlink is replaced by a regular file (the rule writers
+    pass :func:`_target`, which resolves a symlinked settings file first)."""
+    from tui.fsutil import atomic_write_text
 
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable; some filesystems refuse a directory fsync, which is harmless."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        return  # e.g. EINVAL on filesystems without directory fsync: the data itself is synced
-    finally:
-        os.close(fd)
+    atomic_write_text(path, _text_for(path, data, crlf), mode=NEW_FILE_MODE, keep_mode=True)
 
 
 def _check_rule(rule_text: str) -> None:

@@ -2,8 +2,8 @@
 
 * :func:`read_text_checked` reads a file as text and says in one sentence, for the model, why it
   cannot (missing, a directory, binary, not UTF-8, too large, unreadable).
-* :func:`atomic_write_text` writes through a temporary file in the same directory, ``fsync`` and
-  ``os.replace``, so a crash leaves either the old or the new content, never half of each.
+* :func:`atomic_write_text` saves as an editor does, through :mod:`tui.fsutil` (temporary file,
+  ``fsync``, rename), so a crash leaves either the old or the new content, never half of each.
 * :class:`ToolInput` is the base of every tool's pydantic input model; it keeps the JSON schema the
   way Claude Code's tools show it (an optional field is ``{"type": "integer"}``, not
   ``anyOf [integer, null]``).
@@ -11,15 +11,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from tui import fsutil
 from tui.diffs import FileChange
 from tui.tools.base import ToolContext, ToolInputError
 
@@ -94,27 +92,12 @@ def read_text_checked(
         ) from None
 
 
-def _default_file_mode() -> int:
-    """Permission bits a newly created file gets: ``0o666`` less the process umask."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass  # Not Linux, or no /proc: fall back to reading the umask by setting it.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def atomic_write_text(path: Path, text: str) -> None:
-    """Replace the content of ``path`` with ``text`` (UTF-8, no newline translation), atomically.
-
-    The text goes to a temporary file in the same directory, is flushed and ``fsync``'d, gets the
-    original file's permission bits (``0o666`` less the umask for a new file) and is renamed over
-    the target with ``os.replace``.  A symlink is written through: its target is replaced and the
-    link stays.  On failure the temporary file is removed and the original is untouched.
+    """Replace the content of ``path`` with ``text`` (UTF-8, no newline translation), atomically,
+    as an editor saves: :func:`tui.fsutil.atomic_write_text` writing through a symlink (its
+    target is replaced and the link stays), keeping the file's permission bits (``0o666`` less
+    the umask for a new file) and refusing a file whose mode forbids this user to write it.
+    On failure the temporary file is removed and the original is untouched.
     Blocking: call it through ``asyncio.to_thread``.  The parent directory must exist.
 
     Raises:
@@ -122,28 +105,8 @@ def atomic_write_text(path: Path, text: str) -> None:
             the directory is not writable.
         OSError: any other failure to write or rename.
     """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    if mode is not None and not os.access(target, os.W_OK):
-        raise PermissionError(f"{path} is not writable (mode {mode:o})")
-    if mode is None:
-        mode = _default_file_mode()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(target.parent)
+    fsutil.atomic_write_text(path, text, mode=None, keep_mode=True, follow_symlinks=True,
+                             make_parents=False, refuse_read_only=True)
 
 
 class StaleFileError(Exception):
@@ -188,20 +151,6 @@ def apply_change(change: FileChange, *, errors: str = "strict", label: str | Non
         )
     change.path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(change.path, change.new_text)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Flush a directory entry change to disk where the platform allows it (best effort)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # Some platforms cannot open directories; the rename itself is already atomic.
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # Directory fsync is unsupported on some filesystems; durability is best effort.
-    finally:
-        os.close(fd)
 
 
 def absolute_input_path(ctx: ToolContext, raw: str, field: str = "file_path") -> Path:
