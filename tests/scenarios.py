@@ -1,8 +1,11 @@
 """Scripted UI scenarios, shared by the snapshot tests and ``make screenshots``.
 
-Each scenario builds a :class:`~tui.app.WardenApp` on a copy of the demo project (in a fixed
-directory, so paths on screen are the same on every run), replays the demo cassette with no
-pacing, and drives the app with Pilot to the state worth looking at.
+Each scenario builds a :class:`~tui.app.WardenApp` on a copy of the demo project, replays the
+demo cassette with no pacing, and drives the app with Pilot to the state worth looking at.  The
+copy lives in a :class:`ShownDir`: a fresh directory of its own, whose path a screenshot names as
+a fixed one (``/tmp/warden-scenarios``), so the paths on screen are the same on every run while
+two runs never share a file.  Screenshots are taken with the cursors steady
+(:func:`steady_cursors`).
 
 ``python -m tests.scenarios screenshots`` writes every scenario as SVG into ``screenshots/``.
 """
@@ -10,12 +13,15 @@ pacing, and drives the app with Pilot to the state worth looking at.
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from tests.waiting import INTERVAL, timed_out
@@ -26,14 +32,56 @@ from tui.demo.launch import DEMO_CASSETTE, DEMO_LABEL, demo_env, prepare_demo_pr
 
 SIZE = (140, 42)
 THEME = "warden-dark"
-FIXED_DIR = Path(tempfile.gettempdir()) / "warden-scenarios" / "statskit"
 ROOT = Path(__file__).resolve().parents[1]
+
+SHOWN_SCENARIOS = "/tmp/warden-scenarios"
+"""The directory the main-screen snapshots show the demo project in (``…/statskit``)."""
+SHOWN_SNAPSHOTS = "/tmp/warden-snapshots"
+"""The directory the ``/permissions`` snapshots show their directories in
+(``…/permissions/{statskit,user,managed,home,docs}``)."""
+
+
+class ShownDir:
+    """A fresh directory, unique to one run, whose path a screenshot names as ``shown``.
+
+    Paths on screen wrap and get cut by their length, so the directory's path is exactly as long
+    as ``shown`` (``mkdtemp`` in ``shown``'s parent, 8 random characters ending its name): the
+    screen is laid out as it would be in ``shown``, and :meth:`show` writes ``shown`` in its
+    place in a screenshot.  Snapshots stay the same on every run, while two test runs (or two
+    xdist workers) never share a file, which a fixed directory did.  :meth:`remove` deletes it.
+    """
+
+    def __init__(self, shown: str) -> None:
+        parent, name = os.path.split(shown)
+        self.path = Path(tempfile.mkdtemp(prefix=name[:-8], dir=parent))
+        self.shown = shown
+        if len(str(self.path)) != len(shown):  # never: mkdtemp adds 8 characters
+            self.remove()
+            raise RuntimeError(f"{self.path} is not as long as {shown}")
+
+    def show(self, svg: str) -> str:
+        """``svg`` with this directory's path written as ``shown``."""
+        return svg.replace(str(self.path), self.shown)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def steady_cursors(app: App[object]) -> None:
+    """Turn the cursor blink off in every input and text area on the screen stack, so a
+    screenshot shows a focused one's cursor whenever it is taken (every snapshot goes through
+    this: ``snap_compare`` in ``tests/conftest.py``, and ``make screenshots``)."""
+    from textual.widgets import Input, TextArea
+
+    for screen in app.screen_stack:
+        for widget in (*screen.query(Input), *screen.query(TextArea)):
+            widget.cursor_blink = False
 
 
 class DemoRun:
-    """A WardenApp on a fresh copy of the demo project, with its replay server."""
+    """A WardenApp on a fresh copy of the demo project in ``cwd``, with its replay server."""
 
-    def __init__(self, cwd: Path = FIXED_DIR, *, theme: str | None = THEME) -> None:
+    def __init__(self, cwd: Path, *, theme: str | None = THEME) -> None:
         from tui.demo.server import ReplayServer
 
         self.cwd = prepare_demo_project(cwd)
@@ -143,22 +191,15 @@ async def to_accept_edits_review(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-PERMISSIONS_BASE = Path(tempfile.gettempdir()) / "warden-snapshots" / "permissions"
-"""Fixed user, managed, home and project directories for the ``/permissions`` scenarios."""
-
-
-def permissions_dirs(env: MutableMapping[str, str]) -> Path:
-    """Fresh fixed user, managed, home and docs directories, named in ``env`` (the settings
+def permissions_dirs(base: Path, env: MutableMapping[str, str]) -> Path:
+    """Fresh user, managed, home and docs directories in ``base``, named in ``env`` (the settings
     scopes Warden reads); returns the project path to give :class:`DemoRun`."""
-    import shutil
-
     for name in ("user", "managed", "home", "docs"):
-        shutil.rmtree(PERMISSIONS_BASE / name, ignore_errors=True)
-        (PERMISSIONS_BASE / name).mkdir(parents=True)
-    env["WARDEN_CONFIG_DIR"] = str(PERMISSIONS_BASE / "user")
-    env["WARDEN_MANAGED_DIR"] = str(PERMISSIONS_BASE / "managed")
-    env["HOME"] = str(PERMISSIONS_BASE / "home")
-    return PERMISSIONS_BASE / "statskit"
+        (base / name).mkdir(parents=True)
+    env["WARDEN_CONFIG_DIR"] = str(base / "user")
+    env["WARDEN_MANAGED_DIR"] = str(base / "managed")
+    env["HOME"] = str(base / "home")
+    return base / "statskit"
 
 
 def write_permission_settings(run: DemoRun, *, project: str | None = None) -> None:
@@ -166,11 +207,12 @@ def write_permission_settings(run: DemoRun, *, project: str | None = None) -> No
     file's text."""
     import json
 
+    base = run.cwd.parent  # as made by permissions_dirs
     claude = run.cwd / ".claude"
     claude.mkdir(exist_ok=True)
-    (PERMISSIONS_BASE / "managed" / "managed-settings.json").write_text(
+    (base / "managed" / "managed-settings.json").write_text(
         json.dumps({"permissions": {"deny": ["Read(./secrets/**)"]}}))
-    (PERMISSIONS_BASE / "user" / "settings.json").write_text(json.dumps({"permissions": {
+    (base / "user" / "settings.json").write_text(json.dumps({"permissions": {
         "allow": ["WebFetch(domain:docs.python.org)"], "ask": ["Bash(git push *)"]}}))
     (claude / "settings.json").write_text(project or json.dumps({"permissions": {
         "allow": ["Bash(python -m pytest *)", "Read(//usr/share/doc/**)"],
@@ -207,12 +249,15 @@ async def to_permissions_trace(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-def permissions_run() -> DemoRun:
-    """A :class:`DemoRun` in the fixed permissions directories, rules in four scopes (sets this
-    process's environment: for ``make screenshots``, not for tests)."""
-    import os
+def demo_run(base: Path) -> DemoRun:
+    """A :class:`DemoRun` of the demo project in ``base/statskit``."""
+    return DemoRun(base / "statskit")
 
-    run = DemoRun(permissions_dirs(os.environ))
+
+def permissions_run(base: Path) -> DemoRun:
+    """A :class:`DemoRun` with the permissions directories in ``base/permissions``, rules in
+    four scopes (sets this process's environment: for ``make screenshots``, not for tests)."""
+    run = DemoRun(permissions_dirs(base / "permissions", os.environ))
     write_permission_settings(run)
     return run
 
@@ -224,7 +269,9 @@ class Scenario:
     name: str
     drive: Callable[[Pilot], Awaitable[None]]
     description: str
-    make_run: Callable[[], DemoRun] = DemoRun
+    make_run: Callable[[Path], DemoRun] = demo_run
+    """Builds the run in a :class:`ShownDir` shown as :attr:`shown`."""
+    shown: str = SHOWN_SCENARIOS
 
 
 SCENARIOS = [
@@ -236,19 +283,27 @@ SCENARIOS = [
              "acceptEdits mode: the turn's edits were written; one hunk reverted afterwards."),
     Scenario("permissions_editor", to_permissions_trace,
              "/permissions: rules from four scopes, a trace in the test box, a recent call.",
-             make_run=permissions_run),
+             make_run=permissions_run, shown=SHOWN_SNAPSHOTS),
 ]
 
 
 async def _screenshot(scenario: Scenario, out_dir: Path) -> Path:
-    run = scenario.make_run()
+    shown = ShownDir(scenario.shown)
     try:
-        async with run.app.run_test(size=SIZE) as pilot:
-            await scenario.drive(pilot)
-            path = run.app.save_screenshot(f"{scenario.name}.svg", str(out_dir))
+        run = scenario.make_run(shown.path)
+        try:
+            async with run.app.run_test(size=SIZE) as pilot:
+                await scenario.drive(pilot)
+                steady_cursors(run.app)
+                await pilot.pause()
+                svg = shown.show(run.app.export_screenshot())
+        finally:
+            run.close()
     finally:
-        run.close()
-    return Path(path)
+        shown.remove()
+    path = out_dir / f"{scenario.name}.svg"
+    path.write_text(svg, encoding="utf-8")
+    return path
 
 
 def main(argv: list[str]) -> int:

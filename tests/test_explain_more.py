@@ -137,10 +137,10 @@ def test_side_nodes_may_not_branch() -> None:
 # --- on the card --------------------------------------------------------------------------------
 
 
-async def test_e_shows_the_models_risk_note_labelled_high() -> None:
+async def test_e_shows_the_models_risk_note_labelled_high(tmp_path: Path) -> None:
     """In the demo, ``e`` on the `curl | sh` card asks the recorded model and shows its note
     with a "High" badge; the card is still pending and answerable."""
-    run = DemoRun()
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             await to_pending_command(pilot)

@@ -1,7 +1,8 @@
 """Snapshot tests of the ``/permissions`` editor (140x42, theme warden-dark).
 
-The project, user and managed directories are fixed (``/tmp/warden-snapshots/permissions``) so
-the paths on screen are the same on every run.  Regenerate after an intended change with
+The project, user, managed, home and docs directories are in a directory of each test's own that
+the screenshot names ``/tmp/warden-snapshots`` (``shown_dir`` in ``tests/conftest.py``), so the
+paths on screen are the same on every run.  Regenerate after an intended change with
 ``pytest tests/test_snapshots_permissions.py --snapshot-update``.
 """
 
@@ -13,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.scenarios import (
+    SHOWN_SNAPSHOTS,
     SIZE,
     DemoRun,
     open_permissions,
@@ -24,10 +26,11 @@ from tests.scenarios import (
 
 
 @pytest.fixture
-def fixed_dirs(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Fresh fixed user, managed, home and docs directories; returns the project path."""
+def fixed_dirs(shown_dir, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fresh user, managed, home and docs directories, shown in ``/tmp/warden-snapshots``;
+    returns the project path."""
     env: dict[str, str] = {}
-    project = permissions_dirs(env)
+    project = permissions_dirs(shown_dir(SHOWN_SNAPSHOTS) / "permissions", env)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return project

@@ -117,11 +117,11 @@ def test_ansi_theme_uses_only_the_16_terminal_colours() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-async def test_each_theme_renders_the_pending_command(name: str) -> None:
+async def test_each_theme_renders_the_pending_command(name: str, tmp_path: Path) -> None:
     """The demo's command card shows its risk badge in every Warden theme (no CSS errors)."""
     from tests.scenarios import to_pending_command
 
-    run = DemoRun(theme=name)
+    run = DemoRun(tmp_path / "statskit", theme=name)
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             await to_pending_command(pilot)
@@ -298,16 +298,16 @@ def _prefs_file() -> Path:
     return preferences_file()
 
 
-async def test_app_starts_with_the_theme_setting_and_reports_an_unknown_one() -> None:
+async def test_app_starts_with_the_theme_setting_and_reports_an_unknown_one(tmp_path: Path) -> None:
     _user_file().parent.mkdir(parents=True, exist_ok=True)
     _user_file().write_text('{"theme": "warden-high-contrast"}')
-    run = DemoRun(theme=None)
+    run = DemoRun(tmp_path / "statskit", theme=None)
     try:
         async with run.app.run_test(size=(100, 30)):
             assert run.app.theme == "warden-high-contrast"
     finally:
         run.close()
-    run = DemoRun(theme="no-such-theme")
+    run = DemoRun(tmp_path / "statskit", theme="no-such-theme")
     try:
         async with run.app.run_test(size=(100, 30)) as pilot:
             assert run.app.theme == "warden-high-contrast"  # fell through to the setting
@@ -318,7 +318,8 @@ async def test_app_starts_with_the_theme_setting_and_reports_an_unknown_one() ->
         run.close()
 
 
-async def test_a_theme_picked_in_the_palette_is_saved_to_wardens_preferences() -> None:
+async def test_a_theme_picked_in_the_palette_is_saved_to_wardens_preferences(
+        tmp_path: Path) -> None:
     """ctrl+p, "Change theme", type the name, enter: the theme applies and is written to
     Warden's preferences file with the file's other keys kept; Claude Code's user settings file
     is not touched."""
@@ -328,14 +329,22 @@ async def test_a_theme_picked_in_the_palette_is_saved_to_wardens_preferences() -
     settings = _user_file()
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text('{"model": "claude-keep-me"}\n')
-    run = DemoRun()
+    from textual.command import CommandList
+
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(120, 36)) as pilot:
             run.app.action_change_theme()
             await wait_until(pilot, lambda: type(run.app.screen).__name__ == "CommandPalette",
                              what="the theme palette")
             await pilot.press(*"warden-high-contrast")
-            await pilot.pause(0.3)
+
+            def found() -> bool:
+                hits = run.app.screen.query_one(CommandList)
+                return hits.highlighted is not None and "warden-high-contrast" in str(
+                    hits.get_option_at_index(hits.highlighted).prompt)
+
+            await wait_until(pilot, found, what="warden-high-contrast highlighted in the palette")
             await pilot.press("enter")
             await wait_until(pilot, lambda: run.app.theme == "warden-high-contrast",
                              what="the theme")
@@ -346,10 +355,10 @@ async def test_a_theme_picked_in_the_palette_is_saved_to_wardens_preferences() -
     assert settings.read_text() == '{"model": "claude-keep-me"}\n'
 
 
-async def test_palette_lists_warden_themes() -> None:
+async def test_palette_lists_warden_themes(tmp_path: Path) -> None:
     from textual.theme import ThemeProvider
 
-    run = DemoRun()
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(100, 30)):
             provider = ThemeProvider(run.app.screen)
@@ -359,11 +368,11 @@ async def test_palette_lists_warden_themes() -> None:
         run.close()
 
 
-async def test_a_theme_that_cannot_be_saved_still_applies_and_says_so() -> None:
+async def test_a_theme_that_cannot_be_saved_still_applies_and_says_so(tmp_path: Path) -> None:
     path = _prefs_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{broken json")
-    run = DemoRun()
+    run = DemoRun(tmp_path / "statskit")
     try:
         async with run.app.run_test(size=(100, 30), notifications=True) as pilot:
             run.app.theme = "warden-light"
