@@ -71,6 +71,12 @@ class DiffApp(App[None]):
     def on_diff_view_ready(self, message: DiffView.Ready) -> None:
         self.ready.append(message)
 
+    def on_diff_view_pager_requested(self, message: DiffView.PagerRequested) -> None:
+        """As the main screen does: the pager screen for the requested change."""
+        from tui.screens.pager import PagerScreen
+
+        self.push_screen(PagerScreen(message.change))
+
     @property
     def view(self) -> DiffView:
         return self.query_one("#diff", DiffView)

@@ -15,6 +15,7 @@ from themes import WARDEN_THEMES, semantic_variables
 from themes.select import choose_theme
 from tui.config import AppConfig
 from tui.screens.main import MainScreen
+from tui.screens.slash_palette import SlashCommandsProvider
 
 
 class WardenApp(App[None]):
@@ -27,6 +28,8 @@ class WardenApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
+    COMMANDS = App.COMMANDS | {SlashCommandsProvider}
+    """Textual's own palette commands (theme...) plus every slash command."""
 
     def __init__(self, config: AppConfig, *, theme: str | None = None) -> None:
         """``theme``: ``--theme``; ``None`` means the ``theme`` saved in Warden's preferences,

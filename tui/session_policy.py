@@ -22,11 +22,20 @@ if TYPE_CHECKING:
     from tui.settings.model import CliSettings, Settings, SettingsSource
 
 __all__ = ["PolicyRequest", "SECRET_ENV_VARS", "SessionPolicy", "build_session_policy",
-           "settings_env"]
+           "command_env", "settings_env"]
 
 SECRET_ENV_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "WARDEN_API_KEY")
 """Variables Warden uses to reach the model; never passed to the commands or hooks it runs,
 whatever the ``env`` setting says (``SPEC.md`` §9)."""
+
+
+def command_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for the commands and hooks Warden runs: its own credentials removed.
+
+    The model could otherwise read the API key with ``echo $ANTHROPIC_API_KEY`` and send it
+    anywhere a command reaches (``SPEC.md`` §9: secrets never leave through a tool).
+    """
+    return {k: v for k, v in env.items() if k not in SECRET_ENV_VARS}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from time import monotonic
 
 from textual import events
@@ -15,19 +15,12 @@ TYPING_KEYS = frozenset({"backspace", "delete", "space"})
 Enter (it ends the typing: the prompt is sent) and navigation such as tab, arrows and shift+tab
 do not count: they are how one reaches a card."""
 
-SLASH_COMMANDS: dict[str, str] = {
-    "/help": "Show commands and keys",
-    "/clear": "Clear the conversation and the screen",
-    "/sandbox": "Show the sandbox's boundaries and turn it on or off",
-    "/permissions": "View and edit permission rules, test a call, allow recent ones",
-    "/hooks": "Show the configured hooks, their source files and which are disabled",
-    "/quit": "Quit Warden",
-}
-"""Slash commands and what they do (shown by ``/help``)."""
-
-
 class PromptInput(Input):
-    """Where the user types prompts and slash commands; Tab completes a slash command."""
+    """Where the user types prompts and slash commands; Tab completes a slash command.
+
+    ``commands`` are the slash-command names offered for completion (the screen passes the
+    registry's, :data:`tui.slash.SLASH_COMMANDS`: attributes down).
+    """
 
     DEFAULT_CSS = """
     PromptInput { border: tall $primary 40%; }
@@ -60,10 +53,11 @@ class PromptInput(Input):
         """True when the user typed here less than ``seconds`` ago."""
         return self.last_typed > 0 and self.clock() - self.last_typed < seconds
 
-    def __init__(self, *, value: str = "", id: str | None = None) -> None:
+    def __init__(self, *, value: str = "", commands: Sequence[str] = (),
+                 id: str | None = None) -> None:
         super().__init__(
             value=value,
             placeholder="Ask Warden to do something, or type / for commands",
-            suggester=SuggestFromList(list(SLASH_COMMANDS), case_sensitive=False),
+            suggester=SuggestFromList(list(commands), case_sensitive=False),
             id=id,
         )

@@ -14,20 +14,15 @@ from typing import TYPE_CHECKING, Any
 from tui.agent import events as ev
 from tui.config import AppConfig
 from tui.permissions.context import PermissionContext
-from tui.session_policy import SECRET_ENV_VARS
+from tui.session_policy import SECRET_ENV_VARS, command_env
 
 if TYPE_CHECKING:
     from tui.agent.loop import Agent, Sink
 
+__all__ = ["SECRET_ENV_VARS", "AgentSession", "NoApiKey", "command_env"]
 
 
-def command_env(env: dict[str, str]) -> dict[str, str]:
-    """The environment for Bash commands: Warden's own credentials removed.
 
-    The model could otherwise read the API key with ``echo $ANTHROPIC_API_KEY`` and send it
-    anywhere a command reaches (``SPEC.md`` §9: secrets never leave through a tool).
-    """
-    return {k: v for k, v in env.items() if k not in SECRET_ENV_VARS}
 
 
 class NoApiKey(RuntimeError):
@@ -295,7 +290,7 @@ class AgentSession:
     def sandbox_info(self):
         """The plain data the ``/sandbox`` screen shows."""
         from tui.sandbox.doctor import diagnose
-        from tui.screens.sandbox import SandboxInfo
+        from tui.sandbox.info import SandboxInfo
 
         state = self.perm_ctx.sandbox
         policy = self.sandbox_policy

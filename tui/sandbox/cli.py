@@ -119,11 +119,11 @@ def sandbox_run_main(argv: list[str]) -> int:
 
 
 def _bash_environment() -> dict[str, str]:
-    """The environment the Bash tool gives a command (``tui.agent.session.command_env`` then
+    """The environment the Bash tool gives a command (``tui.session_policy.command_env`` then
     ``tui.tools.bash.command_environment``)."""
     import os
 
-    from tui.agent.session import command_env
+    from tui.session_policy import command_env
     from tui.tools.bash import command_environment
 
     return command_environment(command_env(dict(os.environ)))

@@ -6,8 +6,9 @@ The screen owns the :class:`~tui.agent.session.AgentSession` and routes its even
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,10 +24,11 @@ from tui.config import AppConfig
 from tui.messages import AgentUpdate
 from tui.screens.approval_signals import explain_for_card, make_attention
 from tui.screens.edit_review import EditReview
+from tui.slash import SLASH_COMMANDS
 from tui.turn_changes import TurnChanges
 from widgets.approval_queue import ApprovalCard, ApprovalQueue
 from widgets.chat_log import ChatLog, ToolLine
-from widgets.prompt_input import SLASH_COMMANDS, PromptInput
+from widgets.prompt_input import PromptInput
 from widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -40,6 +42,38 @@ HELP_KEYS = {
     "tab": "move between the input and the approval cards",
     "ctrl+q": "quit",
 }
+
+
+EventHandler = Callable[[Any, Any], Awaitable[None] | None]
+"""``handler(screen, event)``: may be a plain method or a coroutine function."""
+
+EVENT_HANDLERS: dict[type[ev.AgentEvent], EventHandler] = {}
+"""Agent event type → the main screen's method that shows it (filled in by :func:`handles`).
+A new event is one dataclass in :mod:`tui.agent.events` plus one decorated method here."""
+
+
+def handles(*kinds: type[ev.AgentEvent]) -> Callable[[EventHandler], EventHandler]:
+    """Decorator: register a main-screen method as the handler of agent events ``kinds``.
+
+    Raises:
+        ValueError: an event type already has a handler.
+    """
+    def register(handler: EventHandler) -> EventHandler:
+        for kind in kinds:
+            if kind in EVENT_HANDLERS:
+                raise ValueError(f"{kind.__name__} already has a handler")
+            EVENT_HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+TURN_END_NOTICES: dict[str, tuple[str, str]] = {
+    "interrupted": ("Interrupted.", "warning"),
+    "denied": ("Turn stopped: you denied a call. Say what to do instead.", "information"),
+    "max_tokens": ("The reply hit the max_tokens limit.", "warning"),
+}
+"""What the chat says when a turn ends for these stop reasons (others end silently)."""
 
 
 def short_path(path: Path) -> str:
@@ -123,7 +157,8 @@ class MainScreen(EditReview, Screen[None]):
                 yield ApprovalQueue(id="queue")
                 # The diff viewer and the changes review are mounted by _mount_diff_panes,
                 # after the first frame: nothing needs them before the model is connected.
-        yield PromptInput(value=self.config.initial_prompt, id="prompt")
+        yield PromptInput(value=self.config.initial_prompt, commands=SLASH_COMMANDS.names(),
+                          id="prompt")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -214,71 +249,98 @@ class MainScreen(EditReview, Screen[None]):
 
     @on(AgentUpdate)
     async def _agent_update(self, message: AgentUpdate) -> None:
+        """Route an agent event to its handler in :data:`EVENT_HANDLERS` (one per event type;
+        an event type without one is ignored)."""
         event = message.event
         if self._permissions is not None:
             self._permissions.session_event(event)
-        chat = self.chat
-        match event:
-            case ev.TextDelta(text=text):
-                chat.append_text(text)
-            case ev.TextDone():
-                await chat.end_text()
-            case ev.ToolCallPrepared(call=call, decision=decision):
-                line = chat.add_tool(call.name, call.summary)
-                self._tool_lines[call.tool_use_id] = line
-                if decision.behavior == "allow" and call.change is not None:
-                    self._unprompted_edits.add(call.tool_use_id)
-                if decision.behavior == "ask":
-                    line.set_status("waiting for your approval")
-            case ev.ToolCallInvalid(name=name, error=error):
-                chat.add_tool(name, "").set_status(error, error=True)
-            case ev.ApprovalNeeded(request=request):
-                typing = self.prompt.typed_within(ApprovalCard.GUARD_SECONDS)
-                self.queue.add_request(request,
-                                       focus=not self.prompt.value.strip() and not typing)
-                self.attention.request_added(len(self.queue.requests))
-            case ev.ToolFinished(call=call, result=result, ran=ran):
-                line = self._tool_lines.pop(call.tool_use_id, None)
-                if line is not None:
-                    line.set_status(_outcome(call.name, result.content, ran),
-                                    error=result.is_error,
-                                    notes=tuple(call.extra.get("sandbox_notes", ())))
-                if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
-                        and call.change is not None):
-                    self.turn_changes.record(call.change)
-                    self._show_review()
-                if ran and call.extra.get("bash_changes"):
-                    for change in call.extra["bash_changes"]:
-                        self.turn_changes.record(change)
-                    self._show_review()
-                self._unprompted_edits.discard(call.tool_use_id)
-            case ev.TurnStarted():
-                self.status.busy = True
-                if len(self.turn_changes):
-                    self.turn_changes.clear()
-                    self._show_review()
-            case ev.TurnFinished(stop_reason=reason):
-                await chat.end_text()
-                self.status.busy = False
-                if reason == "interrupted":
-                    chat.add_notice("Interrupted.", "warning")
-                elif reason == "denied":
-                    chat.add_notice("Turn stopped: you denied a call. Say what to do instead.")
-                elif reason == "max_tokens":
-                    chat.add_notice("The reply hit the max_tokens limit.", "warning")
-                self.prompt.focus()
-            case ev.AgentError(message=text):
-                chat.add_notice(text, "error")
-            case ev.ModelResolved(model=model):
-                self.status.model = model
-            case ev.ModeChanged(mode=mode):
-                self.status.mode = mode
-            case ev.ReadOnlyChecks(contained=contained):
-                self.status.checks = "" if contained else "read-only checks: analysis only"
-            case ev.Notice(text=text, severity=severity):
-                chat.add_notice(text, severity)
-            case ev.SettingsReloaded():
-                self._settings_reloaded(event)
+        handler = EVENT_HANDLERS.get(type(event))
+        if handler is not None:
+            result = handler(self, event)
+            if result is not None:
+                await result
+
+    @handles(ev.TextDelta)
+    def _text_delta(self, event: ev.TextDelta) -> None:
+        self.chat.append_text(event.text)
+
+    @handles(ev.TextDone)
+    async def _text_done(self, event: ev.TextDone) -> None:
+        await self.chat.end_text()
+
+    @handles(ev.ToolCallPrepared)
+    def _tool_prepared(self, event: ev.ToolCallPrepared) -> None:
+        call, decision = event.call, event.decision
+        line = self.chat.add_tool(call.name, call.summary)
+        self._tool_lines[call.tool_use_id] = line
+        if decision.behavior == "allow" and call.change is not None:
+            self._unprompted_edits.add(call.tool_use_id)
+        if decision.behavior == "ask":
+            line.set_status("waiting for your approval")
+
+    @handles(ev.ToolCallInvalid)
+    def _tool_invalid(self, event: ev.ToolCallInvalid) -> None:
+        self.chat.add_tool(event.name, "").set_status(event.error, error=True)
+
+    @handles(ev.ApprovalNeeded)
+    def _approval_needed(self, event: ev.ApprovalNeeded) -> None:
+        typing = self.prompt.typed_within(ApprovalCard.GUARD_SECONDS)
+        self.queue.add_request(event.request, focus=not self.prompt.value.strip() and not typing)
+        self.attention.request_added(len(self.queue.requests))
+
+    @handles(ev.ToolFinished)
+    def _tool_finished(self, event: ev.ToolFinished) -> None:
+        call, result, ran = event.call, event.result, event.ran
+        line = self._tool_lines.pop(call.tool_use_id, None)
+        if line is not None:
+            line.set_status(_outcome(call.name, result.content, ran),
+                            error=result.is_error,
+                            notes=tuple(call.extra.get("sandbox_notes", ())))
+        if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
+                and call.change is not None):
+            self.turn_changes.record(call.change)
+            self._show_review()
+        if ran and call.extra.get("bash_changes"):
+            for change in call.extra["bash_changes"]:
+                self.turn_changes.record(change)
+            self._show_review()
+        self._unprompted_edits.discard(call.tool_use_id)
+
+    @handles(ev.TurnStarted)
+    def _turn_started(self, event: ev.TurnStarted) -> None:
+        self.status.busy = True
+        if len(self.turn_changes):
+            self.turn_changes.clear()
+            self._show_review()
+
+    @handles(ev.TurnFinished)
+    async def _turn_finished(self, event: ev.TurnFinished) -> None:
+        await self.chat.end_text()
+        self.status.busy = False
+        said = TURN_END_NOTICES.get(event.stop_reason)
+        if said is not None:
+            self.chat.add_notice(*said)
+        self.prompt.focus()
+
+    @handles(ev.AgentError)
+    def _agent_error(self, event: ev.AgentError) -> None:
+        self.chat.add_notice(event.message, "error")
+
+    @handles(ev.ModelResolved)
+    def _model_resolved(self, event: ev.ModelResolved) -> None:
+        self.status.model = event.model
+
+    @handles(ev.ModeChanged)
+    def _mode_changed(self, event: ev.ModeChanged) -> None:
+        self.status.mode = event.mode
+
+    @handles(ev.ReadOnlyChecks)
+    def _read_only_checks(self, event: ev.ReadOnlyChecks) -> None:
+        self.status.checks = "" if event.contained else "read-only checks: analysis only"
+
+    @handles(ev.Notice)
+    def _notice(self, event: ev.Notice) -> None:
+        self.chat.add_notice(event.text, event.severity)
 
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
@@ -289,6 +351,13 @@ class MainScreen(EditReview, Screen[None]):
         self.attention.queue_changed(len(message.requests))
         if not message.requests and not self.prompt.has_focus:
             self.prompt.focus()
+
+    def on_diff_view_pager_requested(self, message: DiffView.PagerRequested) -> None:
+        """A diff too large to lay out hunk by hunk: read it whole in the pager screen.
+        (Found by name, so the diff view's module still loads after the first frame.)"""
+        from tui.screens.pager import PagerScreen
+
+        self.app.push_screen(PagerScreen(message.change))
 
     @on(PromptInput.Typed)
     def _prompt_typed(self, message: PromptInput.Typed) -> None:
@@ -324,25 +393,28 @@ class MainScreen(EditReview, Screen[None]):
         self._turn = self.run_worker(self.session.run_turn(text), group="turn", exclusive=True)
 
     async def _slash_command(self, text: str) -> None:
-        name = text.split()[0].lower()
-        if name == "/help":
-            lines = ["Commands:"] + [f"  {k:<8} {v}" for k, v in SLASH_COMMANDS.items()]
-            lines += ["Keys:"] + [f"  {k:<10} {v}" for k, v in HELP_KEYS.items()]
-            self.chat.add_notice("\n".join(lines))
-        elif name == "/clear":
-            await self.action_clear()
-        elif name == "/sandbox":
-            await self._open_sandbox()
-        elif name == "/hooks":
-            await self._open_hooks()
-        elif name in ("/permissions", "/allowed-tools"):
-            await self._open_permissions()
-        elif name == "/quit":
-            self.app.exit()
-        else:
-            self.chat.add_notice(f"Unknown command {name}. Type /help for the list.", "warning")
+        """Run a slash command from the registry (:data:`tui.slash.SLASH_COMMANDS`)."""
+        name, _, args = text.strip().partition(" ")
+        command = SLASH_COMMANDS.find(name)
+        if command is None:
+            self.chat.add_notice(f"Unknown command {name.lower()}. Type /help for the list.",
+                                 "warning")
+            return
+        await command.handler(self, args.strip())
 
-    async def _open_permissions(self) -> None:
+    @SLASH_COMMANDS.command("/help", "Show commands and keys")
+    async def _help(self, args: str = "") -> None:
+        lines = ["Commands:", *SLASH_COMMANDS.help_lines()]
+        lines += ["Keys:"] + [f"  {k:<10} {v}" for k, v in HELP_KEYS.items()]
+        self.chat.add_notice("\n".join(lines))
+
+    @SLASH_COMMANDS.command("/clear", "Clear the conversation and the screen")
+    async def _clear(self, args: str = "") -> None:
+        await self.action_clear()
+
+    @SLASH_COMMANDS.command("/permissions", "View and edit permission rules, test a call, "
+                            "allow recent ones", aliases=("/allowed-tools",))
+    async def _open_permissions(self, args: str = "") -> None:
         """Push the ``/permissions`` editor; it works while a turn runs."""
         from tui.screens.permissions import PermissionsScreen
 
@@ -358,6 +430,7 @@ class MainScreen(EditReview, Screen[None]):
 
         await self.app.push_screen(screen, closed)
 
+    @handles(ev.SettingsReloaded)
     def _settings_reloaded(self, event: ev.SettingsReloaded) -> None:
         """New settings problems go to the chat; an edit made outside Warden gets a toast."""
         for problem in event.new_problems:
@@ -367,7 +440,9 @@ class MainScreen(EditReview, Screen[None]):
             self.notify(f"Permissions reloaded from {names}; they apply from the next tool "
                         "call.", markup=False)
 
-    async def _open_hooks(self) -> None:
+    @SLASH_COMMANDS.command("/hooks", "Show the configured hooks, their source files and "
+                            "which are disabled")
+    async def _open_hooks(self, args: str = "") -> None:
         """Push the ``/hooks`` panel: the session's configured hooks (REF §8.5)."""
         from tui.screens.hooks import HooksScreen
 
@@ -376,7 +451,8 @@ class MainScreen(EditReview, Screen[None]):
         await self.app.push_screen(HooksScreen(runner.hooks if runner is not None else None,
                                                connected=self.session.ready))
 
-    async def _open_sandbox(self) -> None:
+    @SLASH_COMMANDS.command("/sandbox", "Show the sandbox's boundaries and turn it on or off")
+    async def _open_sandbox(self, args: str = "") -> None:
         """Push the ``/sandbox`` panel (its data is built off the event loop)."""
         import asyncio
 
@@ -394,6 +470,10 @@ class MainScreen(EditReview, Screen[None]):
 
         screen.on_toggle = toggled  # type: ignore[attr-defined]
         await self.app.push_screen(screen)
+
+    @SLASH_COMMANDS.command("/quit", "Quit Warden")
+    async def _quit(self, args: str = "") -> None:
+        self.app.exit()
 
     def action_cycle_mode(self) -> None:
         """Shift+Tab: default → acceptEdits → plan (→ bypassPermissions if started in it)."""

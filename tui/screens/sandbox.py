@@ -8,8 +8,6 @@ to ``.claude/settings.local.json``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -18,24 +16,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui.sandbox.info import SandboxInfo
 
-@dataclass(frozen=True)
-class SandboxInfo:
-    """What the screen shows (plain data, built by the session)."""
-
-    enabled: bool
-    available: bool
-    auto_allow: bool
-    settings_file: str
-    write_paths: tuple[str, ...] = ()
-    deny_write: tuple[str, ...] = ()
-    deny_read: tuple[str, ...] = ()
-    allow_read: tuple[str, ...] = ()
-    allowed_domains: tuple[str, ...] = ()
-    denied_domains: tuple[str, ...] = ()
-    excluded_commands: tuple[str, ...] = ()
-    checks: tuple[tuple[str, bool, str], ...] = ()  # (name, ok, detail or fix)
-    problems: tuple[str, ...] = field(default=())
+__all__ = ["SandboxInfo", "SandboxScreen"]
 
 
 class SandboxScreen(Screen[None]):

@@ -135,6 +135,22 @@ class DiffView(VerticalScroll):
             """Alias of :attr:`diff_view`."""
             return self.diff_view
 
+    @dataclass
+    class PagerRequested(Message):
+        """The user asked to read one change whole in the pager (``p`` on a file too large to
+        lay out hunk by hunk).  The screen decides how to show it: the view never imports a
+        screen (issue 12 item 4)."""
+
+        diff_view: DiffView
+        """The view asking."""
+        change: FileChange
+        """The change to show."""
+
+        @property
+        def control(self) -> DiffView:
+            """Alias of :attr:`diff_view`."""
+            return self.diff_view
+
     def __init__(
         self,
         changes: Sequence[FileChange] = (),
@@ -303,14 +319,13 @@ class DiffView(VerticalScroll):
         self.open_pager(self._large[0])
 
     def open_pager(self, index: int) -> None:
-        """Push the read-only pager screen with the whole diff of change ``index``.
+        """Ask for the whole diff of change ``index`` in a pager: posts
+        :class:`PagerRequested`.
 
         Raises:
             IndexError: if there is no change ``index``.
         """
-        from tui.screens.pager import PagerScreen  # the screen is only needed when asked for
-
-        self.app.push_screen(PagerScreen(self._changes[index]))
+        self.post_message(self.PagerRequested(self, self._changes[index]))
 
     @on(DiffLargeFile.OpenPager)
     def _open_pager_pressed(self, message: DiffLargeFile.OpenPager) -> None:
