@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from textual.app import App, ComposeResult
 
 from tui.approvals import ApprovalRequest
+from tui.modes import ModeError, check_start_mode, next_mode, normalise_mode
 from tui.permissions.decision import Decision
 from tui.permissions.mismatch import description_mismatch
-from tui.permissions.modes import ModeError, check_start_mode, next_mode, normalise_mode
 from tui.shell.explain import explain
 from tui.tools.base import ToolCall
 from widgets.approval_queue import ApprovalQueue
@@ -94,3 +94,24 @@ async def test_card_shows_explanation_risk_and_mismatch(tmp_path: Path) -> None:
         mismatch = card.query(".approval-card--mismatch")
         assert mismatch and "reaches the network" in str(mismatch.first().render())
         assert not card.check_action("allow_always", ())  # nothing suggested, so hidden
+
+
+def test_the_mode_vocabulary_has_one_home() -> None:
+    """The schema's defaultMode values, the loader's checks, workspace trust and the CLI all
+    come from tui.modes (issue 12 item 2)."""
+    import json
+
+    import tui.settings.loader as loader
+    import tui.settings.trustgate as trustgate
+    from tui import modes
+    from tui.cli import build_parser
+    from tui.settings.schema import SCHEMA_PATH
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    enum = schema["properties"]["permissions"]["properties"]["defaultMode"]["enum"]
+    assert tuple(enum) == modes.SETTINGS_VALUES
+    assert loader.MODES is modes.MODES and loader.PERMISSIVE_MODES is modes.PERMISSIVE_MODES
+    assert trustgate.RESTRICTIVE_MODES is modes.RESTRICTIVE_MODES
+    assert modes.PERMISSIVE_MODES.isdisjoint(modes.RESTRICTIVE_MODES)
+    help_text = next(a.help for a in build_parser()._actions if a.dest == "permission_mode")
+    assert all(m in help_text for m in modes.MODES)

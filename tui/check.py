@@ -67,8 +67,8 @@ def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
     Raises:
         CaseError: an unknown mode, or settings that are not an object.
     """
+    from tui.modes import ModeError, normalise_mode
     from tui.permissions.engine import PermissionContext
-    from tui.permissions.modes import ModeError, normalise_mode
     from tui.permissions.probe import decide_input
     from tui.session_policy import PolicyRequest, build_session_policy
     from tui.settings.model import CliSettings

@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from tui.modes import MODES
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (subcommand ``login``; everything else runs the TUI)."""
@@ -35,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="DIR", help="additional working directories (--add-dir a b, "
                         "or repeated)")
     parser.add_argument("--permission-mode", metavar="MODE",
-                        help="start mode: default, acceptEdits, plan, dontAsk, bypassPermissions")
+                        help=f"start mode: {', '.join(MODES)}")
     parser.add_argument("--dangerously-skip-permissions", action="store_true",
                         help="same as --permission-mode bypassPermissions")
     parser.add_argument("--settings", metavar="FILE_OR_JSON",
@@ -129,7 +131,7 @@ def make_config(args: argparse.Namespace):
     cwd = (args.cwd or Path.cwd()).resolve()
     mode = "bypassPermissions" if args.dangerously_skip_permissions else args.permission_mode
     if mode is not None:
-        from tui.permissions.modes import normalise_mode
+        from tui.modes import normalise_mode
 
         mode = normalise_mode(mode)
     cli_settings = None

@@ -414,7 +414,7 @@ def headless_config(config: AppConfig, args: argparse.Namespace) -> AppConfig:
     if config.is_demo:
         mode = "bypassPermissions" if args.dangerously_skip_permissions else args.permission_mode
         if mode is not None:
-            from tui.permissions.modes import normalise_mode
+            from tui.modes import normalise_mode
 
             changes["permission_mode"] = normalise_mode(mode)
         if args.settings or args.allowedTools or args.disallowedTools:

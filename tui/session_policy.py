@@ -160,7 +160,7 @@ def build_session_policy(request: PolicyRequest) -> SessionPolicy:
     """
     from dataclasses import replace
 
-    from tui.permissions.modes import ModeError, check_start_mode, normalise_mode
+    from tui.modes import ModeError, check_start_mode, normalise_mode
     from tui.permissions.policy import Policy
     from tui.settings import load_settings
     from tui.settings.model import CliSettings

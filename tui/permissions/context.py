@@ -52,7 +52,7 @@ class PermissionContext:
 
     Attributes:
         working_dirs: absolute working directories (cwd first, then additional ones).
-        mode: the permission mode (``tui.permissions.modes``).
+        mode: the permission mode (``tui.modes``).
         policy: the compiled rules (settings, command line, this session).
         home: the home directory (``~`` in rules and the protected shell rc files).
         repo_has_unsaved_work: asked only when a destructive git command is about to run.

@@ -477,7 +477,7 @@ class MainScreen(EditReview, Screen[None]):
 
     def action_cycle_mode(self) -> None:
         """Shift+Tab: default → acceptEdits → plan (→ bypassPermissions if started in it)."""
-        from tui.permissions.modes import next_mode
+        from tui.modes import next_mode
 
         session = self.session
         mode = next_mode(session.perm_ctx.mode,  # type: ignore[arg-type]

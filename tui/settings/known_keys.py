@@ -69,7 +69,7 @@ IMPLEMENTED_KEYS: dict[str, str] = {
     "permissions.additionalDirectories": "tui/settings/loader.py _directories -> "
                                          "tui/permissions/workspace.py",
     "permissions.disableBypassPermissionsMode": "tui/settings/loader.py load_settings -> "
-                                                "tui/permissions/modes.py",
+                                                "tui/modes.py",
     "permissions.disableAutoMode": "Warden has no auto mode (SPEC.md §6), so it is always "
                                    "disabled",
     # -- sandbox (tui/sandbox/policy.py resolve_policy unless noted) -------------------------

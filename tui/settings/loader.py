@@ -31,6 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.modes import (
+    ALIASES,
+    MODES,
+    PERMISSIVE_MODES,
+    UNIMPLEMENTED_MODES,
+)
 from tui.settings.jsontext import (
     JsonPath,
     NonJsonConstant,
@@ -70,13 +76,8 @@ _KIND_NAMES = {"schema": "schema violations", "rule": "malformed rules",
                "duplicate": "duplicate keys"}
 
 BEHAVIORS: tuple[Behavior, ...] = ("allow", "ask", "deny")
-#: Modes Warden implements (SPEC §6); "manual" is an alias of "default".
-MODES = ("default", "acceptEdits", "plan", "dontAsk", "bypassPermissions")
-MODE_ALIASES = {"manual": "default"}
-#: Valid for Claude Code, not implemented by Warden: warned about and ignored.
-UNIMPLEMENTED_MODES = ("auto", "delegate")
-#: Start modes that widen what runs without a prompt: not taken from a file that breaks the schema.
-PERMISSIVE_MODES = ("acceptEdits", "bypassPermissions", "auto")
+# The mode vocabulary has one home: tui.modes (issue 12 item 2).
+MODE_ALIASES = ALIASES
 
 _MANAGED: frozenset[Scope] = frozenset({"managed"})
 _USER_MANAGED: frozenset[Scope] = frozenset({"managed", "user"})

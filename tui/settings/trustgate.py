@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.modes import RESTRICTIVE_MODES
 from tui.settings.model import SettingsSource
 
 __all__ = [
@@ -31,8 +32,6 @@ __all__ = [
     "is_repository_supplied", "local_file_status",
 ]
 
-#: Start modes a repository may choose without trust: they only take away.
-RESTRICTIVE_MODES = frozenset({"default", "manual", "plan", "dontAsk"})
 
 #: Top-level keys an untrusted repository file may set: they grant nothing.
 HARMLESS_KEYS = frozenset({"$schema", "model", "includeCoAuthoredBy", "cleanupPeriodDays",

@@ -1,4 +1,6 @@
-"""Permission modes (``SPEC.md`` §6, REF §3): names, the Shift+Tab cycle, and start-up checks."""
+"""Permission modes (``SPEC.md`` §6, REF §3): the one home of their names, aliases and classes,
+the Shift+Tab cycle, and start-up checks (a leaf module: settings, permissions and the UI all
+import it)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,21 @@ MODES: tuple[Mode, ...] = ("default", "acceptEdits", "plan", "dontAsk", "bypassP
 
 ALIASES = {"manual": "default"}
 """Accepted spellings that mean another mode (REF §3: ``manual`` is ``default``)."""
+
+UNIMPLEMENTED_MODES: tuple[str, ...] = ("auto", "delegate")
+"""Valid for Claude Code, not implemented by Warden: a setting naming one is warned about and
+ignored (``SPEC.md`` §6)."""
+
+PERMISSIVE_MODES: frozenset[str] = frozenset({"acceptEdits", "bypassPermissions", "auto"})
+"""Start modes that widen what runs without a prompt: never taken from a settings file that
+breaks the schema (``SPEC.md`` §1, fail closed)."""
+
+RESTRICTIVE_MODES: frozenset[str] = frozenset({"default", "manual", "plan", "dontAsk"})
+"""Start modes that only take away: an untrusted repository may still choose one (workspace
+trust, :mod:`tui.settings.trustgate`)."""
+
+SETTINGS_VALUES: tuple[str, ...] = (*MODES[:1], *ALIASES, *MODES[1:], *UNIMPLEMENTED_MODES)
+"""Every value ``permissions.defaultMode`` may hold, in the order the schema lists them."""
 
 LABELS: dict[str, str] = {
     "default": "default (ask before edits and commands)",
