@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.pathutil import absolute, lexically_inside
 from tui.permissions.contained import (
     auto_allow_held,
     containment_available,
@@ -93,30 +94,26 @@ class CallView:
                 raw.append(value)
         if not raw and tool in ("Glob", "Grep"):
             raw.append(str(cwd))
-        paths = tuple(_absolute(p, cwd) for p in raw)
+        paths = tuple(absolute(p, cwd) for p in raw)
         command = tool_input.get("command") if tool == "Bash" else None
         url = tool_input.get("url")
         return cls(tool, tool_input, paths, command if isinstance(command, str) else None,
                    url if isinstance(url, str) else None, tuple(raw))
 
 
-def _absolute(path: str, cwd: Path) -> Path:
-    p = Path(os.path.expanduser(path))
-    if not p.is_absolute():
-        p = cwd / p
-    return Path(os.path.normpath(p))
-
-
 def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
-    """True when ``path`` and its real path are both inside one of ``roots`` (``SPEC.md`` §5).
+    """True when ``path`` is inside the working directories ``roots`` both as written and as
+    resolved (``SPEC.md`` §5).
 
-    A symlink inside the project that points outside it is outside.
+    Both ``path`` itself and its real path (``os.path.realpath``: symlinks followed) must be
+    :func:`~tui.pathutil.lexically_inside` one of ``roots``, each root taken as written or
+    resolved (so a project reached through a symlinked directory still counts).  Stricter than
+    :func:`~tui.pathutil.really_inside` alone: a symlink inside the project that points
+    outside it is outside, and so is a path outside that points in.  Reads the file system.
     """
-    real_roots = tuple(Path(os.path.realpath(r)) for r in roots)
-    candidates = (Path(os.path.normpath(path)), Path(os.path.realpath(path)))
-    return all(
-        any(c == r or r in c.parents for r in (*roots, *real_roots)) for c in candidates
-    )
+    everywhere = (*roots, *(os.path.realpath(r) for r in roots))
+    return (lexically_inside(path, *everywhere)
+            and lexically_inside(os.path.realpath(path), *everywhere))
 
 
 class _Eval:
@@ -751,9 +748,10 @@ def _which_inside(name: str, path_var: str, working_dirs: tuple[Path, ...]) -> b
     found = shutil.which(name, path=path_var)
     if found is None:
         return False
-    return is_inside(Path(os.path.abspath(found)), working_dirs) or any(
-        Path(os.path.realpath(found)) == d or d in Path(os.path.realpath(found)).parents
-        for d in working_dirs)
+    # Looser than is_inside on purpose: a program whose real path alone lies in the project
+    # is already not the system program its name suggests, and True is the cautious answer.
+    return (is_inside(Path(os.path.abspath(found)), working_dirs)
+            or lexically_inside(os.path.realpath(found), *working_dirs))
 
 
 def _dash_matches(patterns: tuple[str, ...]) -> str | None:

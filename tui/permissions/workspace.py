@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tui.pathutil import lexically_inside
 from tui.permissions.editor import LOCK, WRITABLE_SCOPES, DirectoryRow, EditorError, _write
 from tui.settings.model import SettingsSource
 
@@ -72,7 +73,7 @@ def check_directory(text: str, scope: str, files: Mapping[str, Path], *, cwd: Pa
     if not path.is_dir():
         return path, f"{path} is a file, not a directory{relative}."
     for project in {Path(os.path.abspath(cwd)), Path(cwd).resolve()}:
-        if path == project or path.is_relative_to(project):
+        if lexically_inside(path, project):
             return path, (f"{path} is inside the project ({project}), which is a working "
                           "directory already.")
     return path, None

@@ -48,7 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from tui.sandbox.policy import SandboxPolicy, is_within
+from tui.pathutil import lexically_inside
+from tui.sandbox.policy import SandboxPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -135,7 +136,7 @@ def _lexists(path: Path) -> bool:
 def _deepest_enclosing(path: Path, roots: Iterable[Path]) -> Path | None:
     best: Path | None = None
     for r in roots:
-        if is_within(path, r) and (best is None or len(r.parts) > len(best.parts)):
+        if lexically_inside(path, r) and (best is None or len(r.parts) > len(best.parts)):
             best = r
     return best
 
@@ -155,7 +156,7 @@ def mount_plan(policy: SandboxPolicy, *, skipped: list[str] | None = None) -> li
     for w in policy.write_paths:
         if not _lexists(w):
             note(f"write path {w} does not exist; not mounted")
-        elif any(is_within(w, r) for r in ro_paths):
+        elif lexically_inside(w, *ro_paths):
             note(f"write path {w} lies inside a read-only path; it stays read-only")
         else:
             writes.append(w)
@@ -166,7 +167,7 @@ def mount_plan(policy: SandboxPolicy, *, skipped: list[str] | None = None) -> li
             continue  # already read-only
         candidates.append(Mount("ro", p))
         for anc in reversed(p.parents):
-            if anc != root and is_within(anc, root):
+            if anc != root and lexically_inside(anc, root):
                 candidates.append(Mount("pin", anc))
     for p in policy.deny_read:
         if _lexists(p):
@@ -392,7 +393,7 @@ def read_only_plan(policy: SandboxPolicy, *, cwd: Path, keep: Iterable[Path] = (
     masks and ``allowRead`` re-binds.  Nothing is writable."""
     tmp = Path(os.path.realpath("/tmp"))
     below = [Path(os.path.realpath(p)) for p in (*policy.working_dirs, cwd, *keep)]
-    again = tuple(p for p in below if is_within(p, tmp))
+    again = tuple(p for p in below if lexically_inside(p, tmp))
     view = dataclasses.replace(policy, write_paths=again, deny_write=(),
                                filesystem_disabled=False)
     return [Mount("ro", m.path) if m.kind in ("rw", "pin") else m

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tui.pathutil import lexically_inside
 from tui.permissions.paths import State, TreeProgram
 
 __all__ = [
@@ -250,8 +251,7 @@ class DenyPaths:
                 child_dir = os.path.join(directory, name)
                 if is_link:
                     real = os.path.realpath(child_dir)
-                    if real in _KERNEL_DIRS or any(real.startswith(k + "/")
-                                                   for k in _KERNEL_DIRS):
+                    if lexically_inside(real, *_KERNEL_DIRS):
                         continue
                     if not os.path.isdir(real):
                         continue

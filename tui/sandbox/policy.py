@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.pathutil import lexically_inside
 from tui.sandbox.masks import DenyPaths, DenySource, MaskUnavailable
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ __all__ = [
     "PROTECTED_TOP_FILES",
     "SHELL_RC_FILES",
     "SandboxPolicy",
-    "is_within",
     "protected_write_paths",
     "refresh_masks",
     "resolve_policy",
@@ -173,11 +173,6 @@ class SandboxPolicy:
 
 
 # -- small path helpers -----------------------------------------------------------------------
-
-
-def is_within(path: Path, root: Path) -> bool:
-    """True when ``path`` is ``root`` or below it (both absolute and normalised)."""
-    return path == root or root in path.parents
 
 
 def _real(path: Path) -> Path:
@@ -419,7 +414,7 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
                                                 user_dir=user_dir)
     deny_write += protected
     deny_write = [p for p in _dedupe(deny_write)
-                  if any(is_within(p, w) for w in write_paths)]
+                  if lexically_inside(p, *write_paths)]
 
     # Unreadable paths: filesystem.denyRead, Read deny rules; allowRead re-opens inside them.
     deny_read = _outermost(p for p in found_read if not _refuse_root_mask(p, problems))
@@ -435,17 +430,17 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
         found = _read_entry(entry, home, problems)
         scope = entry.source.scope if entry.source is not None else None
         if scope in ("project", "local"):
-            outside = [p for p in found if not any(is_within(p, wd) for wd in working)]
+            outside = [p for p in found if not lexically_inside(p, *working)]
             if outside:
                 problems.append(f"{entry.label()}: a project can only re-open reads inside "
                                 f"itself; {len(outside)} path(s) outside it stay unreadable")
                 found = [p for p in found if p not in outside]
         allow_read += found
     allow_read = sorted(p for p in _dedupe(allow_read)
-                        if any(is_within(p, d) and p != d for d in deny_read))
+                        if any(lexically_inside(p, d) and p != d for d in deny_read))
     for w in write_paths:
         for d in deny_read:
-            if w != d and is_within(w, d):
+            if w != d and lexically_inside(w, d):
                 problems.append(f"writable path {w} lies inside the unreadable {d}: it is "
                                 "mounted again after the masks, readable and writable")
 
@@ -528,7 +523,7 @@ def refresh_masks(policy: SandboxPolicy) -> SandboxPolicy:
     found = finder.find()
     ignored: list[str] = []
     deny_read = tuple(_outermost(p for p in found.read if not _refuse_root_mask(p, ignored)))
-    edit = [p for p in found.edit if any(is_within(p, w) for w in policy.write_paths)]
+    edit = [p for p in found.edit if lexically_inside(p, *policy.write_paths)]
     deny_write = tuple(sorted(set(policy.deny_write) | set(edit)))
     return dataclasses.replace(policy, deny_read=deny_read, deny_write=deny_write,
                                mask_error=None)
@@ -594,7 +589,7 @@ def _parsed_rules(settings: Settings) -> list[Any]:
 
 
 def _system_path(path: Path, problems: list[str]) -> bool:
-    if any(is_within(path, Path(s)) for s in _SYSTEM_DIRS):
+    if lexically_inside(path, *_SYSTEM_DIRS):
         problems.append(f"{path} is a kernel file system; it is never made writable")
         return True
     return False
@@ -625,12 +620,12 @@ def _write_entry(entry: _Entry, home: Path, problems: list[str],
     real = _real(path)
     scope = entry.source.scope if entry.source is not None else None
     if (entry.key == "filesystem.allowWrite" and scope in ("project", "local")
-            and (real == Path("/") or is_within(home, real))):
+            and (real == Path("/") or lexically_inside(home, real))):
         problems.append(f"{entry.label()}: a project cannot make {real} (your home directory "
                         "or above) writable; put it in user settings if you mean it")
         return None
     if (entry.key == "filesystem.allowWrite" and scope in ("project", "local")
-            and not any(is_within(real, wd) for wd in working)):
+            and not lexically_inside(real, *working)):
         problems.append(f"{entry.label()}: the project makes {real}, outside it, writable for "
                         "sandboxed commands")
     return real
@@ -814,7 +809,7 @@ def protected_write_paths(write_paths: Sequence[Path], *, working_dirs: Sequence
     roots = [Path(p) for p in write_paths]
 
     def writable(p: Path) -> bool:
-        return any(is_within(p, r) for r in roots)
+        return lexically_inside(p, *roots)
 
     candidates: list[Path] = []
     for root in roots:

@@ -60,13 +60,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.pathutil import lexically_inside
 from tui.permissions.protected import PROTECTED_DIRS, PROTECTED_FILES
 from tui.sandbox.policy import (
     SHELL_RC_FILES,
     SandboxPolicy,
     bounded_scan,
     is_git_dir,
-    is_within,
 )
 
 __all__ = [
@@ -146,8 +146,8 @@ class Held:
 
 
 def _writable(path: Path, policy: SandboxPolicy) -> bool:
-    return (any(is_within(path, w) for w in policy.write_paths)
-            and not any(is_within(path, d) for d in policy.deny_write))
+    return (lexically_inside(path, *policy.write_paths)
+            and not lexically_inside(path, *policy.deny_write))
 
 
 def _real_dir(path: Path) -> bool:
@@ -379,7 +379,7 @@ def auto_allow_protected(policy: SandboxPolicy) -> list[Path]:
     out: set[Path] = set()
     for path in found:
         real = Path(os.path.realpath(path))
-        if os.path.lexists(real) and any(is_within(real, w) for w in policy.write_paths):
+        if os.path.lexists(real) and lexically_inside(real, *policy.write_paths):
             out.add(real)
     return sorted(out)
 

@@ -32,12 +32,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.pathutil import lexically_inside
 from tui.sandbox.bwrap import NetworkSetupLike, build_argv
 from tui.sandbox.policy import (
     SandboxPolicy,
     audit_candidates,
     is_git_dir,
-    is_within,
     protected_write_paths,
     snapshot,
     snapshot_changes,
@@ -146,9 +146,9 @@ def write_violations(output: str, *, cwd: Path, policy: SandboxPolicy,
 
 def _writable(path: Path, policy: SandboxPolicy) -> bool:
     real = Path(os.path.realpath(path))
-    if not any(is_within(real, w) for w in policy.write_paths):
+    if not lexically_inside(real, *policy.write_paths):
         return False
-    return not any(is_within(real, d) for d in policy.deny_write)
+    return not lexically_inside(real, *policy.deny_write)
 
 
 def _python() -> str | None:

@@ -59,6 +59,8 @@ def relevant(path: Path, files: set[Path], dropins: Path) -> bool:
     the drop-in folder, or a directory on the way to one of them (created or removed)."""
     if path in files or (path.parent == dropins and path.name.endswith(".json")):
         return True
+    # Strictly above a file, compared as written: not tui.pathutil's containment (which
+    # would also count the file itself, handled above, and fold "..").
     return any(path in f.parents for f in (*files, dropins / "x.json"))
 
 

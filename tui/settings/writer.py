@@ -53,9 +53,9 @@ def _target(path: Path) -> Path:
 
 
 def _check_not_managed(path: Path) -> None:
-    base = os.path.realpath(managed_dir())
-    real = os.path.realpath(path)
-    if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+    from tui.pathutil import really_inside
+
+    if really_inside(path, managed_dir()):
         raise SettingsWriteError(f"{path}: managed settings are read-only to Warden; ask your "
                                  "administrator to change them")
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.pathutil import lexically_inside
 from tui.shell.data import (
     EXEC_WRAPPERS,
     PRIVILEGE_WRAPPERS,
@@ -54,7 +55,6 @@ from tui.shell.parse import ParseFailure, heredoc_delimiter, parse
 from tui.shell.paths import (
     NULL_DEVICES,
     Cwd,
-    inside,
     normalise,
     read_guesses,
     resolve_arg,
@@ -657,7 +657,7 @@ class _Analyzer:
         new_cwd: Cwd = cwd
         if program in ("cd", "pushd", "popd", "chdir") and effects.new_cwd != "unchanged":
             new_cwd = effects.new_cwd  # type: ignore[assignment]
-            if new_cwd is None or not all(inside(p, self.working_dirs) for p in new_cwd):
+            if new_cwd is None or not all(lexically_inside(p, *self.working_dirs) for p in new_cwd):
                 blockers.append("cd leaves the working directories or goes somewhere unknown")
         if program == "git" and run_cwd != (self.cwd0,):
             blockers.append("git runs in another directory, whose hooks and config apply")
@@ -718,7 +718,7 @@ def _system_program(path: str, working_dirs: tuple[Path, ...]) -> bool:
     norm = os.path.normpath(path)
     if not path.startswith("/") or ".." in path.split("/"):
         return False
-    if inside(Path(norm), working_dirs):
+    if lexically_inside(norm, *working_dirs):
         return False
     return os.path.dirname(norm) in SYSTEM_BIN_DIRS
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tui.pathutil import lexically_inside
 from tui.shell.analyzer import CommandDetail, Detailed, analyze_detailed
 from tui.shell.argspec import SPECS
 from tui.shell.data import INTERPRETER_CODE_FLAGS, SAFE_ENV_VARS
@@ -45,7 +46,7 @@ from tui.shell.effects import DELETE_OPS, HANDLERS, Effects, lit
 from tui.shell.findings import may_be_environment
 from tui.shell.model import ShellAnalysis, SimpleCommand
 from tui.shell.options import parse_options
-from tui.shell.paths import inside, normalise
+from tui.shell.paths import normalise
 from tui.shell.programs import ProgramInfo, describe
 from tui.shell.registry import REGISTRY
 
@@ -402,7 +403,8 @@ def _risk(analysis: ShellAnalysis, details: list[CommandDetail],
         return "destructive"
     if analysis.network:
         return "network"
-    if any(r.path is None or not inside(r.path, working_dirs) for r in analysis.writes):
+    if any(r.path is None or not lexically_inside(r.path, *working_dirs)
+           for r in analysis.writes):
         return "writes-outside"
     if analysis.writes:
         return "writes-project"
@@ -665,7 +667,7 @@ def _local_path(text: str, dirs: tuple[Path, ...]) -> bool:
         return False
     if not text.startswith("/"):
         return True
-    return inside(normalise(text), dirs)
+    return lexically_inside(normalise(text), *dirs)
 
 
 def _executes_categories(cmd: SimpleCommand, detail: CommandDetail, child_programs: set[str],
@@ -826,7 +828,7 @@ def command_category(analysis: ShellAnalysis, index: int, details: Sequence[Comm
     if eff.hosts or eff.network:
         add("reaches the network", "read-only")
     plain = [r for r in writes if r not in removals]
-    outside = any(r.path is None or not inside(r.path, working_dirs) for r in plain)
+    outside = any(r.path is None or not lexically_inside(r.path, *working_dirs) for r in plain)
     if plain:
         add("writes files outside the project" if outside else "writes files in the project",
             "read-only")

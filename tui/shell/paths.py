@@ -208,8 +208,3 @@ def critical_reason(arg: Arg, resolved: Path | None, home: Path | None,
     if arg.tilde == "~" and arg.static and text.rstrip("/") == "~":
         return "the home directory"
     return None
-
-
-def inside(path: Path, roots: Sequence[Path]) -> bool:
-    """True when ``path`` is one of ``roots`` or below one (string comparison, no I/O)."""
-    return any(path == r or r in path.parents for r in roots)

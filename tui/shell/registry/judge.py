@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 from tui.shell.effects.base import Ctx, Target
-from tui.shell.paths import inside, resolve_arg
 from tui.shell.registry import REGISTRY
 from tui.shell.registry.core import NOT_READ_ONLY, Parsed, Program, parse_args
-from tui.shell.registry.judges import judge_find, judge_git, judge_jq
-from tui.shell.words import Arg
+from tui.shell.registry.judges import inside_work, judge_find, judge_git, judge_jq
 
 SUBSCRIPT_BUILTINS = frozenset({"test", "[", "declare", "typeset", "local", "export",
                                 "readonly", "printf", "read", "let", "unset", "mapfile",
@@ -55,7 +53,7 @@ def apply_options(ctx: Ctx, entry: Program, parsed: Parsed, label: str) -> None:
             ctx.net(f"({name})")
         elif effect == "chdir":
             ctx.block(f"{name} makes it work in, or take configuration from, another directory")
-            if value is None or not _inside_work(ctx, value):
+            if value is None or not inside_work(ctx, value):
                 ctx.finding("exec-option", name)
         elif effect == "recurse":
             reads = [t for t in ctx.out.targets if t.kind == "read"]
@@ -73,11 +71,6 @@ def apply_options(ctx: Ctx, entry: Program, parsed: Parsed, label: str) -> None:
 
 _EFFECT_WORDS = {"inplace": "edits files in place", "unsafe": "changes the system or the shell",
                  "delete": "removes files", "config": "sets configuration"}
-
-
-def _inside_work(ctx: Ctx, value: Arg) -> bool:
-    paths = resolve_arg(value, ctx.cwd, ctx.home)
-    return all(p is not None and inside(p, ctx.working_dirs) for p in paths)
 
 
 def judge(ctx: Ctx) -> None:

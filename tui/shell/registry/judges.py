@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from tui.pathutil import lexically_inside
 from tui.shell.effects.base import Ctx, lit
-from tui.shell.paths import inside, resolve_arg
+from tui.shell.paths import resolve_arg
 from tui.shell.registry.core import Program, may_be_option, parse_args
 from tui.shell.registry.git import key_runs_program
 from tui.shell.words import Arg
@@ -38,9 +39,11 @@ _GIT_EXEC_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _inside_work(ctx: Ctx, value: Arg) -> bool:
+def inside_work(ctx: Ctx, value: Arg) -> bool:
+    """True when every path ``value`` may name is known and lexically inside the working
+    directories (:func:`tui.pathutil.lexically_inside`; the engine checks the real paths)."""
     paths = resolve_arg(value, ctx.cwd, ctx.home)
-    return all(p is not None and inside(p, ctx.working_dirs) for p in paths)
+    return all(p is not None and lexically_inside(p, *ctx.working_dirs) for p in paths)
 
 
 def _exec(ctx: Ctx, name: str) -> None:
@@ -109,7 +112,7 @@ def judge_git(ctx: Ctx, registry: dict[str, Program]) -> None:
         elif opt.effect == "exec":
             _exec(ctx, label)
         elif opt.effect == "chdir" and value is not None:
-            if not _inside_work(ctx, value):
+            if not inside_work(ctx, value):
                 _exec(ctx, label)
     rest = args[i:]
     if not rest:
