@@ -21,6 +21,8 @@ import re
 import socket
 from urllib.parse import unquote, urlsplit
 
+from tui.glob import star_match
+
 __all__ = [
     "domain_matches",
     "domain_pattern_problem",
@@ -196,8 +198,6 @@ def _canonical_given_host(host: str) -> str:
 
 
 def _labels_match(pattern: list[str], host: list[str]) -> bool:
-    from tui.permissions.rules import star_match
-
     return len(pattern) == len(host) and all(
         star_match(p, h) for p, h in zip(pattern, host, strict=True))
 

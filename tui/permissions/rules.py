@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
+from tui.glob import star_match  # re-exported: its home is tui.glob
+
 __all__ = [
     "BASH_PARAM_FIELDS",
     "AGENT_PARAM_FIELDS",
@@ -168,31 +170,6 @@ class Rule:
 
 
 # -- wildcard matching ------------------------------------------------------------------------
-
-
-def star_match(pattern: str, text: str) -> bool:
-    """True when ``text`` matches ``pattern`` as a whole, ``*`` matching any characters.
-
-    No other character is special.  Runs in O(len(pattern) * len(text)) at worst (no regular
-    expressions, so a hostile pattern cannot make it backtrack exponentially).
-    """
-    pieces = pattern.split("*")
-    if len(pieces) == 1:
-        return pattern == text
-    first, last = pieces[0], pieces[-1]
-    if len(first) + len(last) > len(text):
-        return False
-    if not text.startswith(first) or not text.endswith(last):
-        return False
-    pos, end = len(first), len(text) - len(last)
-    for piece in pieces[1:-1]:
-        if not piece:
-            continue
-        found = text.find(piece, pos, end)
-        if found < 0:
-            return False
-        pos = found + len(piece)
-    return True
 
 
 def bash_matches(specifier: str, command: str) -> bool:
