@@ -117,13 +117,12 @@ def _tool_reach(tool: str, tool_input: Mapping[str, Any], paths: tuple[Path, ...
     pattern = tool_input.get(key)
     if not isinstance(pattern, str) or not pattern.strip():
         return None
+    from tui.glob import TooManyAlternatives, expand_braces
     from tui.permissions.paths import symlink_views
-    from tui.tools.base import ToolInputError
-    from tui.tools.glob import expand_braces
 
     try:
         variants = expand_braces(pattern.strip())
-    except ToolInputError:
+    except TooManyAlternatives:
         return f"{key} {pattern}"  # the tool refuses it anyway; fail closed
     if tool == "Grep":
         roots = paths or (ctx.cwd,)

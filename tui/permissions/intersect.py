@@ -369,7 +369,7 @@ def _shell_class(raw: str, i: int) -> tuple[_Class, int] | None:
 
 
 def tool_glob(pattern: str, *, base: Path, anywhere: bool) -> PathGlob:
-    """Read a Grep/Glob tool pattern (brace-free, see :func:`tui.tools.glob.expand_braces`).
+    """Read a Grep/Glob tool pattern (brace-free, see :func:`tui.glob.expand_braces`).
 
     Args:
         pattern: e.g. ``"*.py"``, ``"src/**/*.ts"``, ``"**/.env*"``.

@@ -1,9 +1,9 @@
 """The ``Glob`` tool: files whose path matches a glob pattern, newest first (class "read").
 
-Also the glob machinery ``Grep`` shares: brace expansion, translation to a regular expression
-(``*`` and ``?`` stay within one path component, ``**`` spans directories) and a directory walk
-that never enters ``.git`` (nor ``.hg``/``.svn``) or symlinked directories and, inside a git work
-tree, honours its ``.gitignore`` files as ripgrep does.
+Also the glob machinery ``Grep`` shares: brace expansion (from :mod:`tui.glob`), translation to
+a regular expression (``*`` and ``?`` stay within one path component, ``**`` spans directories)
+and a directory walk that never enters ``.git`` (nor ``.hg``/``.svn``) or symlinked directories
+and, inside a git work tree, honours its ``.gitignore`` files as ripgrep does.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import Field
 
+from tui.glob import TooManyAlternatives
+from tui.glob import expand_braces as _expand_braces
 from tui.tools.base import Tool, ToolCall, ToolContext, ToolInputError, ToolResult
 from tui.tools.files import ToolInput, optional_dir_path
 
@@ -28,9 +30,6 @@ MAX_RESULTS = 100
 MAX_VISITED = 500_000
 """Directory entries a walk looks at before it stops and says so."""
 
-MAX_BRACE_EXPANSIONS = 256
-"""Alternatives a pattern's ``{a,b}`` groups may expand to."""
-
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 """Directory names never searched (version-control internals)."""
 
@@ -38,65 +37,15 @@ _MAGIC = re.compile(r"[*?\[]")
 
 
 def expand_braces(pattern: str) -> list[str]:
-    """Expand ``{a,b}`` alternatives (nested allowed) into plain patterns, in order.
-
-    A ``{`` without a matching ``}`` or without a comma is literal.  ``\\{`` is literal.
+    """:func:`tui.glob.expand_braces`, for the Glob and Grep tools.
 
     Raises:
-        ToolInputError: more than :data:`MAX_BRACE_EXPANSIONS` alternatives.
+        ToolInputError: more than :data:`tui.glob.MAX_BRACE_EXPANSIONS` alternatives.
     """
-    results = _expand(pattern)
-    if len(results) > MAX_BRACE_EXPANSIONS:
-        raise ToolInputError(f"pattern expands to more than {MAX_BRACE_EXPANSIONS} alternatives")
-    return results
-
-
-def _expand(pattern: str) -> list[str]:
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
-            close, parts = _brace_group(pattern, i)
-            if close is not None and len(parts) > 1:
-                head, tail = pattern[:i], pattern[close + 1 :]
-                out: list[str] = []
-                for tail_variant in _expand(tail):
-                    for part in parts:
-                        for part_variant in _expand(part):
-                            out.append(head + part_variant + tail_variant)
-                            if len(out) > MAX_BRACE_EXPANSIONS:
-                                return out
-                return out
-        i += 1
-    return [pattern]
-
-
-def _brace_group(pattern: str, open_at: int) -> tuple[int | None, list[str]]:
-    """Find the ``}`` closing the ``{`` at ``open_at`` and split its top-level commas."""
-    depth = 0
-    parts: list[str] = []
-    start = open_at + 1
-    i = open_at
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                parts.append(pattern[start:i])
-                return i, parts
-        elif char == "," and depth == 1:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return None, []
+    try:
+        return _expand_braces(pattern)
+    except TooManyAlternatives as exc:
+        raise ToolInputError(str(exc)) from None
 
 
 def _component_regex(part: str) -> str:
