@@ -36,7 +36,7 @@ class EditingHarness(Harness):
             call.change = FileChange(change.path, change.old_text,
                                      change.new_text + "# reviewed by a human\n",
                                      change.display_path)
-            call.extra["edited_by_user"] = True
+            call.edited_by_user = True
             if self.deny_meanwhile:
                 self.agent.perm_ctx.policy.add(self.deny_meanwhile, "deny", anchor=self.cwd,
                                                source=SessionSource())

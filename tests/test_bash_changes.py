@@ -72,7 +72,7 @@ async def test_the_agent_attaches_changes_only_when_accept_edits_approved(tmp_pa
     p = _Pending("toolu_1", "Bash", call=call,
                  decision=Decision("allow", "acceptEdits", None, "mode: acceptEdits", ()))
     await agent._execute(p)
-    (change,) = call.extra["bash_changes"]
+    (change,) = call.bash_changes
     assert change.new_text == "one\n2\n" and change.old_text == "one\ntwo\n"
     # the same command approved by a rule: written, but not part of the mode's review
     other = await tools["Bash"].prepare("toolu_2", {"command": "sed -i s/one/1/ a.txt"},
@@ -80,7 +80,7 @@ async def test_the_agent_attaches_changes_only_when_accept_edits_approved(tmp_pa
     q = _Pending("toolu_2", "Bash", call=other,
                  decision=Decision("allow", "rule", "Bash(sed *)", "project", ()))
     await agent._execute(q)
-    assert "bash_changes" not in other.extra
+    assert other.bash_changes == ()
 
 
 async def test_the_review_shows_a_commands_change_and_reverts_it(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ async def test_the_review_shows_a_commands_change_and_reverts_it(tmp_path: Path)
     call = await tools["Bash"].prepare("toolu_9", {"command": command}, ctx)
     snap = snapshot(analyze(command, cwd=run.cwd, working_dirs=(run.cwd,)), (run.cwd,))
     await asyncio.to_thread(_run, command, run.cwd)
-    call.extra["bash_changes"] = snap.changes()
+    call.bash_changes = tuple(snap.changes())
     try:
         async with run.app.run_test(size=(140, 42)) as pilot:
             screen = run.app.main_screen

@@ -226,7 +226,7 @@ async def _run_like_the_loop(command: str, cwd: Path, state: SandboxState,
                                 working_dirs=perm.working_dirs).analysis
     decision = decide(call, perm, analysis)
     profile = sandbox_profile(state, decision, command, call.input, analysis)
-    call.extra["sandbox_profile"] = profile
+    call.sandbox_profile = profile
     result = await tool.run(call, ctx)
     return decision, profile, call, result
 
@@ -326,7 +326,7 @@ async def test_a_write_inside_fails_and_the_chat_says_so(project: Path, tmp_path
     command = (f"touch new.txt; echo more >> a.txt; echo x > {outside}; "
                "git commit -qam sneaky; echo tmp > /tmp/scratch && cat /tmp/scratch")
     call = await tool.prepare("toolu_w", {"command": command}, ctx)
-    call.extra["sandbox_profile"] = "read-only"
+    call.sandbox_profile = "read-only"
     try:
         result = await tool.run(call, ctx)
     finally:
@@ -335,7 +335,7 @@ async def test_a_write_inside_fails_and_the_chat_says_so(project: Path, tmp_path
     assert (project / "a.txt").read_text() == TEXT + "date\n"
     assert "tmp" in result.content.splitlines()  # the private /tmp is writable
     assert not Path("/tmp/scratch").exists() or Path("/tmp/scratch").read_text() != "tmp\n"
-    notes = call.extra["sandbox_notes"]
+    notes = call.sandbox_notes
     assert f"write blocked: {project / 'new.txt'} (read-only file system)" in notes
     assert f"write blocked: {project / 'a.txt'} (read-only file system)" in notes
     assert f"write blocked: {outside} (read-only file system)" in notes
@@ -354,13 +354,13 @@ async def test_a_connection_fails_and_the_chat_says_so(project: Path) -> None:
     command = ("python3 -c \"import socket; socket.create_connection(('1.1.1.1', 443), 2)\"; "
                "python3 -c \"import socket; socket.getaddrinfo('example.com', 443)\"")
     call = await tool.prepare("toolu_n", {"command": command}, ctx)
-    call.extra["sandbox_profile"] = "read-only"
+    call.sandbox_profile = "read-only"
     try:
         result = await tool.run(call, ctx)
     finally:
         await state.containment.aclose()
     assert result.is_error
-    notes = call.extra["sandbox_notes"]
+    notes = call.sandbox_notes
     assert any(n.startswith("network blocked:") and "unreachable" in n.lower() for n in notes)
     assert any(n.startswith("network blocked:") and "name" in n.lower() for n in notes)
 
@@ -465,9 +465,9 @@ async def test_the_loop_runs_read_only_commands_contained_and_approved_ones_plai
         await state.containment.aclose()
     prepared = turn.of(ev.ToolCallPrepared)
     assert prepared[0].decision.auto == "read-only"
-    assert prepared[0].call.extra["sandbox_profile"] == "read-only"
+    assert prepared[0].call.sandbox_profile == "read-only"
     assert prepared[1].decision.behavior == "ask"
-    assert prepared[1].call.extra["sandbox_profile"] is None
+    assert prepared[1].call.sandbox_profile is None
     finished = turn.of(ev.ToolFinished)
     assert finished[0].result.content == "1"  # ran inside bubblewrap
     assert (project / "made.txt").exists()  # approved by the user: plainly, as today
@@ -591,7 +591,7 @@ async def test_the_chat_shows_sandbox_notes_beside_the_output(tmp_path: Path) ->
                                                                   auto="read-only")))
             await pilot.pause(0.1)
             note = "write blocked: /p/x (read-only file system)"
-            call.extra["sandbox_notes"] = (note,)
+            call.sandbox_notes = (note,)
             screen._post_event(ev.ToolFinished(call, ToolResult(
                 "touch: cannot touch 'x': Read-only file system\nExit code 1\n"
                 f"<sandbox_violations>\n{note}\n</sandbox_violations>", True), ran=True))

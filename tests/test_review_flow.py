@@ -89,7 +89,7 @@ async def test_o_opens_the_proposal_in_the_editor_and_the_edited_version_is_writ
             card = screen.queue.cards[0]
             assert card.request.call.change.path == stats
             await answer(pilot, "o")
-            await wait_until(pilot, lambda: card.request.call.extra.get("edited_by_user"),
+            await wait_until(pilot, lambda: card.request.call.edited_by_user,
                              what="the edited proposal")
             await pilot.pause()
             subject = str(card.query_one(".approval-card--subject").render())

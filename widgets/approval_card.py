@@ -165,7 +165,7 @@ class ApprovalCard(Widget, can_focus=True):
             change = call.change
             verb = "new file" if change.is_new else f"+{change.added} -{change.removed}"
             subject = f"{call.summary}  ({verb})"
-            if call.extra.get("edited_by_user"):
+            if call.edited_by_user:
                 subject += "  · edited by you"
         yield Static(Content(subject), classes="approval-card--subject", markup=False)
         if call.description:

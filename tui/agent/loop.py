@@ -309,8 +309,7 @@ class Agent(HookSteps):
 
                 profile = sandbox_profile(self.perm_ctx.sandbox, p.decision, p.call.command,
                                           p.call.input, analysis)
-                p.call.extra["sandbox_profile"] = profile
-                p.call.extra["sandboxed"] = profile is not None
+                p.call.sandbox_profile = profile
             self.sink(ev.ToolCallPrepared(p.call, p.decision))
             if p.decision.behavior == "ask":
                 suggested, explanation = described or self.describe(p.call, detailed)
@@ -323,6 +322,7 @@ class Agent(HookSteps):
         for p in pending:
             if p.result is not None or p.call is None:
                 continue
+            proposed_hunks = 0  # hunks of the change the user reviewed, when they kept some
             if stopped:
                 self._not_run(p, NOT_RUN_TURN_STOPPED)
                 continue
@@ -352,9 +352,9 @@ class Agent(HookSteps):
                         self.grant(answer.kind, rules)
                 if answer.change is not None:
                     if p.call.change is not None:
-                        p.call.extra["proposed_hunks"] = len(p.call.change.hunks)
+                        proposed_hunks = len(p.call.change.hunks)
                     p.call.change = answer.change
-                if answer.change is not None or p.call.extra.get("edited_by_user"):
+                if answer.change is not None or p.call.edited_by_user:
                     # What will be written is not what was decided on: decide again.
                     recheck = decide(p.call, self.perm_ctx)
                     if recheck.behavior == "deny":
@@ -365,8 +365,7 @@ class Agent(HookSteps):
                 self._cancel_requests(pending)
             if self._hook_stop is not None:
                 self._cancel_requests(pending)
-            edited = p.call.extra.get("edited_by_user")
-            if edited and p.result is not None and not p.result.is_error:
+            if p.call.edited_by_user and p.result is not None and not p.result.is_error:
                 from tui.tools.base import ToolResult
 
                 p.result = ToolResult(
@@ -377,7 +376,7 @@ class Agent(HookSteps):
                 if rejected:
                     from tui.tools.base import ToolResult
 
-                    total = p.call.extra.get("proposed_hunks", 0)
+                    total = proposed_hunks
                     names = ", ".join(str(i + 1) for i in rejected)
                     p.result = ToolResult(
                         f"{p.result.content}\nThe user rejected hunk(s) {names} of {total}; "
@@ -391,7 +390,7 @@ class Agent(HookSteps):
         tool = self.tools[p.call.name]
         snap = self._accept_edits_snapshot(p)
         p.result = await self._call_tool(p, tool)
-        if p.call.extra.get("containment_failed"):
+        if p.call.containment_failed:
             stopped = await self._ask_uncontained(p, tool)
             if not p.ran:
                 return stopped
@@ -399,13 +398,13 @@ class Agent(HookSteps):
         if snap is not None:
             changes = await asyncio.to_thread(snap.changes)
             if changes:
-                p.call.extra["bash_changes"] = changes
+                p.call.bash_changes = tuple(changes)
         if self.hooks is not None and self.hooks.has("PostToolUse"):
             await self._post_tool_use(p)
         self.sink(ev.ToolFinished(p.call, p.result, ran=True))
         state = self.perm_ctx.sandbox
         if (p.call.command is not None and p.call.input.get("dangerouslyDisableSandbox") is True
-                and state is not None and state.enabled and not p.call.extra.get("sandboxed")):
+                and state is not None and state.enabled and not p.call.sandboxed):
             self.sink(ev.Notice(f"Ran outside the sandbox at the model's request "
                                 f"(dangerouslyDisableSandbox), approved by you: "
                                 f"{p.call.command}", "warning"))
@@ -418,7 +417,7 @@ class Agent(HookSteps):
         Sets ``p.result`` (and ``p.ran`` when it ran); returns True when the user denied with
         ``deny`` (stop the turn)."""
         assert p.call is not None
-        why = p.call.extra.pop("containment_failed")
+        why, p.call.containment_failed = p.call.containment_failed, None
         decision = Decision("ask", f"Warden judged this command read-only, but the read-only "
                             f"sandbox it runs in could not start ({why}). Run it without the "
                             "sandbox?", source="sandbox: containment unavailable")
@@ -431,8 +430,7 @@ class Agent(HookSteps):
             reason = answer.reason if answer.kind == "deny_with_reason" else None
             self._not_run(p, denied_text(reason))
             return answer.kind == "deny"
-        p.call.extra["sandbox_profile"] = None
-        p.call.extra["sandboxed"] = False
+        p.call.sandbox_profile = None
         p.result = await self._call_tool(p, tool)
         p.ran = True
         return False

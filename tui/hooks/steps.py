@@ -158,7 +158,7 @@ class HookSteps:
             p.result = ToolResult(text, is_error=True)
             self.sink(ev.ToolCallInvalid(p.tool_use_id, p.name, text))
             return False
-        p.call.extra["hook_updated_input"] = source
+        p.call.hook_updated_input = source
         return True
 
     async def _decide(self, p: _Pending, tool: Tool) -> Any:

@@ -110,7 +110,7 @@ class EditReview:
             return
         request.call.change = FileChange(change.path, change.old_text, edited,
                                          change.display_path, change.context)
-        request.call.extra["edited_by_user"] = True
+        request.call.edited_by_user = True
         message.card.change_edited()
         self._queue_changed(ApprovalQueue.Changed(self.queue.requests))
 

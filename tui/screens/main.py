@@ -295,13 +295,13 @@ class MainScreen(EditReview, Screen[None]):
         if line is not None:
             line.set_status(_outcome(call.name, result.content, ran),
                             error=result.is_error,
-                            notes=tuple(call.extra.get("sandbox_notes", ())))
+                            notes=call.sandbox_notes)
         if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
                 and call.change is not None):
             self.turn_changes.record(call.change)
             self._show_review()
-        if ran and call.extra.get("bash_changes"):
-            for change in call.extra["bash_changes"]:
+        if ran and call.bash_changes:
+            for change in call.bash_changes:
                 self.turn_changes.record(change)
             self._show_review()
         self._unprompted_edits.discard(call.tool_use_id)

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from tui.diffs import FileChange
 
+if TYPE_CHECKING:
+    from tui.sandbox.mode import SandboxProfile
+
 PermissionClass = Literal["read", "edit", "shell"]
+
+InputT = TypeVar("InputT", bound=BaseModel)
+"""A tool's pydantic input model (``BashInput``, ``ReadInput``...)."""
 
 
 class ToolInputError(ValueError):
@@ -45,8 +51,8 @@ class ToolContext:
         additional_dirs: further working directories (``--add-dir``), absolute.
         env: environment for Bash commands; ``None`` means the current process environment.
         output_limit: maximum characters of tool output returned to the model.
-        sandbox: the :class:`tui.sandbox.runner.SandboxRunner` that Bash calls marked
-            ``extra["sandboxed"]`` run in; ``None`` when the sandbox is off.
+        sandbox: what Bash calls with a :attr:`ToolCall.sandbox_profile` run in (the session,
+            whose ``run`` picks the runner for the profile); ``None`` when the sandbox is off.
         read_denied: true for an absolute path that Grep and Glob must leave out of their
             results because a ``Read`` deny or ask rule matches it (the agent binds
             :func:`tui.permissions.globreads.read_hidden` to its policy); ``None``: nothing is
@@ -87,46 +93,77 @@ def _normpath(p: str) -> str:
 
 
 @dataclass
-class ToolCall:
+class ToolCall(Generic[InputT]):
     """One prepared ``tool_use``: validated and ready for the permission engine.
+
+    The tool fills the fields up to ``change`` in :meth:`Tool.prepare`; the ones after it are
+    set while the call is decided and run (their defaults mean "not set").
 
     Attributes:
         tool_use_id: the ``id`` of the model's ``tool_use`` block.
         name: tool name, e.g. ``"Bash"``.
         input: the raw input as the model sent it.
-        params: the validated input model.
+        params: the validated input model (the tool's ``Input``).
         permission_class: ``"read"``, ``"edit"`` or ``"shell"``.
         summary: one line for people: the command, or the display path.
         description: the model's own ``description`` of a Bash command, if any.
         paths: absolute paths the call reads or writes.
         command: the shell command for Bash.
-        change: the proposed file change for Edit/Write; replaced by the UI when the user accepts
-            only some hunks or edits the proposal.
+        change: the proposed file change for Edit/Write; the agent loop replaces it with the
+            version in the user's :class:`~tui.approvals.Answer` (accepted hunks only, or the
+            user's own edit) before it is written.
+        sandbox_profile: where a Bash command runs (:data:`tui.sandbox.mode.SandboxProfile`:
+            ``"sandbox"``, ``"auto-allow"`` or ``"read-only"``); ``None``: plainly.
+        hook_updated_input: the hook (its source) whose ``updatedInput`` this call was prepared
+            from again (REF §8), or ``None``.
+        edited_by_user: the user replaced the proposed change with their own version (``o``,
+            ``$EDITOR``) before approving it; the model is told.
+        containment_failed: why the read-only sandbox could not start for a command allowed
+            as read-only (set by the Bash tool; the loop then asks whether to run it plainly,
+            and clears it).
+        sandbox_notes: what the sandbox blocked while the command ran (one sentence each,
+            set by the Bash tool; shown in the chat).
+        bash_changes: files a command that ``acceptEdits`` approved changed, as
+            :class:`~tui.diffs.FileChange` (``tui.bash_changes``); they join the changes-this-turn
+            review.
     """
 
     tool_use_id: str
     name: str
     input: dict[str, Any]
-    params: BaseModel
+    params: InputT
     permission_class: PermissionClass
     summary: str
     description: str | None = None
     paths: tuple[Path, ...] = ()
     command: str | None = None
     change: FileChange | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    sandbox_profile: SandboxProfile | None = None
+    hook_updated_input: str | None = None
+    edited_by_user: bool = False
+    containment_failed: str | None = None
+    sandbox_notes: tuple[str, ...] = ()
+    bash_changes: tuple[FileChange, ...] = ()
+
+    @property
+    def sandboxed(self) -> bool:
+        """True when the command runs in a sandbox (any :attr:`sandbox_profile`)."""
+        return self.sandbox_profile is not None
 
 
-class Tool(ABC):
-    """Base class of the built-in tools.
+class Tool(ABC, Generic[InputT]):
+    """Base class of the built-in tools, generic over the tool's input model.
 
-    Subclasses set ``name``, ``description`` (shown to the model), ``Input`` (a pydantic model)
-    and ``permission_class``, and implement :meth:`prepare_call` and :meth:`run`.
+    Subclasses are declared as ``class Bash(Tool[BashInput])``; they set ``name``,
+    ``description`` (shown to the model), ``Input`` (the same pydantic model) and
+    ``permission_class``, and implement :meth:`prepare_call` and :meth:`run`, which receive the
+    validated input typed as that model.  :meth:`summarise` may be overridden to say more than
+    the first line of a result.
     """
 
     name: ClassVar[str]
     description: ClassVar[str]
-    Input: ClassVar[type[BaseModel]]
+    Input: type[InputT]
     permission_class: ClassVar[PermissionClass]
 
     def schema(self) -> dict[str, Any]:
@@ -137,7 +174,8 @@ class Tool(ABC):
             prop.pop("title", None)
         return {"name": self.name, "description": self.description, "input_schema": schema}
 
-    async def prepare(self, tool_use_id: str, raw: dict[str, Any], ctx: ToolContext) -> ToolCall:
+    async def prepare(self, tool_use_id: str, raw: dict[str, Any],
+                      ctx: ToolContext) -> ToolCall[InputT]:
         """Validate ``raw`` and build the :class:`ToolCall`.
 
         Raises:
@@ -158,10 +196,10 @@ class Tool(ABC):
 
     @abstractmethod
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
+        self, tool_use_id: str, raw: dict[str, Any], params: InputT, ctx: ToolContext
+    ) -> ToolCall[InputT]:
         """Build the call from validated ``params`` (may read files, never writes)."""
 
     @abstractmethod
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
+    async def run(self, call: ToolCall[InputT], ctx: ToolContext) -> ToolResult:
         """Perform an approved call.  Failures come back as ``ToolResult(is_error=True)``."""

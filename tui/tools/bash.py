@@ -69,7 +69,7 @@ def _format_seconds(ms: int) -> str:
     return f"{ms / 1000:g}"
 
 
-class Bash(Tool):
+class Bash(Tool[BashInput]):
     """Run a shell command in ``ctx.cwd``; output is stdout and stderr merged, capped."""
 
     name = "Bash"
@@ -89,8 +89,8 @@ class Bash(Tool):
     permission_class = "shell"
 
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
+        self, tool_use_id: str, raw: dict[str, Any], params: BashInput, ctx: ToolContext
+    ) -> ToolCall[BashInput]:
         """summary = the command; description = the model's own description."""
         return ToolCall(
             tool_use_id=tool_use_id,
@@ -103,18 +103,17 @@ class Bash(Tool):
             command=params.command,
         )
 
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
+    async def run(self, call: ToolCall[BashInput], ctx: ToolContext) -> ToolResult:
         """Run the command; non-zero exit, timeout or spawn failure give ``is_error`` results.
 
         Raises:
             asyncio.CancelledError: re-raised after the process group has been killed.
         """
-        params: BashInput = call.params  # type: ignore[assignment]
+        params = call.params
         command = call.command if call.command is not None else params.command
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         env = command_environment(ctx.env)
-        profile = call.extra.get("sandbox_profile") or (
-            "sandbox" if call.extra.get("sandboxed") else None)
+        profile = call.sandbox_profile
         if profile is not None:
             return await _run_sandboxed(command, timeout_ms, env, ctx, profile, call)
         sink = OutputCollector(ctx.output_limit)
@@ -164,20 +163,20 @@ READ_ONLY_HINT = (
 
 async def _run_sandboxed(command: str, timeout_ms: int, env: dict[str, str] | None,
                          ctx: ToolContext, profile: str = "sandbox",
-                         call: ToolCall | None = None) -> ToolResult:
+                         call: ToolCall[BashInput] | None = None) -> ToolResult:
     """Run in the session's sandbox; blocked writes and hosts are named in the result.
 
     ``profile`` is a :data:`tui.sandbox.mode.SandboxProfile`.  What the sandbox blocked is also
-    put in ``call.extra["sandbox_notes"]`` (a tuple of sentences) for the chat; when the
-    read-only sandbox could not start, ``call.extra["containment_failed"]`` holds why (the
-    agent loop then asks whether to run the command without it).
+    put in ``call.sandbox_notes`` (a tuple of sentences) for the chat; when the read-only
+    sandbox could not start, ``call.containment_failed`` holds why (the agent loop then asks
+    whether to run the command without it).
 
     Fails closed: a call marked sandboxed never runs outside it.
     """
     runner = ctx.sandbox
     if runner is None:
         if call is not None and profile == "read-only":
-            call.extra["containment_failed"] = "the read-only sandbox is not available"
+            call.containment_failed = "the read-only sandbox is not available"
         return ToolResult("Not run: this command must run in the sandbox, which is not "
                           "available.", is_error=True)
     from tui.sandbox.runner import SandboxUnavailable
@@ -188,14 +187,14 @@ async def _run_sandboxed(command: str, timeout_ms: int, env: dict[str, str] | No
                                   output_limit=ctx.output_limit, **kwargs)
     except SandboxUnavailable as exc:
         if call is not None and profile == "read-only":
-            call.extra["containment_failed"] = str(exc)
+            call.containment_failed = str(exc)
             return ToolResult(f"Not run: the read-only sandbox cannot start: {exc}",
                               is_error=True)
         return ToolResult(f"Not run: the sandbox cannot start: {exc}", is_error=True)
     output = result.output.rstrip("\n")
     notes = list(result.violations)
     if call is not None and notes:
-        call.extra["sandbox_notes"] = tuple(notes)
+        call.sandbox_notes = tuple(notes)
     if notes and profile == "read-only":
         notes.append(READ_ONLY_HINT)
     if result.timed_out:

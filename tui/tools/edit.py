@@ -103,7 +103,8 @@ def _read_for_edit(path: Any, label: str) -> str | None:
         return None
 
 
-async def write_prepared_change(call: ToolCall, ctx: ToolContext, *, errors: str) -> ToolResult:
+async def write_prepared_change(call: ToolCall[Any], ctx: ToolContext, *,
+                                errors: str) -> ToolResult:
     """Write ``call.change`` after the on-disk check; the result says what was written.
 
     Shared by Edit and Write.  ``errors`` is the decoding the old text was read with.
@@ -127,7 +128,7 @@ async def write_prepared_change(call: ToolCall, ctx: ToolContext, *, errors: str
     return ToolResult(f"{verb} {label}: +{added} -{removed} lines")
 
 
-class Edit(Tool):
+class Edit(Tool[EditInput]):
     """Replace an exact string in a file; the proposed change is computed at prepare time."""
 
     name = "Edit"
@@ -145,8 +146,8 @@ class Edit(Tool):
     permission_class = "edit"
 
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
+        self, tool_use_id: str, raw: dict[str, Any], params: EditInput, ctx: ToolContext
+    ) -> ToolCall[EditInput]:
         """Read the file (thread) and build the ``FileChange``; paths = (file,).
 
         Raises:
@@ -171,6 +172,6 @@ class Edit(Tool):
             change=FileChange(path, content, new_text, display_path=label),
         )
 
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
+    async def run(self, call: ToolCall[EditInput], ctx: ToolContext) -> ToolResult:
         """Write ``call.change.new_text`` atomically unless the file changed on disk."""
         return await write_prepared_change(call, ctx, errors="strict")

@@ -435,7 +435,7 @@ def run_glob(
     return paths, max(len(found) - MAX_RESULTS, 0), stats.stopped_early
 
 
-class Glob(Tool):
+class Glob(Tool[GlobInput]):
     """Find files by glob pattern; absolute paths, newest modification first, at most 100."""
 
     name = "Glob"
@@ -454,8 +454,8 @@ class Glob(Tool):
     permission_class = "read"
 
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
+        self, tool_use_id: str, raw: dict[str, Any], params: GlobInput, ctx: ToolContext
+    ) -> ToolCall[GlobInput]:
         """paths = (the directory actually walked: ``path`` plus the pattern's literal prefix,).
 
         Raises:
@@ -473,14 +473,14 @@ class Glob(Tool):
             permission_class=self.permission_class,
             summary=summary,
             paths=(plan.base,),
-            extra={"glob_plan": plan},
         )
 
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
-        """Walk in a thread; a missing ``path`` directory is an ``is_error`` result."""
-        params: GlobInput = call.params  # type: ignore[assignment]
+    async def run(self, call: ToolCall[GlobInput], ctx: ToolContext) -> ToolResult:
+        """Walk in a thread; a missing ``path`` directory is an ``is_error`` result.  The plan
+        is made again from the input (cheap, and it passed in :meth:`prepare_call`)."""
+        params = call.params
         root = optional_dir_path(ctx, params.path)
-        plan: GlobPlan = call.extra.get("glob_plan") or plan_glob(params.pattern, root)
+        plan = plan_glob(params.pattern, root)
         if not root.is_dir():
             problem = "is not a directory" if root.exists() else "does not exist"
             return ToolResult(f"Directory {problem}: {root}", is_error=True)

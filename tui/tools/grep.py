@@ -386,7 +386,7 @@ def format_outcome(outcome: GrepOutcome, query: GrepQuery) -> str:
     return "\n".join([text, *notes]) if notes else text
 
 
-class Grep(Tool):
+class Grep(Tool[GrepInput]):
     """Search file contents with a regular expression (Python ``re``), in a worker thread."""
 
     name = "Grep"
@@ -406,15 +406,15 @@ class Grep(Tool):
     permission_class = "read"
 
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
-        """Compile the pattern; paths = (the search path,).
+        self, tool_use_id: str, raw: dict[str, Any], params: GrepInput, ctx: ToolContext
+    ) -> ToolCall[GrepInput]:
+        """Compile the pattern (to check it); paths = (the search path,).
 
         Raises:
             ToolInputError: invalid regular expression or glob.
         """
         target = optional_dir_path(ctx, params.path)
-        query = compile_query(params, ctx.output_limit)
+        compile_query(params, ctx.output_limit)
         summary = params.pattern
         if params.path is not None and target != ctx.cwd:
             summary += f" in {ctx.display(target)}"
@@ -428,13 +428,12 @@ class Grep(Tool):
             permission_class=self.permission_class,
             summary=summary,
             paths=(target,),
-            extra={"grep_query": query},
         )
 
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
-        """Search in a thread; a missing path is an ``is_error`` result."""
-        params: GrepInput = call.params  # type: ignore[assignment]
-        query: GrepQuery = call.extra.get("grep_query") or compile_query(params, ctx.output_limit)
+    async def run(self, call: ToolCall[GrepInput], ctx: ToolContext) -> ToolResult:
+        """Search in a thread; a missing path is an ``is_error`` result.  The query is compiled
+        again from the input (``re`` caches the pattern; it passed in :meth:`prepare_call`)."""
+        query = compile_query(call.params, ctx.output_limit)
         target = call.paths[0]
         if not target.exists():
             return ToolResult(f"Path does not exist: {target}", is_error=True)

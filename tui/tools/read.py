@@ -151,7 +151,7 @@ def format_numbered(first: int, lines: list[str]) -> list[str]:
     return [f"{first + i:>6}\t{line}" for i, line in enumerate(lines)]
 
 
-class Read(Tool):
+class Read(Tool[ReadInput]):
     """Read a text file; the result is its lines numbered like ``cat -n``.
 
     At most ``limit`` (default 2,000) lines from ``offset`` (1-based), each cut at 2,000
@@ -175,8 +175,8 @@ class Read(Tool):
     permission_class = "read"
 
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
+        self, tool_use_id: str, raw: dict[str, Any], params: ReadInput, ctx: ToolContext
+    ) -> ToolCall[ReadInput]:
         """Make ``file_path`` absolute; paths = (that path,), summary = its display path.
 
         Raises:
@@ -194,9 +194,9 @@ class Read(Tool):
             paths=(path,),
         )
 
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
+    async def run(self, call: ToolCall[ReadInput], ctx: ToolContext) -> ToolResult:
         """Read the file in a thread; problems come back as ``is_error`` results."""
-        params: ReadInput = call.params  # type: ignore[assignment]
+        params = call.params
         path = call.paths[0]
         start = max(params.offset or 1, 1)
         count = params.limit or DEFAULT_LINE_LIMIT

@@ -35,7 +35,7 @@ def _current_text(path: Path, label: str) -> str | None:
         return None
 
 
-class Write(Tool):
+class Write(Tool[WriteInput]):
     """Create a file, or overwrite a text file, with the given content."""
 
     name = "Write"
@@ -50,8 +50,8 @@ class Write(Tool):
     permission_class = "edit"
 
     async def prepare_call(
-        self, tool_use_id: str, raw: dict[str, Any], params: Any, ctx: ToolContext
-    ) -> ToolCall:
+        self, tool_use_id: str, raw: dict[str, Any], params: WriteInput, ctx: ToolContext
+    ) -> ToolCall[WriteInput]:
         """Read the current content (thread) and build the ``FileChange``; paths = (file,).
 
         Raises:
@@ -74,6 +74,6 @@ class Write(Tool):
             change=FileChange(path, current, params.content, display_path=label),
         )
 
-    async def run(self, call: ToolCall, ctx: ToolContext) -> ToolResult:
+    async def run(self, call: ToolCall[WriteInput], ctx: ToolContext) -> ToolResult:
         """Create parents and write atomically, unless the file changed on disk meanwhile."""
         return await write_prepared_change(call, ctx, errors="replace")
