@@ -293,7 +293,11 @@ class MainScreen(EditReview, Screen[None]):
         call, result, ran = event.call, event.result, event.ran
         line = self._tool_lines.pop(call.tool_use_id, None)
         if line is not None:
-            line.set_status(_outcome(call.name, result.content, ran),
+            from tui.tools.base import outcome_line  # loaded with the agent's tools by now
+
+            agent = self.session.agent
+            tool = agent.tools.get(call.name) if agent is not None else None
+            line.set_status(outcome_line(tool, result, ran),
                             error=result.is_error,
                             notes=call.sandbox_notes)
         if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
@@ -502,18 +506,3 @@ class MainScreen(EditReview, Screen[None]):
     def save_recording(self) -> Path | None:
         """Write the ``--record`` cassette, if recording."""
         return self.session.save_recording(self._first_prompt)
-
-
-def _outcome(tool: str, content: str, ran: bool) -> str:
-    """One line under a tool call: what came of it (the sandbox's notes are shown apart)."""
-    lines = content.split("\n<sandbox_violations>", 1)[0].strip().splitlines()
-    if ran and tool == "Read":
-        return f"read {len(lines)} lines"
-    if ran and tool == "Glob" and lines and lines[0].startswith("/"):
-        return f"{len(lines)} paths"
-    first = lines[0] if lines else "(no output)"
-    if ran and tool == "Bash" and len(lines) > 1:
-        first = f"{lines[-1]}  ({len(lines)} lines of output)"
-    if len(first) > 120:
-        first = first[:117] + "…"
-    return first if ran else f"not run: {first}"

@@ -42,6 +42,36 @@ class ToolResult:
     is_error: bool = False
 
 
+SUMMARY_WIDTH = 120
+"""Most characters of the one-line outcome shown under a call in the chat (:func:`outcome_line`)."""
+
+
+def result_lines(result: ToolResult) -> list[str]:
+    """The lines of ``result`` a summary is made from: its content without the sandbox's
+    ``<sandbox_violations>`` block (the chat shows those notes apart), stripped."""
+    return result.content.split("\n<sandbox_violations>", 1)[0].strip().splitlines()
+
+
+def first_line(result: ToolResult) -> str:
+    """The first line of ``result`` (:func:`result_lines`), or ``"(no output)"``."""
+    lines = result_lines(result)
+    return lines[0] if lines else "(no output)"
+
+
+def outcome_line(tool: Tool[Any] | None, result: ToolResult, ran: bool) -> str:
+    """The line under a finished call in the chat: ``tool``'s own :meth:`Tool.summarise` when
+    the call ran, else ``"not run: "`` and the first line of why; at most
+    :data:`SUMMARY_WIDTH` characters (cut with ``…``).  ``tool`` is ``None`` when the agent
+    does not know it: the first line then."""
+    if ran:
+        text = tool.summarise(result) if tool is not None else first_line(result)
+    else:
+        text = first_line(result)
+    if len(text) > SUMMARY_WIDTH:
+        text = text[:SUMMARY_WIDTH - 3] + "…"
+    return text if ran else f"not run: {text}"
+
+
 @dataclass(frozen=True)
 class ToolContext:
     """Where tools run.
@@ -157,8 +187,8 @@ class Tool(ABC, Generic[InputT]):
     Subclasses are declared as ``class Bash(Tool[BashInput])``; they set ``name``,
     ``description`` (shown to the model), ``Input`` (the same pydantic model) and
     ``permission_class``, and implement :meth:`prepare_call` and :meth:`run`, which receive the
-    validated input typed as that model.  :meth:`summarise` may be overridden to say more than
-    the first line of a result.
+    validated input typed as that model.  A tool overrides :meth:`summarise` to describe its
+    own results in the chat better than by their first line.
     """
 
     name: ClassVar[str]
@@ -203,3 +233,9 @@ class Tool(ABC, Generic[InputT]):
     @abstractmethod
     async def run(self, call: ToolCall[InputT], ctx: ToolContext) -> ToolResult:
         """Perform an approved call.  Failures come back as ``ToolResult(is_error=True)``."""
+
+    def summarise(self, result: ToolResult) -> str:
+        """One line for people about a result of this tool's call that ran (the chat shows
+        it under the call; :func:`outcome_line` cuts it to width).  By default the result's
+        first line; tools override it to say more (``read 42 lines``)."""
+        return first_line(result)

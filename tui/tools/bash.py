@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import Field
 
 from tui.process import DRAIN_AFTER_EXIT_S, KILL_GRACE_S, OutputCollector, run_group
-from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult
+from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult, result_lines
 from tui.tools.files import ToolInput
 
 DEFAULT_TIMEOUT_MS = 120_000
@@ -134,6 +134,14 @@ class Bash(Tool[BashInput]):
             detail = _exit_detail(code)
             return ToolResult(f"{output}\n{detail}" if output else detail, is_error=True)
         return ToolResult(output or "(no output)")
+
+    def summarise(self, result: ToolResult) -> str:
+        """The last line of the output (where the exit code and most tools' verdicts are) and
+        how many lines there were; a single line as it is."""
+        lines = result_lines(result)
+        if len(lines) > 1:
+            return f"{lines[-1]}  ({len(lines)} lines of output)"
+        return super().summarise(result)
 
 
 COMMAND_ENV: dict[str, str] = {

@@ -21,7 +21,14 @@ from pydantic import Field
 
 from tui.glob import TooManyAlternatives
 from tui.glob import expand_braces as _expand_braces
-from tui.tools.base import Tool, ToolCall, ToolContext, ToolInputError, ToolResult
+from tui.tools.base import (
+    Tool,
+    ToolCall,
+    ToolContext,
+    ToolInputError,
+    ToolResult,
+    result_lines,
+)
 from tui.tools.files import ToolInput, optional_dir_path
 
 MAX_RESULTS = 100
@@ -504,3 +511,11 @@ class Glob(Tool[GlobInput]):
         if stopped:
             text += f"\n(The search stopped after looking at {MAX_VISITED:,} entries.)"
         return ToolResult(text)
+
+    def summarise(self, result: ToolResult) -> str:
+        """``N paths`` when files were found (N counts the result's lines, notes included),
+        else the first line (``No files found``, or why not)."""
+        lines = result_lines(result)
+        if lines and lines[0].startswith("/"):
+            return f"{len(lines)} paths"
+        return super().summarise(result)

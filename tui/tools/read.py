@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult
+from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult, result_lines
 from tui.tools.files import BINARY_SNIFF_BYTES, ToolInput, absolute_input_path, is_binary_prefix
 
 DEFAULT_LINE_LIMIT = 2000
@@ -206,6 +206,10 @@ class Read(Tool[ReadInput]):
         except FileReadProblem as exc:
             return ToolResult(str(exc), is_error=True)
         return ToolResult(_render(piece, ctx.output_limit))
+
+    def summarise(self, result: ToolResult) -> str:
+        """``read N lines`` (N counts the result's lines, closing notes included)."""
+        return f"read {len(result_lines(result))} lines"
 
 
 def _render(piece: _Slice, output_limit: int) -> str:
