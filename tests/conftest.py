@@ -4,6 +4,7 @@ clock for the approval cards' guard; ``snap_compare`` with steady cursors and st
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
     from tests.scenarios import ShownDir
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+try:  # a test extra: without it the property tests skip, saying so, and the others still run
+    import hypothesis  # noqa: F401
+except ImportError:
+    from tests import hypothesis_absent
+
+    sys.modules["hypothesis"] = hypothesis_absent.hypothesis
+    sys.modules["hypothesis.strategies"] = hypothesis_absent.strategies
 
 
 @pytest.fixture(autouse=True)

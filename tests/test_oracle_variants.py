@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import random
+import shutil
 
 import pytest
 
@@ -81,6 +82,8 @@ def test_only_plain_top_level_words_are_rewritten() -> None:
     assert kinds[">"] == ("redir", "")
 
 
+@pytest.mark.skipif(shutil.which("git") is None,
+                    reason="git is not installed (the fixture is a repository)")
 def test_symlink_routes_paths_through_the_fixture_links(tmp_path) -> None:
     """``/etc/passwd`` -> ``root-link/etc/passwd``, ``~/.ssh`` -> ``home-link/.ssh``, ``src/``
     -> ``lib/``; in a built fixture each rewritten path names the same file."""

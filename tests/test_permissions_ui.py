@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -30,6 +31,7 @@ async def test_shift_tab_cycles_default_accept_edits_plan(tmp_path: Path) -> Non
         run.close()
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 async def test_always_allow_saves_the_edited_rule_and_applies_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The local file is git-ignored through the user's global excludes file (REF §1.2): here
