@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import os
 import signal
 import subprocess
@@ -323,13 +324,13 @@ async def run_group(
             pipe_file = os.fdopen(read_fd, "rb", buffering=0)
             reader = asyncio.StreamReader(limit=READ_CHUNK, loop=loop)
             try:
-                transport, _ = await loop.connect_read_pipe(
-                    lambda reader=reader: asyncio.StreamReaderProtocol(reader, loop=loop),
+                read_transport, _ = await loop.connect_read_pipe(
+                    functools.partial(asyncio.StreamReaderProtocol, reader, loop=loop),
                     pipe_file)
             except BaseException:
                 pipe_file.close()
                 raise
-            transports.append(transport)
+            transports.append(read_transport)
             readers.append((reader, sink))
         stdin_arg: int = subprocess.DEVNULL
         if stdin is not None:
@@ -341,8 +342,8 @@ async def run_group(
             cwd=cwd, env=dict(env) if env is not None else None,
             start_new_session=True, pass_fds=tuple(hand_over_fds))
     except BaseException:
-        for transport in transports:
-            transport.close()
+        for opened in transports:
+            opened.close()
         if stdin_w is not None:
             os.close(stdin_w)
         raise
@@ -376,8 +377,8 @@ async def run_group(
         for task in tasks:
             if not task.done():
                 task.cancel()
-        for transport in transports:
-            transport.close()
+        for opened in transports:
+            opened.close()
         if stdin_transport is not None and stdin_transport.get_write_buffer_size():
             stdin_transport.abort()  # nobody will read the rest
     errors = [t.exception() for t in tasks if t.done() and not t.cancelled()]
