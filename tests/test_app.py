@@ -84,13 +84,13 @@ async def test_slash_help_clear_and_quit(tmp_path: Path) -> None:
             screen = run.app.main_screen
             screen.prompt.value = ""
             await pilot.press(*"/help", "enter")
-            notices = [str(w.render()) for w in screen.chat.query(".notice")]
+            notices = screen.chat.texts("notice")
             assert any("/clear" in n and "/quit" in n for n in notices)
             await pilot.press(*"/clear", "enter")
             await pilot.pause()
-            assert not screen.chat.children
+            assert not screen.chat.texts() and not screen.chat.history.row_count
             await pilot.press(*"/nope", "enter")
-            assert "Unknown command /nope" in str(screen.chat.query(".notice").last().render())
+            assert "Unknown command /nope" in screen.chat.texts("notice")[-1]
             await pilot.press(*"/quit", "enter")
             await pilot.pause()
         assert run.app.return_code == 0

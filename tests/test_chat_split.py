@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Markdown
 
 from tests.fake_clock import FakeClock
 from widgets.chat_log import ChatLog
@@ -19,7 +18,8 @@ class ChatApp(App[None]):
 
 
 async def _stream(text: str, piece: int = 7) -> list[str]:
-    """Stream ``text`` in small deltas; returns the source text of each Markdown widget."""
+    """Stream ``text`` in small deltas; returns the source text of each Markdown segment (frozen
+    or live)."""
     app = ChatApp()
     async with app.run_test(size=(100, 30)) as pilot:
         chat = app.query_one(ChatLog)
@@ -29,7 +29,7 @@ async def _stream(text: str, piece: int = 7) -> list[str]:
                 await pilot.pause(ChatLog.FLUSH_INTERVAL + 0.05)
         await chat.end_text()
         await pilot.pause()
-        return [md.source for md in chat.query(Markdown)]
+        return chat.texts("answer")
 
 
 async def test_long_answer_is_split_at_paragraph_breaks_and_nothing_is_lost() -> None:

@@ -32,8 +32,8 @@ def test_registry_finds_names_and_aliases_in_any_case_and_refuses_duplicates() -
 def test_the_main_screen_registers_every_command_once() -> None:
     import tui.screens.main  # noqa: F401
 
-    assert SLASH_COMMANDS.names() == ["/help", "/clear", "/permissions", "/hooks", "/sandbox",
-                                      "/quit"]
+    assert SLASH_COMMANDS.names() == ["/help", "/clear", "/find", "/permissions", "/hooks",
+                                      "/sandbox", "/quit"]
 
 
 async def test_completion_help_and_the_palette_come_from_the_registry(tmp_path: Path) -> None:

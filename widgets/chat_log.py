@@ -5,18 +5,29 @@ the pane anchored to the bottom (``STYLE.md`` §7).  Deltas are coalesced and fl
 :attr:`ChatLog.FLUSH_INTERVAL` apart, so a fast stream re-parses the Markdown a few times a
 second rather than once per token.  Everything here is untrusted text: it is rendered as Markdown
 (never as Textual markup), with link opening off.
+
+Only the live part of the conversation is made of widgets: what is finished is frozen into one
+:class:`~widgets.chat_history.ChatHistory` (rendered once to lines), so the cost of a keystroke,
+a streamed token or a turn does not grow with the length of the session (issue 14).  A long
+answer is cut into Markdown segments at safe breaks and each closed segment is frozen at once,
+so only the open segment is re-parsed and laid out while the answer streams.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
 
-from textual.containers import VerticalScroll
+from textual import on, work
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
+
+from widgets.chat_history import ChatHistory, Entry, capture_lines
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -39,6 +50,8 @@ class ToolLine(Static):
         self._summary = summary
         self._status = status
         self._notes: tuple[str, ...] = ()
+        self.settled = False
+        """True once the outcome is shown: the line will not change again (it may be frozen)."""
         super().__init__(self._content(), markup=False)
 
     def _content(self) -> Content:
@@ -53,17 +66,43 @@ class ToolLine(Static):
         return Content.assemble(*parts)
 
     def set_status(self, status: str, *, error: bool = False,
-                   notes: tuple[str, ...] = ()) -> None:
+                   notes: tuple[str, ...] = (), final: bool = True) -> None:
         """Show the outcome under the call (first line of the result, or why it did not run),
-        and under it one line per sandbox note (a write or connection the sandbox blocked)."""
+        and under it one line per sandbox note (a write or connection the sandbox blocked).
+        ``final=False`` for a passing state ("waiting for your approval")."""
         self._status = status
         self._notes = tuple(notes)
+        self.settled = final
         self.set_class(error, "-error")
         self.update(self._content())
 
+    def copy(self) -> ToolLine:
+        """A new, unmounted line showing the same call and outcome."""
+        line = ToolLine(self._tool, self._summary)
+        line.set_status(self._status, error=self.has_class("-error"), notes=self._notes)
+        return line
+
+    @property
+    def plain(self) -> str:
+        """The line as plain text."""
+        return self._content().plain
+
+
+class Offstage(Vertical):
+    """Zero rows high: frozen entries are mounted here to be rendered again at a new width
+    (laid out at the chat's width, never seen)."""
+
+    DEFAULT_CSS = """
+    Offstage { height: 0; overflow: hidden hidden; }
+    """
+
 
 class ChatLog(VerticalScroll):
-    """A scrolling transcript of the conversation, anchored to the newest line."""
+    """A scrolling transcript of the conversation, anchored to the newest line.
+
+    Children: :class:`Offstage`, the frozen :class:`ChatHistory` (``#history``), then the live
+    widgets of the turn in progress.
+    """
 
     FLUSH_INTERVAL = 0.2
     """Seconds between Markdown updates while a reply streams."""
@@ -79,18 +118,23 @@ class ChatLog(VerticalScroll):
     object) to check the schedule without timing it."""
 
     SPLIT_AFTER_CHARS = 1200
-    """An answer longer than this continues in a new Markdown widget at the next safe break."""
+    """An answer longer than this continues in a new Markdown widget at the next safe break
+    (and the closed one is frozen)."""
 
+    RERENDER_BATCH = 8
+    """Frozen entries rendered again per refresh after the width changed."""
+
+    # Descendant selectors: the same rules apply to the widgets rendered Offstage.
     DEFAULT_CSS = """
     ChatLog { padding: 0 1; }
-    ChatLog > .user-prompt {
+    ChatLog .user-prompt {
         margin: 1 0 0 0; padding: 0 1;
         background: $boost; border-left: outer $primary;
     }
-    ChatLog > Markdown { margin: 0; padding: 0 1; }
-    ChatLog > .notice { padding: 0 1; color: $text-muted; }
-    ChatLog > .notice.-error { color: $text-error; }
-    ChatLog > .notice.-warning { color: $text-warning; }
+    ChatLog Markdown { margin: 0; padding: 0 1; }
+    ChatLog .notice { padding: 0 1; color: $text-muted; }
+    ChatLog .notice.-error { color: $text-error; }
+    ChatLog .notice.-warning { color: $text-warning; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -101,9 +145,26 @@ class ChatLog(VerticalScroll):
         self._flush_timer: Timer | None = None
         self._flush_due = 0.0
         self._written = ""
+        self._freeze_scheduled = False
+        self._freeze_tries = 0
+        self._find: tuple[str, int] | None = None
+
+    def compose(self):  # noqa: ANN201 - ComposeResult
+        yield Offstage()
+        yield ChatHistory(id="history")
 
     def on_mount(self) -> None:
         self.anchor()
+
+    @property
+    def history(self) -> ChatHistory:
+        """The frozen part of the conversation."""
+        return self.query_one("#history", ChatHistory)
+
+    @property
+    def live(self) -> list[Widget]:
+        """The widgets not frozen yet, in order."""
+        return [w for w in self.children if not isinstance(w, ChatHistory | Offstage)]
 
     def add_prompt(self, text: str) -> None:
         """Show the user's prompt."""
@@ -165,8 +226,8 @@ class ChatLog(VerticalScroll):
             await self._stream.write(text)
             self._written += text
             return
-        # Keep each Markdown widget small: one long answer re-laid out in a single widget
-        # costs more on every flush, and key presses wait behind it.
+        # Keep the live Markdown small: the closed segment is frozen, and only the open one is
+        # re-parsed and laid out on the next flushes.
         await self._stream.write(text[:cut])
         await self._stream.stop()
         self._stream = None
@@ -176,6 +237,7 @@ class ChatLog(VerticalScroll):
             assert self._stream is not None
             await self._stream.write(text[cut:])
             self._written = text[cut:]
+        self.freeze()
 
     def _safe_break(self, text: str) -> int | None:
         """Where in ``text`` the current Markdown widget may end, or ``None``.
@@ -205,8 +267,148 @@ class ChatLog(VerticalScroll):
             await self._stream.stop()
         self._stream = None
         self._markdown = None
+        self.freeze()
+
+    # -- freezing ----------------------------------------------------------------------------
+
+    def freeze(self) -> None:
+        """Freeze, after the next refresh (so they are laid out), the live widgets that are
+        finished: the longest run from the top that holds no streaming Markdown and no tool
+        line still waiting for its outcome."""
+        if not self._freeze_scheduled:
+            self._freeze_scheduled = True
+            self.call_after_refresh(self._freeze_now)
+
+    def end_turn(self) -> None:
+        """The turn is over: whatever it showed is final (a call it never ran keeps its last
+        status), so every live widget is frozen."""
+        for line in self.query(ToolLine):
+            line.settled = True
+        self.freeze()
+
+    def _settled(self) -> list[Widget]:
+        done: list[Widget] = []
+        for widget in self.live:
+            if widget is self._markdown or (isinstance(widget, ToolLine) and not widget.settled):
+                break
+            done.append(widget)
+        return done
+
+    async def _freeze_now(self) -> None:
+        self._freeze_scheduled = False
+        done = self._settled()
+        if not done:
+            return
+        entries = [self._entry(widget) for widget in done]
+        if any(entry is None for entry in entries) and self._freeze_tries < 3:
+            self._freeze_tries += 1  # not laid out yet: try again after the next refresh
+            self.freeze()
+            return
+        self._freeze_tries = 0
+        with self.app.batch_update():
+            self.history.add(e for e in entries if e is not None)
+            await self.remove_children(done)
+
+    def _entry(self, widget: Widget) -> Entry | None:
+        """``widget`` frozen: its rows, text and a factory to render it again; None when it is
+        not laid out."""
+        if not widget.region.width:
+            return None
+        strips = capture_lines(widget)
+        margin = widget.styles.margin
+        kind, text, factory = _describe(widget)
+        return Entry(kind, text, strips, widget.region.width, margin.top, margin.bottom, factory)
+
+    @on(ChatHistory.WidthChanged)
+    def _width_changed(self, message: ChatHistory.WidthChanged) -> None:
+        message.stop()
+        self._rerender(message.width)
+
+    @work(exclusive=True, group="chat-rerender")
+    async def _rerender(self, width: int) -> None:
+        """Render the frozen entries again at ``width`` cells, newest first, a few per refresh
+        (entries keep their renderings by width: switching back costs nothing)."""
+        history = self.history
+        stale = history.stale(width)
+        history.replace(history.entries)
+        offstage = self.query_one(Offstage)
+        for start in range(0, len(stale), self.RERENDER_BATCH):
+            batch = [e for e in stale[start:start + self.RERENDER_BATCH] if e.factory]
+            widgets = [entry.factory() for entry in batch if entry.factory is not None]
+            await offstage.mount_all(widgets)
+            await self._refreshed()
+            try:
+                for entry, widget in zip(batch, widgets, strict=True):
+                    if widget.region.width == width:
+                        entry.rendered(width, capture_lines(widget))
+            finally:
+                await offstage.remove_children()
+            history.replace(history.entries)
+
+    async def _refreshed(self) -> None:
+        """Return after the next screen refresh (when what was mounted is laid out)."""
+        done = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: done.done() or done.set_result(None))
+        await done
+
+    # -- reading and moving ------------------------------------------------------------------
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        """Plain text of every message, frozen or live (``prompt``, ``answer``, ``tool``,
+        ``notice``; all when ``kind`` is None), oldest first."""
+        live = [_describe(widget) for widget in self.live]
+        return self.history.texts(kind) + [text for k, text, _ in live
+                                           if kind is None or k == kind]
+
+    def jump_to_latest(self) -> None:
+        """Scroll to the newest line and follow the stream again."""
+        self.history.highlight = None
+        self.history.refresh()
+        self._find = None
+        self.scroll_end(animate=False)
+        self.anchor()
+
+    def find(self, phrase: str) -> bool:
+        """Scroll to the previous row (above the last match for the same phrase) that shows
+        ``phrase`` in the frozen conversation and mark it; False when there is none."""
+        history = self.history
+        before = self._find[1] if self._find and self._find[0] == phrase.lower() else None
+        found = history.find(phrase, before)
+        if found is None and before is not None:
+            found = history.find(phrase)  # wrap around to the newest
+        if found is None:
+            return False
+        row, column = found
+        self._find = (phrase.lower(), row)
+        history.highlight = (row, column, column + len(phrase))
+        history.refresh()
+        self.release_anchor()
+        top = history.virtual_region.y + row - self.scrollable_content_region.height // 3
+        self.scroll_to(y=max(0, top), animate=False)
+        return True
 
     async def clear_log(self) -> None:
         """Remove everything (``/clear``)."""
         await self.end_text()
-        await self.remove_children()
+        self._freeze_scheduled = False
+        await self.remove_children(self.live)
+        self.history.clear()
+        self._find = None
+
+
+def _describe(widget: Widget) -> tuple[str, str, Callable[[], Widget] | None]:
+    """``(kind, plain text, factory)`` of a chat widget (:class:`~widgets.chat_history.Entry`)."""
+    from textual.widgets import Markdown
+
+    if isinstance(widget, ToolLine):
+        return "tool", widget.plain, widget.copy
+    if isinstance(widget, Markdown):
+        source = widget.source
+        return "answer", source, lambda: Markdown(source, open_links=False)
+    if isinstance(widget, Static):
+        content = widget.visual
+        text = content.plain if isinstance(content, Content) else str(content)
+        classes = " ".join(widget.classes)
+        kind = "prompt" if widget.has_class("user-prompt") else "notice"
+        return kind, text, lambda: Static(Content(text), classes=classes, markup=False)
+    return "other", "", None

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from time import monotonic
 
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
@@ -48,6 +49,17 @@ class PromptInput(Input):
         if event.is_printable or event.key in TYPING_KEYS:
             self.last_typed = self.clock()
             self.post_message(self.Typed(self.last_typed))
+
+    def _watch_value(self, value: str) -> None:
+        """Keep a keystroke from laying out the whole screen.
+
+        :class:`~textual.widgets.Input` sets ``virtual_size`` on every change of the value, a
+        reactive whose change requests a layout of the screen (Textual 8.2.8), and the screen's
+        layout visits every widget of the conversation.  The input is one row high whatever its
+        value, so the size is set without that side effect: the input scrolls its own text.
+        """
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def typed_within(self, seconds: float) -> bool:
         """True when the user typed here less than ``seconds`` ago."""

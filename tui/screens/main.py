@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from tui import heap
 from tui.agent import events as ev
 from tui.agent.session import AgentSession, NoApiKey
 from tui.config import AppConfig
@@ -40,6 +41,8 @@ HELP_KEYS = {
     "esc": "interrupt the running turn",
     "y / n / N": "on an approval card: allow once / deny (stops the turn) / deny with a reason",
     "tab": "move between the input and the approval cards",
+    "pgup / pgdn": "scroll the conversation (also while typing)",
+    "ctrl+end": "jump to the latest message and follow the answer again",
     "ctrl+q": "quit",
 }
 
@@ -93,6 +96,10 @@ class MainScreen(EditReview, Screen[None]):
     CONNECT_DELAY = 0.25
     """Seconds after mount before the SDK is imported and the client built."""
 
+    HEAP_SETTLE_DELAY = 0.3
+    """Seconds after a turn ends before the heap is collected and frozen (:mod:`tui.heap`):
+    time for the turn's widgets to be frozen into lines and removed."""
+
     BINDINGS = [
         Binding("escape", "interrupt", "Interrupt", id="main.interrupt"),
         Binding("shift+tab", "cycle_mode", "Mode", id="main.cycle_mode", priority=True),
@@ -101,6 +108,10 @@ class MainScreen(EditReview, Screen[None]):
         # the diff view shows its own "s" in the footer when it has focus.
         Binding("s", "toggle_split", "Split/unified diff", id="main.toggle_split", show=False),
         Binding("ctrl+a", "accept_edits", "Accept all edits", id="main.accept_edits"),
+        Binding("pageup", "scroll_chat(-1)", "Scroll up", id="main.chat_page_up", show=False),
+        Binding("pagedown", "scroll_chat(1)", "Scroll down", id="main.chat_page_down",
+                show=False),
+        Binding("ctrl+end", "jump_to_latest", "Latest", id="main.jump_to_latest", show=False),
     ]
 
     def __init__(self, config: AppConfig) -> None:
@@ -276,7 +287,7 @@ class MainScreen(EditReview, Screen[None]):
         if decision.behavior == "allow" and call.change is not None:
             self._unprompted_edits.add(call.tool_use_id)
         if decision.behavior == "ask":
-            line.set_status("waiting for your approval")
+            line.set_status("waiting for your approval", final=False)
 
     @handles(ev.ToolCallInvalid)
     def _tool_invalid(self, event: ev.ToolCallInvalid) -> None:
@@ -324,7 +335,11 @@ class MainScreen(EditReview, Screen[None]):
         said = TURN_END_NOTICES.get(event.stop_reason)
         if said is not None:
             self.chat.add_notice(*said)
+        self.chat.end_turn()
         self.prompt.focus()
+        # Once the turn is frozen into lines: collect, then keep the survivors out of later
+        # collections, so a full collection's pause does not grow with the session.
+        self.set_timer(self.HEAP_SETTLE_DELAY, heap.settle)
 
     @handles(ev.AgentError)
     def _agent_error(self, event: ev.AgentError) -> None:
@@ -416,6 +431,18 @@ class MainScreen(EditReview, Screen[None]):
     async def _clear(self, args: str = "") -> None:
         await self.action_clear()
 
+    @SLASH_COMMANDS.command("/find", "Find text in the conversation (again: the previous match)")
+    async def _find(self, args: str = "") -> None:
+        """Scroll the conversation to the last row that shows ``args`` and mark it; the same
+        search again goes to the match above.  ctrl+end returns to the latest message."""
+        phrase = args.strip()
+        if not phrase:
+            self.notify("Usage: /find TEXT", severity="warning")
+            return
+        if not self.chat.find(phrase):
+            self.notify(f"Not found in the conversation: {phrase}", severity="warning",
+                        markup=False)
+
     @SLASH_COMMANDS.command("/permissions", "View and edit permission rules, test a call, "
                             "allow recent ones", aliases=("/allowed-tools",))
     async def _open_permissions(self, args: str = "") -> None:
@@ -497,11 +524,23 @@ class MainScreen(EditReview, Screen[None]):
         if self.turn_running and self._turn is not None:
             self._turn.cancel()
 
+    def action_scroll_chat(self, pages: int) -> None:
+        """PageUp / PageDown: scroll the conversation, wherever the focus is."""
+        if pages < 0:
+            self.chat.scroll_page_up(animate=False)
+        else:
+            self.chat.scroll_page_down(animate=False)
+
+    def action_jump_to_latest(self) -> None:
+        """ctrl+end: back to the newest message, following the stream again."""
+        self.chat.jump_to_latest()
+
     async def action_clear(self) -> None:
         """Forget the conversation and clear the chat."""
         self.action_interrupt()
         self.session.clear()
         await self.chat.clear_log()
+        heap.release()
 
     def save_recording(self) -> Path | None:
         """Write the ``--record`` cassette, if recording."""
