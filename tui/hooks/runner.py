@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -69,67 +68,14 @@ def _argv(handler: HookHandler, project_dir: Path) -> list[str]:
     return ["/bin/sh", "-c", 'exec "$0" "$@"', program, *handler.args]
 
 
-async def _read_capped(stream: asyncio.StreamReader | None, cap: int) -> tuple[bytes, bool]:
-    """Read ``stream`` to EOF, keeping the first ``cap`` bytes; returns (kept, truncated)."""
-    if stream is None:
-        return b"", False
-    kept = bytearray()
-    truncated = False
-    while True:
-        chunk = await stream.read(65536)
-        if not chunk:
-            return bytes(kept), truncated
-        room = cap - len(kept)
-        if room > 0:
-            kept += chunk[:room]
-        if len(chunk) > room:
-            truncated = True
-
-
-async def _feed(stdin: asyncio.StreamWriter | None, data: bytes) -> None:
-    """Write the payload and close stdin; a hook that does not read it is fine."""
-    if stdin is None:
-        return
-    try:
-        stdin.write(data)
-        await stdin.drain()
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the hook exited or closed stdin without reading: allowed
-    finally:
-        try:
-            stdin.close()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # already closed by the other side
-
-
-def _kill_group(pid: int) -> None:
-    """SIGKILL the process group ``pid`` leads (it was started with a new session)."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass  # the group is already gone
-
-
-class _Protocol(asyncio.subprocess.SubprocessStreamProtocol):
-    """The standard subprocess protocol, plus a future set as soon as the process exits.
-
-    ``Process.wait()`` also waits for the pipes to close, which a background child of the hook
-    can hold open for as long as it lives; the hook's own exit is what counts.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(limit=2**16, loop=loop)
-        self.exited: asyncio.Future[None] = loop.create_future()
-
-    def process_exited(self) -> None:
-        super().process_exited()
-        if not self.exited.done():
-            self.exited.set_result(None)
-
-
 async def run_handler(handler: HookHandler, data: bytes, *, cwd: Path, env: Mapping[str, str],
                       cap: int = OUTPUT_CAP) -> HandlerRun:
     """Run one handler to completion, timeout or failure to start.
+
+    The process-group mechanics are :func:`tui.process.run_capped`'s: the handler runs in a new
+    session (no controlling TTY), gets ``data`` on stdin, and its whole group is killed at once
+    on timeout, on cancellation, or when a background child still holds its pipes after it
+    exited (``kill_lingering``).
 
     Args:
         handler: what to run (``command``, ``args``, ``timeout`` in seconds).
@@ -142,55 +88,20 @@ async def run_handler(handler: HookHandler, data: bytes, *, cwd: Path, env: Mapp
         The :class:`HandlerRun`; never raises for the hook's own failures.  Cancellation kills
         the process group and is re-raised.
     """
-    loop = asyncio.get_running_loop()
+    from tui.process import run_capped
+
     started = time.monotonic()
-    pipe = asyncio.subprocess.PIPE
     try:
-        transport, protocol = await loop.subprocess_exec(
-            lambda: _Protocol(loop), *_argv(handler, cwd), stdin=pipe, stdout=pipe,
-            stderr=pipe, cwd=str(cwd), env=dict(env), start_new_session=True)
+        done = await run_capped(_argv(handler, cwd), cap=cap, cwd=cwd, env=dict(env), stdin=data,
+                                timeout_s=handler.timeout, grace_s=0, drain_s=PIPE_GRACE_S,
+                                kill_lingering=True)
     except OSError as exc:
         return HandlerRun(handler, None, error=f"{type(exc).__name__}: {exc}")
-    proc = asyncio.subprocess.Process(transport, protocol, loop)
-    out_task = asyncio.ensure_future(_read_capped(proc.stdout, cap))
-    err_task = asyncio.ensure_future(_read_capped(proc.stderr, cap))
-    feed_task = asyncio.ensure_future(_feed(proc.stdin, data))
-    tasks = (out_task, err_task, feed_task)
-    timed_out = False
-    try:
-        try:
-            await asyncio.wait_for(asyncio.shield(protocol.exited), handler.timeout)
-        except TimeoutError:
-            timed_out = True
-            _kill_group(proc.pid)
-            await protocol.exited
-        duration = (time.monotonic() - started) * 1000
-        _, pending = await asyncio.wait(tasks, timeout=PIPE_GRACE_S)
-        if pending:
-            _kill_group(proc.pid)  # its children still hold the pipes
-            _, pending = await asyncio.wait(pending, timeout=PIPE_GRACE_S)
-            for task in pending:
-                task.cancel()
-    except asyncio.CancelledError:
-        _kill_group(proc.pid)
-        for task in tasks:
-            task.cancel()
-        transport.close()
-        raise
-    returncode = transport.get_returncode()
-    transport.close()
-    stdout, out_cut = _result(out_task)
-    stderr, err_cut = _result(err_task)
-    return HandlerRun(handler, None if timed_out else returncode,
-                      stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"),
-                      timed_out=timed_out, truncated=out_cut or err_cut, duration_ms=duration)
-
-
-def _result(task: asyncio.Future[tuple[bytes, bool]]) -> tuple[bytes, bool]:
-    """A reader's (kept, truncated); an unfinished reader counts as truncated."""
-    if task.done() and not task.cancelled() and task.exception() is None:
-        return task.result()
-    return b"", True
+    duration = (time.monotonic() - started) * 1000
+    return HandlerRun(handler, None if done.timed_out else done.returncode,
+                      done.stdout.decode("utf-8", "replace"),
+                      done.stderr.decode("utf-8", "replace"),
+                      timed_out=done.timed_out, truncated=done.truncated, duration_ms=duration)
 
 
 class HookRunner:
