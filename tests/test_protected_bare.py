@@ -72,3 +72,24 @@ def test_git_file_at_any_depth_stays_protected(tmp_path: Path) -> None:
     assert protected_reason(str(tmp_path / "a" / "b" / ".git")) is not None
     assert protected_reason(str(tmp_path / ".git" / "modules" / "m" / "config")) is not None
     assert protected_reason(str(tmp_path / ".git" / "worktrees" / "w" / "commondir")) is not None
+
+
+def test_the_protected_list_has_one_home_and_the_sandbox_derives_its_subset() -> None:
+    """Issue 12 item 2: the sandbox's read-only names come from the permission layer's list,
+    by kind, and every one of them is protected there too."""
+    from tui.permissions.protected import (
+        PROTECTED_DIR_KINDS,
+        PROTECTED_DIRS,
+        PROTECTED_FILE_KINDS,
+        PROTECTED_FILES,
+        protected_reason,
+    )
+    from tui.sandbox import policy
+
+    assert set(policy.PROTECTED_TOP_FILES) <= PROTECTED_FILES
+    assert set(policy.PROTECTED_TOP_DIRS) <= PROTECTED_DIRS
+    assert set(policy.SANDBOX_FILE_KINDS) <= set(PROTECTED_FILE_KINDS)
+    assert set(policy.SANDBOX_DIR_KINDS) <= set(PROTECTED_DIR_KINDS)
+    assert policy.NESTED_NAMES <= PROTECTED_DIRS | PROTECTED_FILES
+    for name in policy.PROTECTED_TOP_FILES:
+        assert protected_reason(f"/p/{name}") == f"{name} is a protected file"

@@ -15,25 +15,49 @@ import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-PROTECTED_DIRS: frozenset[str] = frozenset({
-    ".git", ".vscode", ".idea", ".husky", ".cargo", ".devcontainer", ".yarn", ".mvn", ".claude",
-})
+PROTECTED_FILE_KINDS: dict[str, tuple[str, ...]] = {
+    "shell start-up": (".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
+                       ".bash_aliases", ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin",
+                       ".zlogout", ".envrc"),
+    "git configuration": (".gitconfig", ".gitmodules"),
+    "agent configuration": (".mcp.json", ".claude.json"),
+    "package manager": (".npmrc", ".yarnrc", ".yarnrc.yml", ".pnp.cjs", ".pnp.loader.mjs",
+                        ".pnpmfile.cjs", "bunfig.toml", ".bunfig.toml"),
+    "build tool": (".bazelrc", ".bazelversion", ".bazeliskrc", "gradle-wrapper.properties",
+                   "maven-wrapper.properties"),
+    "hook manager": (".pre-commit-config.yaml", "lefthook.yml", "lefthook.yaml", ".lefthook.yml",
+                     ".lefthook.yaml"),
+    "editor and tool": (".devcontainer.json", ".ripgreprc", "pyrightconfig.json"),
+}
+"""Protected file names (REF §11.1) by what runs them: the one home of the list.  Shell start-up
+files run in every new shell (``.envrc`` with direnv on ``cd``); the others are read by git,
+an agent, a package manager, a build tool, a hook manager or an editor, each of which can be
+made to run a program from them.  The sandbox derives its narrower set from these kinds
+(:mod:`tui.sandbox.policy`)."""
+
+PROTECTED_DIR_KINDS: dict[str, tuple[str, ...]] = {
+    "git": (".git",),
+    "agent configuration": (".claude",),
+    "editor tasks": (".vscode", ".idea"),
+    "hook manager": (".husky",),
+    "package manager": (".cargo", ".yarn", ".mvn"),
+    "container": (".devcontainer",),
+}
+"""Protected directory names (contents protected at any depth, ``.claude/worktrees`` excepted),
+by what reads them."""
+
+SHELL_RC_FILES: tuple[str, ...] = PROTECTED_FILE_KINDS["shell start-up"]
+"""Shell start-up files (REF §6.2 "shell rc files"; ``.envrc`` is run by direnv on ``cd``)."""
+
+PROTECTED_DIRS: frozenset[str] = frozenset(n for names in PROTECTED_DIR_KINDS.values()
+                                           for n in names)
 """Directory names whose contents are protected at any depth (``.claude/worktrees`` excepted)."""
 
 PROTECTED_DIR_PATHS: tuple[tuple[str, ...], ...] = ((".config", "git"),)
 """Multi-segment protected directories."""
 
-PROTECTED_FILES: frozenset[str] = frozenset({
-    ".gitconfig", ".gitmodules",
-    ".bashrc", ".bash_profile", ".bash_login", ".bash_aliases", ".bash_logout",
-    ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".zlogout", ".profile", ".envrc",
-    ".npmrc", ".yarnrc", ".yarnrc.yml", ".pnp.cjs", ".pnp.loader.mjs", ".pnpmfile.cjs",
-    "bunfig.toml", ".bunfig.toml",
-    ".bazelrc", ".bazelversion", ".bazeliskrc",
-    ".pre-commit-config.yaml", "lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml",
-    "gradle-wrapper.properties", "maven-wrapper.properties",
-    ".devcontainer.json", ".ripgreprc", "pyrightconfig.json", ".mcp.json", ".claude.json",
-})
+PROTECTED_FILES: frozenset[str] = frozenset(n for names in PROTECTED_FILE_KINDS.values()
+                                            for n in names)
 """File names protected wherever they are."""
 
 

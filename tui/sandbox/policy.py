@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.pathutil import lexically_inside
+from tui.permissions.protected import PROTECTED_DIR_KINDS, PROTECTED_FILE_KINDS, SHELL_RC_FILES
 from tui.sandbox.masks import DenyPaths, DenySource, MaskUnavailable
 
 if TYPE_CHECKING:
@@ -44,19 +45,27 @@ __all__ = [
     "sandbox_path",
 ]
 
-SHELL_RC_FILES: tuple[str, ...] = (
-    ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".bash_aliases", ".profile",
-    ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".zlogout", ".envrc",
-)
-"""Shell start-up files: protected at the top of each writable tree (REF §6.2 "shell rc files";
-``.envrc`` is run by direnv on ``cd``, REF §11.1 lists it with them)."""
+SANDBOX_FILE_KINDS: tuple[str, ...] = ("shell start-up", "git configuration",
+                                       "agent configuration")
+SANDBOX_DIR_KINDS: tuple[str, ...] = ("agent configuration", "editor tasks", "hook manager")
+"""Which kinds of :data:`tui.permissions.protected.PROTECTED_FILE_KINDS` and
+``PROTECTED_DIR_KINDS`` the configured sandbox holds read-only at the top of each writable tree
+(REF §6.2, §11.1).
 
-PROTECTED_TOP_FILES: tuple[str, ...] = (
-    *SHELL_RC_FILES, ".gitconfig", ".gitmodules", ".mcp.json", ".claude.json",
-)
+Why narrower than the permission layer's list: the configured sandbox keeps the working
+directories writable so that builds, package installs and editors work inside it, so it holds
+read-only only what runs code by itself the next time a shell, git or an agent starts, or an
+editor opens the folder.  A package manager's, build tool's or hook manager's file is still
+protected where it matters: every write to one asks at the permission layer, and commands the
+sandbox auto-allows see every protected name read-only (:mod:`tui.sandbox.protect`).  ``.git``
+is handled apart (:data:`GIT_PROTECTED`)."""
+
+PROTECTED_TOP_FILES: tuple[str, ...] = tuple(
+    name for kind in SANDBOX_FILE_KINDS for name in PROTECTED_FILE_KINDS[kind])
 """Files made read-only at the top of each writable tree when they exist (REF §6.2, §11.1)."""
 
-PROTECTED_TOP_DIRS: tuple[str, ...] = (".claude", ".vscode", ".idea", ".husky")
+PROTECTED_TOP_DIRS: tuple[str, ...] = tuple(
+    name for kind in SANDBOX_DIR_KINDS for name in PROTECTED_DIR_KINDS[kind])
 """Directories made read-only at the top of each writable tree when they exist.  ``.claude``
 holds the agent's own settings (a planted ``settings.local.json`` would grant permissions);
 ``.vscode``/``.idea`` run tasks on open; ``.husky`` holds git hooks (REF §6.2, §11.1)."""
@@ -73,8 +82,7 @@ auto-allows get all of ``.git`` read-only: :mod:`tui.sandbox.protect`)."""
 GIT_SUBDIR_BUDGET = 500
 """Directory entries looked at below ``modules/`` and ``worktrees/`` of one git directory."""
 
-NESTED_NAMES: frozenset[str] = frozenset({".git", ".claude", ".vscode", ".idea", ".husky",
-                                          ".mcp.json"})
+NESTED_NAMES: frozenset[str] = frozenset({".git", *PROTECTED_TOP_DIRS, ".mcp.json"})
 """Names also looked for below the top of a writable tree (REF §6.3: srt scans to depth 3)."""
 
 NESTED_DEPTH = 3
