@@ -10,7 +10,7 @@ import pytest
 
 from tests.test_agent_loop import Harness
 from tui.agent import events as ev
-from tui.approvals import Answer
+from tui.approvals import Answer, HunkReview
 from tui.demo.launch import prepare_demo_project
 from tui.diffs import FileChange
 from tui.permissions.policy import Policy, SessionSource
@@ -30,13 +30,15 @@ class EditingHarness(Harness):
         self.deny_meanwhile = deny_meanwhile
 
     def _sink(self, event: ev.AgentEvent) -> None:
-        if isinstance(event, ev.ApprovalNeeded) and event.request.call.name == "Edit":
-            call = event.request.call
+        call = event.request.call if isinstance(event, ev.ApprovalNeeded) else None
+        if call is not None and call.name == "Edit":
             change = call.change
-            call.change = FileChange(change.path, change.old_text,
-                                     change.new_text + "# reviewed by a human\n",
-                                     change.display_path)
-            call.edited_by_user = True
+            review = HunkReview(change)
+            review.replace(FileChange(change.path, change.old_text,
+                                      change.new_text + "# reviewed by a human\n",
+                                      change.display_path))
+            if self.answers and self.answers[0].allowed:  # the card's answer carries the edit
+                self.answers[0] = review.answer(self.answers[0].kind)
             if self.deny_meanwhile:
                 self.agent.perm_ctx.policy.add(self.deny_meanwhile, "deny", anchor=self.cwd,
                                                source=SessionSource())

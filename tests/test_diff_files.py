@@ -242,19 +242,21 @@ async def test_a_too_large_change_offers_no_per_hunk_review_on_its_card() -> Non
     from tui.approvals import ApprovalRequest
     from tui.permissions.decision import Decision
     from tui.tools.base import ToolCall
-    from widgets.approval_queue import ApprovalCard
+    from widgets.approval_card import EditCard, card_for
 
-    def card_for(change: FileChange) -> ApprovalCard:
+    def edit_card(change: FileChange) -> EditCard:
         call = ToolCall("toolu_1", "Write", {}, None, "edit", change.display_path,  # type: ignore[arg-type]
                         change=change)
         future = asyncio.get_running_loop().create_future()
-        return ApprovalCard(ApprovalRequest(call, Decision("ask", "Edits ask."), future))
+        card = card_for(ApprovalRequest(call, Decision("ask", "Edits ask."), future))
+        assert isinstance(card, EditCard)
+        return card
 
     many = FileChange(Path("/p/m.txt"), numbered(30_000),
                       numbered(30_000, {n: f"changed {n}" for n in range(1, 30_000, 10)}), "m.txt")
     assert len(many.hunks) > 1 and many.added + many.removed > DEFAULT_MAX_LINES
-    big_card = card_for(many)
+    big_card = edit_card(many)
     assert big_card.hunk_count == 0 and not big_card.check_action("all_hunks", (True,))
     big_card.set_rejected({0, 1})
     assert big_card.rejected == frozenset()  # nothing to reject one by one
-    assert card_for(THREE_HUNKS).hunk_count == 3
+    assert edit_card(THREE_HUNKS).hunk_count == 3

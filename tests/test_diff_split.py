@@ -13,12 +13,12 @@ from tests.scenarios import DemoRun, wait_until
 from tests.test_diff_view import THREE_HUNKS, DiffApp, numbered, rendered, wait_ready
 from themes import WARDEN_THEMES
 from tui.agent import events as ev
-from tui.approvals import ApprovalRequest
+from tui.approvals import ApprovalRequest, HostAccess
 from tui.diffs import FileChange
 from tui.messages import AgentUpdate
 from tui.permissions.decision import Decision
 from tui.tools import default_tools
-from tui.tools.base import ToolCall, ToolContext
+from tui.tools.base import ToolContext
 from widgets.approval_queue import ApprovalCard
 from widgets.diff_view import (
     SPLIT_MIN_WIDTH,
@@ -155,8 +155,7 @@ async def test_main_screen_s_toggles_split_but_a_network_card_keeps_its_s(tmp_pa
     call = await write.prepare("toolu_w", {"file_path": str(target),
                                            "content": numbered(40, {3: "three"})},
                                ToolContext(cwd=run.cwd))
-    network = ToolCall("network-x", "Network", {"host": "example.com", "port": 443}, None,
-                       "network", "example.com:443")  # type: ignore[arg-type]
+    network = HostAccess("example.com", 443)
     try:
         async with run.app.run_test(size=(140, 42)) as pilot:
             screen = run.app.main_screen

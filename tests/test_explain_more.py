@@ -25,7 +25,7 @@ from tui.demo.cassette import CassetteError, cassette_from_dict, load_cassette
 from tui.demo.launch import DEMO_CASSETTE
 from tui.permissions.decision import Decision
 from tui.tools.base import ToolCall
-from widgets.approval_queue import ApprovalCard, ApprovalQueue
+from widgets.approval_queue import ApprovalQueue, CommandCard
 from widgets.risk_note import RiskNoteView
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ class QueueApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ApprovalQueue(id="queue")
 
-    async def on_approval_card_explain_requested(self, message: ApprovalCard.ExplainRequested):
+    async def on_command_card_explain_requested(self, message: CommandCard.ExplainRequested):
         from tui.screens.approval_signals import explain_for_card
 
         app = self
@@ -244,7 +244,9 @@ async def test_e_is_offered_only_on_bash_cards() -> None:
         read = queue.add_request(_request("Read", None, "read"))
         await pilot.pause()
         assert bash.check_action("explain_more", ()) is True
-        assert read.check_action("explain_more", ()) is False
+        read.focus()
+        await wait_until(pilot, lambda: app.focused is read, what="the read card's focus")
+        assert "e" not in app.screen.active_bindings  # a read card has no "e" at all
         assert not read.query(RiskNoteView)
         assert "explain risks" in str(bash.query(".approval-card--keys").first().render())
         assert "explain risks" not in str(read.query(".approval-card--keys").first().render())

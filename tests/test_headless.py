@@ -353,14 +353,15 @@ async def test_the_sink_denies_every_approval_with_a_reason_for_the_model() -> N
     """Unit: an ApprovalNeeded is answered at once with deny_with_reason (the model continues);
     the denial names the tool, its input and why it would have asked."""
     import asyncio
-    from types import SimpleNamespace
 
     from tui.agent import events as ev
     from tui.approvals import ApprovalRequest
     from tui.headless import HeadlessRun
     from tui.permissions.decision import Decision
+    from tui.tools.base import ToolCall
 
-    call = SimpleNamespace(name="Bash", tool_use_id="toolu_1", input={"command": "make"})
+    call = ToolCall("toolu_1", "Bash", {"command": "make"}, None, "shell", "make",  # type: ignore[arg-type]
+                    command="make")
     request = ApprovalRequest(call, Decision("ask", "No rule allows `make`.", source="mode"),
                               asyncio.get_running_loop().create_future())
     out, err = io.StringIO(), io.StringIO()

@@ -87,14 +87,13 @@ async def test_o_opens_the_proposal_in_the_editor_and_the_edited_version_is_writ
             screen = run.app.main_screen
             await to_pending_two_file_edit(pilot)
             card = screen.queue.cards[0]
-            assert card.request.call.change.path == stats
+            assert card.change.path == stats
             await answer(pilot, "o")
-            await wait_until(pilot, lambda: card.request.call.edited_by_user,
-                             what="the edited proposal")
+            await wait_until(pilot, lambda: card.review.edited, what="the edited proposal")
             await pilot.pause()
             subject = str(card.query_one(".approval-card--subject").render())
             assert "edited by you" in subject
-            assert "# edited in the editor" in card.request.call.change.new_text
+            assert "# edited in the editor" in card.change.new_text
             card.focus()
             await answer(pilot, "y")
             await wait_until(pilot, lambda: "# edited in the editor" in stats.read_text(),

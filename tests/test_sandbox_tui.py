@@ -85,7 +85,7 @@ async def test_new_host_prompt_once_session_and_always(tmp_path: Path) -> None:
                 task = asyncio.create_task(session._ask_host(host, 443))
                 await wait_until(pilot, lambda: screen.queue.cards, what="the host card")
                 card = screen.queue.cards[0]
-                assert card.request.call.summary == f"{host}:443"
+                assert card.request.subject.summary == f"{host}:443"
                 await answer(pilot, key)
                 if key == "a":
                     await pilot.press("enter")  # keep the suggested rule

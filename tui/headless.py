@@ -273,8 +273,8 @@ class HeadlessRun:
         """Receives every agent event (the :class:`AgentSession` sink)."""
         match event:
             case ev.ApprovalNeeded(request=request):
-                call, decision = request.call, request.decision
-                self._deny(call.name, call.tool_use_id, call.input, decision.reason, "ask",
+                subject, decision = request.subject, request.decision
+                self._deny(subject.name, subject.record_id, subject.input, decision.reason, "ask",
                            decision.source)
                 request.answer(Answer("deny_with_reason", reason=(
                     "this is a non-interactive run (warden -p), so calls that need approval "

@@ -1,9 +1,9 @@
-"""The approval queue: tool calls waiting for the user, one :class:`ApprovalCard` each.
+"""The approval queue: requests waiting for the user, one card each.
 
-The queue resolves each request's future when its card is answered, withdraws cards whose turn
-was interrupted, keeps the oldest card focused, and accepts every pending edit at once
-(``ctrl+a``; commands are never part of that batch).  The card itself is in
-:mod:`widgets.approval_card`.
+The queue mounts the card class the registry picks for each request
+(:func:`widgets.approval_card.card_for`), resolves the request's future when its card is
+answered, withdraws cards whose turn was interrupted, keeps the oldest card focused, and accepts
+every pending edit at once (``ctrl+a``; commands are never part of that batch).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.approvals import ApprovalRequest
-from widgets.approval_card import ApprovalCard
+from widgets.approval_card import ApprovalCard, CommandCard, EditCard, card_for
 
-__all__ = ["ApprovalCard", "ApprovalQueue"]
+__all__ = ["ApprovalCard", "ApprovalQueue", "CommandCard", "EditCard"]
 
 class ApprovalQueue(VerticalScroll):
     """The pending requests, oldest first; resolves futures when cards are answered."""
@@ -42,9 +42,9 @@ class ApprovalQueue(VerticalScroll):
         yield Static("", classes="approval-queue--batch", markup=False)
 
     @property
-    def edit_cards(self) -> list[ApprovalCard]:
+    def edit_cards(self) -> list[EditCard]:
         """Pending Edit/Write cards: the ones ``ctrl+a`` accepts as a batch."""
-        return [card for card in self.cards if card.is_edit]
+        return [card for card in self.cards if isinstance(card, EditCard)]
 
     def accept_all_edits(self) -> int:
         """Allow every pending edit once, each with its accepted hunks (``ctrl+a``).
@@ -57,9 +57,9 @@ class ApprovalQueue(VerticalScroll):
         """
         accepted = 0
         for card in self.edit_cards:
-            if card._guarded():
+            if card.guarded():
                 continue
-            answer = card._allow("allow_once")
+            answer = card.allowing("allow_once")
             if card.request.answer(answer) and answer.allowed:
                 accepted += 1
         return accepted
@@ -71,8 +71,8 @@ class ApprovalQueue(VerticalScroll):
         self.set_class(len(edits) >= 2, "-batch")
         if len(edits) < 2:
             return
-        added = sum(c.request.call.change.added for c in edits if c.request.call.change)
-        removed = sum(c.request.call.change.removed for c in edits if c.request.call.change)
+        added = sum(c.change.added for c in edits)
+        removed = sum(c.change.removed for c in edits)
         text = (f"{len(edits)} edits pending (+{added} -{removed}): ctrl+a accepts all of "
                 "them, with the hunks you kept.")
         if others:
@@ -93,8 +93,9 @@ class ApprovalQueue(VerticalScroll):
         ]
 
     def add_request(self, request: ApprovalRequest, *, focus: bool = True) -> ApprovalCard:
-        """Show a new request; when the turn is interrupted its card goes away by itself."""
-        card = ApprovalCard(request)
+        """Show a new request in the card its kind calls for; when the turn is interrupted the
+        card goes away by itself."""
+        card = card_for(request)
         card.typed_at = self.typed_at
         self.mount(card)
         request.future.add_done_callback(lambda _f: self._withdraw(card))

@@ -322,7 +322,7 @@ class Agent(HookSteps):
         for p in pending:
             if p.result is not None or p.call is None:
                 continue
-            proposed_hunks = 0  # hunks of the change the user reviewed, when they kept some
+            proposed_hunks = 0  # hunks of the model's change, once the answer replaced it
             if stopped:
                 self._not_run(p, NOT_RUN_TURN_STOPPED)
                 continue
@@ -351,11 +351,11 @@ class Agent(HookSteps):
                     if rules:
                         self.grant(answer.kind, rules)
                 if answer.change is not None:
+                    # What will be written is not what was decided on: decide again.
                     if p.call.change is not None:
                         proposed_hunks = len(p.call.change.hunks)
                     p.call.change = answer.change
-                if answer.change is not None or p.call.edited_by_user:
-                    # What will be written is not what was decided on: decide again.
+                    p.call.edited_by_user = answer.edited_by_user
                     recheck = decide(p.call, self.perm_ctx)
                     if recheck.behavior == "deny":
                         self._not_run(p, denied_text(None, by_rule=recheck.rule or recheck.source))
@@ -372,11 +372,12 @@ class Agent(HookSteps):
                     f"{p.result.content}\nThe user edited your proposed change in their editor "
                     "before approving it; read the file again before changing it further.")
             if p.request is not None and p.result is not None and not p.result.is_error:
-                rejected = p.request.future.result().rejected_hunks
+                answered = p.request.future.result()
+                rejected = answered.rejected_hunks
                 if rejected:
                     from tui.tools.base import ToolResult
 
-                    total = proposed_hunks
+                    total = answered.hunks_reviewed or proposed_hunks
                     names = ", ".join(str(i + 1) for i in rejected)
                     p.result = ToolResult(
                         f"{p.result.content}\nThe user rejected hunk(s) {names} of {total}; "

@@ -98,12 +98,12 @@ class RecentCalls:
                 self.version += 1
                 return True
             case ev.ApprovalNeeded(request=request):
-                call = request.call
+                subject = request.subject
                 rules = tuple(request.suggested_rules)
-                if self._update(call.tool_use_id, suggested_rules=rules):
+                if self._update(subject.record_id, suggested_rules=rules):
                     return True
                 self._calls.append(RecentCall(
-                    call.tool_use_id, call.name, dict(call.input), call.summary, "ask",
+                    subject.record_id, subject.name, dict(subject.input), subject.summary, "ask",
                     request.decision.reason, request.decision.rule, request.decision.source,
                     rules))
                 self.version += 1

@@ -237,18 +237,14 @@ class AgentSession:
         Returns ``"once"`` (allow this connection only), True (allowed for the session, or
         always: a ``WebFetch(domain:host)`` rule is saved too) or False (declined).
         """
-        from tui.approvals import ApprovalRequest
+        from tui.approvals import ApprovalRequest, HostAccess
         from tui.permissions.decision import Decision
-        from tui.tools.base import ToolCall
 
-        call = ToolCall(f"network-{host}-{port}", "Network", {"host": host, "port": port},
-                        None, "network", f"{host}:{port}",  # type: ignore[arg-type]
-                        description="A sandboxed command wants to reach this host.")
+        access = HostAccess(host, port)
         request = ApprovalRequest(
-            call, Decision("ask", f"{host} is not in sandbox.network.allowedDomains.",
-                           source="sandbox: network"),
-            asyncio.get_running_loop().create_future(),
-            suggested_rules=(f"WebFetch(domain:{host})",))
+            access, Decision("ask", f"{host} is not in sandbox.network.allowedDomains.",
+                             source="sandbox: network"),
+            asyncio.get_running_loop().create_future(), suggested_rules=(access.rule,))
         self.sink(ev.ApprovalNeeded(request))
         try:
             answer = await request.future
@@ -257,7 +253,7 @@ class AgentSession:
         if answer.kind in ("allow_session", "allow_always"):
             self.network.session_allowed.add(host)  # type: ignore[union-attr]
         if answer.kind == "allow_always":
-            self.grant("allow_always", answer.rules or (f"WebFetch(domain:{host})",))
+            self.grant("allow_always", answer.rules or (access.rule,))
         if answer.kind == "allow_once":
             return "once"
         return answer.allowed

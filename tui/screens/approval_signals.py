@@ -1,7 +1,7 @@
 """Glue between the main screen and the approval cards: attention signals and "explain more".
 
 Kept out of :mod:`tui.screens.main` so the screen stays a router: it calls these from its
-handlers (``ApprovalNeeded``, ``ApprovalQueue.Changed``, ``ApprovalCard.ExplainRequested``).
+handlers (``ApprovalNeeded``, ``ApprovalQueue.Changed``, ``CommandCard.ExplainRequested``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from tui.agent.session import AgentSession
-    from widgets.approval_queue import ApprovalCard
+    from widgets.approval_card import CommandCard
 
 
 def terminal_writer(app: App) -> Callable[[str], None]:
@@ -38,11 +38,11 @@ def make_attention(app: App) -> Attention:
     return Attention(terminal_writer(app), app.bell, fallback_title=app.title or "Warden")
 
 
-async def explain_for_card(card: ApprovalCard, session: AgentSession) -> None:
+async def explain_for_card(card: CommandCard, session: AgentSession) -> None:
     """Ask for the card's risk note and show it there (run in a worker: the card stays
     answerable).  A card answered or withdrawn meanwhile is left alone; failures are shown on
     the card as text."""
-    command = card.request.call.command or ""
+    command = card.command
     try:
         note = await session.explain_risks(command)
     except Exception as exc:  # the SDK's errors, timeouts, no connection: all shown on the card

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from widgets.approval_queue import ApprovalCard, ApprovalQueue
+from widgets.approval_queue import ApprovalQueue, EditCard
 
 if TYPE_CHECKING:
     from widgets.changes_review import ChangesReview
@@ -78,11 +78,12 @@ class EditReview:
             return bool(self.is_mounted and self.query("#queue") and self.queue.edit_cards)
         return True
 
-    async def on_approval_card_edit_requested(self, message: ApprovalCard.EditRequested) -> None:
+    async def on_edit_card_edit_requested(self, message: EditCard.EditRequested) -> None:
         """``o`` on an edit card: open the proposal in ``$EDITOR``; the edited text replaces it.
 
-        The card then shows the user's version, which they approve like any other; the engine
-        decides again on it before it is written (:mod:`tui.agent.loop`).
+        The card then shows the user's version, which they approve like any other; the answer
+        carries it, and the engine decides again on it before it is written
+        (:mod:`tui.agent.loop`).
         """
         import asyncio
         from pathlib import Path
@@ -92,9 +93,9 @@ class EditReview:
         from tui.diffs import FileChange
         from tui.external_editor import EditorError, edit_text
 
-        request = message.request
-        change = request.call.change
-        if change is None or request.future.done():
+        card = message.card
+        request, change = card.request, card.change
+        if request.future.done():
             return
         name = Path(change.display_path or str(change.path)).name
         try:
@@ -108,14 +109,12 @@ class EditReview:
             return
         if edited == change.new_text or request.future.done():
             return
-        request.call.change = FileChange(change.path, change.old_text, edited,
-                                         change.display_path, change.context)
-        request.call.edited_by_user = True
-        message.card.change_edited()
+        card.use_edited(FileChange(change.path, change.old_text, edited, change.display_path,
+                                   change.context))
         self._queue_changed(ApprovalQueue.Changed(self.queue.requests))
 
-    def _card_for(self, request: object) -> ApprovalCard | None:
-        return next((c for c in self.queue.cards if c.request is request), None)
+    def _card_for(self, request: object) -> EditCard | None:
+        return next((c for c in self.queue.edit_cards if c.request is request), None)
 
     def on_diff_hunk_toggled(self, message: DiffHunk.Toggled) -> None:
         """Space on a hunk: flip it on the request's card (which tells the diff back)."""
@@ -125,19 +124,6 @@ class EditReview:
             if card is not None:
                 card.toggle_hunk(hunk.hunk.index)
 
-    def on_diff_view_ready(self) -> None:
-        """The diff was rebuilt (the queue changed): mark the rejected hunks again."""
-        for request in self._diff_requests:
-            card = self._card_for(request)
-            if card is not None and card.rejected:
-                changed = ApprovalCard.HunksChanged(request, card.rejected)
-                self.on_approval_card_hunks_changed(changed)
-
-    def on_approval_card_hunks_changed(self, message: ApprovalCard.HunksChanged) -> None:
-        """Dim the rejected hunks of the request in the diff view."""
-        if message.request not in self._diff_requests:
-            return
-        file_index = self._diff_requests.index(message.request)
-        for widget in self.diff.hunk_widgets():
-            if widget.file_index == file_index:
-                widget.set_class(widget.hunk.index in message.rejected, "-rejected")
+    def on_edit_card_hunks_changed(self, message: EditCard.HunksChanged) -> None:
+        """The diff view dims the rejected hunks again, from the card's own review."""
+        self.diff.show_rejected()

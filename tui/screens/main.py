@@ -27,7 +27,7 @@ from tui.screens.approval_signals import explain_for_card, make_attention
 from tui.screens.edit_review import EditReview
 from tui.slash import SLASH_COMMANDS
 from tui.turn_changes import TurnChanges
-from widgets.approval_queue import ApprovalCard, ApprovalQueue
+from widgets.approval_queue import ApprovalCard, ApprovalQueue, CommandCard
 from widgets.chat_log import ChatLog, ToolLine
 from widgets.prompt_input import PromptInput
 from widgets.status_line import StatusLine
@@ -363,9 +363,10 @@ class MainScreen(EditReview, Screen[None]):
 
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
-        self._diff_requests = [r for r in message.requests if r.call.change is not None]
-        changes = [r.call.change for r in self._diff_requests]
-        self.diff.set_changes(changes)
+        # Pending edits: each card's review (its version, the hunks rejected) goes to the diff.
+        cards = [c for c in self.queue.edit_cards if c.request in message.requests]
+        self._diff_requests = [c.request for c in cards]
+        self.diff.set_changes([c.change for c in cards], [c.review for c in cards])
         self._layout_side()
         self.attention.queue_changed(len(message.requests))
         if not message.requests and not self.prompt.has_focus:
@@ -385,8 +386,8 @@ class MainScreen(EditReview, Screen[None]):
         self.queue.note_typing(message.at)
         self.chat.note_typing()
 
-    @on(ApprovalCard.ExplainRequested)
-    def _explain_requested(self, message: ApprovalCard.ExplainRequested) -> None:
+    @on(CommandCard.ExplainRequested)
+    def _explain_requested(self, message: CommandCard.ExplainRequested) -> None:
         """``e`` on a Bash card: the model's risk note, asked in a worker."""
         self.run_worker(explain_for_card(message.card, self.session), group="explain")
 

@@ -180,6 +180,12 @@ class ToolCall(Generic[InputT]):
         """True when the command runs in a sandbox (any :attr:`sandbox_profile`)."""
         return self.sandbox_profile is not None
 
+    @property
+    def record_id(self) -> str:
+        """The id records list this call under (its ``tool_use_id``), as every
+        :data:`~tui.approvals.ApprovalSubject` has one."""
+        return self.tool_use_id
+
 
 class Tool(ABC, Generic[InputT]):
     """Base class of the built-in tools, generic over the tool's input model.

@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui.approvals import HunkReview
 from tui.diffs import FileChange
 from widgets.diff_view.file_list import DiffFileList
 from widgets.diff_view.prepare import (
@@ -176,6 +177,7 @@ class DiffView(VerticalScroll):
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._changes: tuple[FileChange, ...] = tuple(changes)
+        self._reviews: tuple[HunkReview | None, ...] = ()
         self._max_lines = max_lines
         self._ready = False
         self._highlighted = False
@@ -227,9 +229,18 @@ class DiffView(VerticalScroll):
         """Prepare the initial changes."""
         self._load(self._changes)
 
-    def set_changes(self, changes: Sequence[FileChange]) -> None:
-        """Replace what the view shows; a :class:`Ready` is posted when the new diff is painted."""
+    def set_changes(self, changes: Sequence[FileChange],
+                    reviews: Sequence[HunkReview | None] = ()) -> None:
+        """Replace what the view shows; a :class:`Ready` is posted when the new diff is painted.
+
+        Args:
+            changes: the file changes to show, in order.
+            reviews: per change (same order; missing or ``None``: no review), the
+                :class:`~tui.approvals.HunkReview` whose rejected hunks the view dims, as the
+                approval card that owns it counts them; :meth:`show_rejected` after it changes.
+        """
         self._changes = tuple(changes)
+        self._reviews = tuple(reviews)
         self._ready = False
         self._generation += 1
         self._focus_index = None
@@ -245,6 +256,17 @@ class DiffView(VerticalScroll):
     def file_list(self) -> DiffFileList | None:
         """The list of files at the top (only with two or more changes, once ready)."""
         return next(iter(self.query_children(DiffFileList)), None)
+
+    def show_rejected(self) -> None:
+        """Dim the hunks that the reviews given to :meth:`set_changes` reject (hunks of
+        changes without a review are left as they are)."""
+        for hunk in self.hunk_widgets():
+            self._mark_rejected(hunk)
+
+    def _mark_rejected(self, hunk: DiffHunk) -> None:
+        review = self._reviews[hunk.file_index] if hunk.file_index < len(self._reviews) else None
+        if review is not None:
+            hunk.set_class(hunk.hunk.index in review.rejected, "-rejected")
 
     def hunk_widgets(self, file_index: int | None = None) -> list[DiffHunk]:
         """Hunk widgets in order, all of them or those of one change."""
@@ -405,4 +427,6 @@ class DiffView(VerticalScroll):
             elif not file.hunks:
                 yield DiffNotice(empty_notice(change))
             for hunk in file.hunks:
-                yield DiffHunk(hunk, file.index, split=split, styles=self.hunk_styles)
+                widget = DiffHunk(hunk, file.index, split=split, styles=self.hunk_styles)
+                self._mark_rejected(widget)
+                yield widget
