@@ -106,8 +106,9 @@ def test_global_option_goes_before_the_subcommand() -> None:
     """``git status`` gains ``--no-pager``, ``-c color.ui=never`` or ``-C .`` before
     ``status``; a program without a subcommand gets nothing."""
     found = _all("git status && git log -1", "global", seeds=60)
-    for expected in ("git --no-pager status && git log -1", "git -c color.ui=never status "
-                     "&& git log -1", "git -C . status && git log -1",
+    for expected in ("git --no-pager status && git log -1",
+                     "git -c color.ui=never status && git log -1",
+                     "git -C . status && git log -1",
                      "git status && git --no-pager log -1"):
         assert expected in found
     assert _all("git --version", "global") == set()

@@ -31,8 +31,8 @@ from tui.settings.model import CliSettings
 _OK, _WHY = can_run()
 pytestmark = pytest.mark.skipif(not _OK, reason=f"bubblewrap cannot run here: {_WHY}")
 
-HELD = "(protected: it may not be created here, so Warden holds it read-only while the " \
-       "command runs)"
+HELD = ("(protected: it may not be created here, so Warden holds it read-only while the "
+        "command runs)")
 
 
 def _real(p: Path) -> Path:

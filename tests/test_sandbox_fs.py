@@ -366,6 +366,6 @@ async def test_planted_bare_repository_is_refused(project: Path, home: Path) -> 
                         "mkdir objects refs; echo 'ref: refs/heads/main' > HEAD; "
                         "printf '[core]\\n\\tfsmonitor = evil\\n' > config")
     assert not any(v.startswith("bare repository planted") for v in result.violations)
-    assert f"write blocked: {project / 'HEAD'} (protected: it may not be created here, so " \
-        "Warden holds it read-only while the command runs)" in result.violations
+    assert (f"write blocked: {project / 'HEAD'} (protected: it may not be created here, so "
+            "Warden holds it read-only while the command runs)") in result.violations
     assert not (project / "HEAD").exists()

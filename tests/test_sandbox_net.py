@@ -470,8 +470,8 @@ async def test_ask_that_raises_blocks(make_proxy) -> None:
     b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",           # origin form to a proxy
     b"GET https://example.com/ HTTP/1.1\r\n\r\n",             # https must use CONNECT
     b"GET http://exa\\mple.com/ HTTP/1.1\r\n\r\n",
-    b"POST http://example.com/ HTTP/1.1\r\nContent-Length: 3\r\n"
-    b"Transfer-Encoding: chunked\r\n\r\n",                    # smuggling shape
+    (b"POST http://example.com/ HTTP/1.1\r\nContent-Length: 3\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n"),                    # smuggling shape
     b"POST http://example.com/ HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
     b"POST http://example.com/ HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
     b"GET http://example.com/ HTTP/1.1\r\nX: " + b"a" * 17000 + b"\r\n\r\n",  # over 16 KiB

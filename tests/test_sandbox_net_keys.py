@@ -214,8 +214,8 @@ async def test_strict_allowlist_blocks_with_403_without_asking(
     assert output.split("\n")[:2] == ["site-a 200",
                                       "Connection blocked by network allowlist 403"]
     assert ask.hosts == []
-    assert lines == [f"host blocked: 127.0.0.1:{other} (not in the allowlist; "
-                     "sandbox.network.strictAllowlist blocks unlisted hosts without asking)"]
+    assert lines == [(f"host blocked: 127.0.0.1:{other} (not in the allowlist; "
+                      "sandbox.network.strictAllowlist blocks unlisted hosts without asking)")]
 
 
 @needs_bwrap
@@ -256,8 +256,8 @@ async def test_http_proxy_port_sends_the_sandbox_through_your_proxy(project: Pat
         yours.close()
         await yours.wait_closed()
     assert output.split("\n")[0] == "via-your-proxy 200"
-    assert seen == ["GET http://not-in-any-list.example/page HTTP/1.1 | "
-                    "not-in-any-list.example"]
+    assert seen == [("GET http://not-in-any-list.example/page HTTP/1.1 | "
+                     "not-in-any-list.example")]
     assert net.proxy.decisions == [] and lines == []  # Warden's filter was not consulted
 
 

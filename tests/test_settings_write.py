@@ -43,8 +43,8 @@ def git(cwd: Path, *args: str) -> str:
 def test_add_rule_creates_directory_and_file(tmp_path: Path) -> None:
     path = tmp_path / "proj" / ".claude" / "settings.local.json"
     assert add_rule(path, "allow", "Bash(npm test)") is True
-    assert path.read_text() == '{\n  "permissions": {\n    "allow": [\n      "Bash(npm test)"\n' \
-                               '    ]\n  }\n}\n'
+    assert path.read_text() == ('{\n  "permissions": {\n    "allow": [\n      "Bash(npm test)"\n'
+                                '    ]\n  }\n}\n')
     assert add_rule(path, "allow", "Bash(npm test)") is False
     assert add_rule(path, "deny", "WebFetch") is True
     loaded = load_settings(tmp_path / "proj")

@@ -38,12 +38,12 @@ def published_lists() -> str:
         "",
         "**Read-only git subcommands:** " + _codes(data.GIT_READ_ONLY_SUBCOMMANDS) + ".",
         "",
-        "**Options that read files, write, run a program, reach the network or look "
-        "elsewhere**, from the program registry (`tui/shell/registry`, where every option of "
-        "each modelled program is listed with its arity).  An `exec` option forces a prompt "
-        "that only an exact allow rule can approve; an option not listed for a read-only "
-        "program, an ambiguous abbreviation, or a glob that expands to an option makes it "
-        "ask:",
+        ("**Options that read files, write, run a program, reach the network or look "
+         "elsewhere**, from the program registry (`tui/shell/registry`, where every option of "
+         "each modelled program is listed with its arity).  An `exec` option forces a prompt "
+         "that only an exact allow rule can approve; an option not listed for a read-only "
+         "program, an ambiguous abbreviation, or a glob that expands to an option makes it "
+         "ask:"),
         "",
         *(f"- `{prog}`: " + "; ".join(f"{effect} {_codes(opts)}"
                                       for effect, opts in sorted(effects.items()))

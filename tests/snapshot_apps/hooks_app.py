@@ -44,8 +44,8 @@ def sample_hooks() -> HookSet:
     }}
     local = {"hooks": {"PreToolUse": [{"matcher": "Bash((", "hooks": [
         {"type": "command", "command": "./.claude/hooks/broken.sh"}]}]}}
-    held = ("/work/project/.claude/settings.json: this workspace is not trusted, so this file "
-            "contributes only what restricts; held back: hooks (2)",)
+    held = (("/work/project/.claude/settings.json: this workspace is not trusted, so this file "
+             "contributes only what restricts; held back: hooks (2)"),)
     return HookSet.from_files([(MANAGED, managed), (LOCAL, local), (USER, user)], {},
                               held_back=held)
 

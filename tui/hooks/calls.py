@@ -98,8 +98,8 @@ def with_pre_tool_use(decision: Decision, outcome: HookOutcome | None, call: Too
         return decision
     if decision.behavior == "deny":
         return replace(decision, trace=(*decision.trace,
-                                        f"{outcome.source} said {outcome.decision}; the deny "
-                                        "stands"))
+                                        (f"{outcome.source} said {outcome.decision}; the deny "
+                                         "stands")))
     source = outcome.source
     reason = outcome.reason.strip()
     if outcome.decision == "ask":
@@ -133,8 +133,8 @@ def permission_request_allows(asked: Decision, outcome: HookOutcome) -> Decision
     §8.4: the rule's author asked for a person)."""
     if asked.rule is not None:
         return replace(asked, trace=(*asked.trace,
-                                     f"{outcome.source} allows, but the ask rule {asked.rule} "
-                                     "keeps the prompt"))
+                                     (f"{outcome.source} allows, but the ask rule {asked.rule} "
+                                      "keeps the prompt")))
     reason = outcome.reason.strip()
     text = "Approved by a PermissionRequest hook" + (f": {reason}" if reason else ".")
     return Decision("allow", text, source=outcome.source,

@@ -408,8 +408,8 @@ def combine(event: str, runs: Sequence[HandlerRun]) -> HookOutcome:
             outcome.updated_input = first
         else:
             names = ", ".join(describe(h) for _, h in updates)
-            outcome.notices.append((f"Hooks returned different updatedInput objects ({names}); "
-                                    "none is applied and the call asks.", "warning"))
+            outcome.notices.append(((f"Hooks returned different updatedInput objects ({names}); "
+                                     "none is applied and the call asks."), "warning"))
             if event == "PreToolUse":
                 outcome.decision = "ask"
                 outcome.reason = "Hooks disagree on how to change this call."

@@ -195,8 +195,8 @@ class HookSteps:
 
             if outcome.updated_input is not None:
                 p.decision = replace(p.decision, trace=(
-                    f"input replaced by {outcome.source} (updatedInput); decided on the new "
-                    "input", *p.decision.trace))
+                    (f"input replaced by {outcome.source} (updatedInput); decided on the new "
+                     "input"), *p.decision.trace))
             p.decision = with_pre_tool_use(p.decision, outcome, p.call, self.perm_ctx, analysis)
         return detailed
 
@@ -235,8 +235,8 @@ class HookSteps:
             detailed = self._analyze(p.call)
             analysis = detailed.analysis if detailed is not None else None
             asked = decide(p.call, self.perm_ctx, analysis)
-            asked = replace(asked, trace=(f"input replaced by {outcome.source} (updatedInput); "
-                                          "decided on the new input", *asked.trace))
+            asked = replace(asked, trace=((f"input replaced by {outcome.source} (updatedInput); "
+                                           "decided on the new input"), *asked.trace))
             if asked.behavior != "ask":
                 p.decision = asked  # a deny rule wins; rules allow the new input anyway
                 return detailed

@@ -305,14 +305,14 @@ class _Eval:
             return out
         hit = _dash_matches(analysis.option_globs) if analysis.option_globs else None
         if hit is not None:
-            out[None] = f"a glob expands to {os.path.basename(hit)!r}, which the program " \
-                        "would read as an option"
+            out[None] = (f"a glob expands to {os.path.basename(hit)!r}, which the program "
+                         "would read as an option")
         for index, cmd in enumerate(analysis.commands):
             if not analysis.command_read_only[index] or not cmd.argv:
                 continue
             if program_in_workspace(cmd.argv[0], self.ctx):
-                out[index] = f"{cmd.argv[0]} on PATH is a program inside the working " \
-                             "directories, not the system's"
+                out[index] = (f"{cmd.argv[0]} on PATH is a program inside the working "
+                              "directories, not the system's")
             elif cmd.program == "git":
                 from tui.shell.gitrepo import config_runs_program
 
@@ -589,13 +589,13 @@ def _sandbox_escape(ctx: PermissionContext, view: CallView) -> tuple[str, str, N
         return None
     if not state.available:
         if state.fail_if_unavailable:
-            return ("deny", f"The sandbox is required (failIfUnavailable) but cannot run here: "
-                    f"{state.unavailable_reason}", None, "sandbox: unavailable")
+            return ("deny", ("The sandbox is required (failIfUnavailable) but cannot run here: "
+                             f"{state.unavailable_reason}"), None, "sandbox: unavailable")
         return None
     if view.input.get("dangerouslyDisableSandbox") is True and state.allow_unsandboxed:
-        return ("ask", "The model asks to run this outside the sandbox "
-                "(dangerouslyDisableSandbox): it could write anywhere you can and reach any "
-                "host. This always asks.", None, "sandbox: escape")
+        return ("ask", ("The model asks to run this outside the sandbox "
+                        "(dangerouslyDisableSandbox): it could write anywhere you can and reach "
+                        "any host. This always asks."), None, "sandbox: escape")
     return None
 
 

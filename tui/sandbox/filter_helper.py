@@ -257,7 +257,7 @@ def filter_setup(*, network: bool, allow_all_unix_sockets: bool,
                            landlock=landlock)
     notes: tuple[str, ...] = ()
     if network:
-        notes = ("network unavailable: no python3 to apply the Unix-socket filter after the "
-                 "network relay starts (the command ran with no network)",)
+        notes = (("network unavailable: no python3 to apply the Unix-socket filter after the "
+                  "network relay starts (the command ran with no network)"),)
     return FilterSetup(seccomp_program=unix_socket_filter(block_tracing=True), network=False,
                        notes=notes)

@@ -366,8 +366,8 @@ class SandboxNetwork:
                 self._notes.append(f"your proxy on 127.0.0.1:{port} (sandbox.network.{key}) "
                                    f"did not accept the connection: {why}")
                 if key == "httpProxyPort":
-                    body = f"Your proxy on 127.0.0.1:{port} (sandbox.network.{key}) is not " \
-                           "reachable"
+                    body = (f"Your proxy on 127.0.0.1:{port} (sandbox.network.{key}) is not "
+                            "reachable")
                     writer.write((f"HTTP/1.1 502 Bad Gateway\r\nContent-Length: {len(body)}"
                                   f"\r\nConnection: close\r\n\r\n{body}").encode())
                     with contextlib.suppress(OSError):

@@ -189,8 +189,8 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
         else:
             parts.append(("none", "dim"))
         if snapshot.managed_only:
-            parts += ["\n", ("Managed settings allow only managed rules "
-                             "(allowManagedPermissionRulesOnly): other rules do not apply.",
+            parts += ["\n", (("Managed settings allow only managed rules "
+                              "(allowManagedPermissionRulesOnly): other rules do not apply."),
                              "$text-warning")]
         return Content.assemble(*parts)
 
@@ -200,8 +200,8 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
             return Content("")
         parts: list[tuple[str, str] | str] = [
             ("Settings problems", "bold $text-error"),
-            ("  a file with an error adds no allow rules until it is fixed; its deny and ask "
-             "rules still apply", "dim"),
+            (("  a file with an error adds no allow rules until it is fixed; its deny and ask "
+              "rules still apply"), "dim"),
         ]
         for problem in snapshot.problems:
             style = "$text-error" if problem.severity == "error" else "$text-warning"
@@ -236,8 +236,8 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
         tool = str(self.test_tool.value)
         ctx = replace(self.session.perm_ctx)  # one policy for the whole decision
         count = len(self.snapshot.problems) + len(self.snapshot.warnings)
-        problems = [f"{count} problem{'s' if count != 1 else ''} in the settings, listed above; "
-                    "a file with an error adds no allow rules"] if count else []
+        problems = [(f"{count} problem{'s' if count != 1 else ''} in the settings, listed above; "
+                     "a file with an error adds no allow rules")] if count else []
         result = await asyncio.to_thread(probe, tool, text, ctx, problems=problems)
         self.trace.show(result)
 

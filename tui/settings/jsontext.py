@@ -329,13 +329,13 @@ def explain_decode_error(text: str, exc: json.JSONDecodeError) -> tuple[str, int
     conflict = _CONFLICT.search(text)
     if conflict:
         line, col = line_col(text, conflict.start())
-        return (f"git merge-conflict marker at line {line}: resolve the conflict and remove the "
-                "<<<<<<< / ======= / >>>>>>> lines", line, col)
+        return ((f"git merge-conflict marker at line {line}: resolve the conflict and remove the "
+                 "<<<<<<< / ======= / >>>>>>> lines"), line, col)
     comment = first_comment(text)
     if comment is not None and comment <= exc.pos:
         line, col = line_col(text, comment)
-        return (f"remove the comment at line {line}: settings files are plain JSON "
-                "(JSONC comments are not allowed)", line, col)
+        return ((f"remove the comment at line {line}: settings files are plain JSON "
+                 "(JSONC comments are not allowed)"), line, col)
     also = ""
     if comment is not None:
         also = f" (the comment at line {line_col(text, comment)[0]} must go too: no JSONC)"
@@ -343,7 +343,7 @@ def explain_decode_error(text: str, exc: json.JSONDecodeError) -> tuple[str, int
     before = text[:pos].rstrip()
     if before.endswith(",") and text[pos : pos + 1] in ("}", "]"):
         line, col = line_col(text, len(before) - 1)
-        return (f"remove the trailing comma at line {line}, column {col}: JSON does not allow a "
-                f"comma before a closing bracket{also}", line, col)
-    return (f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; fix the file "
-            f"(a missing comma or quote is the usual cause){also}", exc.lineno, exc.colno)
+        return ((f"remove the trailing comma at line {line}, column {col}: JSON does not allow a "
+                 f"comma before a closing bracket{also}"), line, col)
+    return ((f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; fix the file "
+             f"(a missing comma or quote is the usual cause){also}"), exc.lineno, exc.colno)

@@ -301,8 +301,8 @@ CRITICAL_PATHS: tuple[str, ...] = (
     "a top-level directory (/usr, /etc, /home, /data...)",
     "the home directory",
     "a working directory or one of its parents",
-    "a glob directly under a working directory, the root, a top-level directory or the home "
-    "directory (rm -rf *, rm -rf ~/*)",
+    ("a glob directly under a working directory, the root, a top-level directory or the home "
+     "directory (rm -rf *, rm -rf ~/*)"),
     "a glob or trailing slash directly under a shell variable (rm -rf \"$DIR\"/*, $DIR/)",
     "Windows drive roots and their top-level directories (C:\\, C:\\Windows)",
 )
@@ -315,8 +315,8 @@ DESTRUCTIVE_GIT: tuple[str, ...] = (
     "git switch --discard-changes / -f",
     "git restore PATH (working tree; --staged alone is safe)",
     "git clean -f / --force (not -n/--dry-run)",
-    "git push --force / -f / --force-with-lease / --force-if-includes / +REFSPEC / --mirror "
-    "/ --delete / :BRANCH",
+    ("git push --force / -f / --force-with-lease / --force-if-includes / +REFSPEC / --mirror "
+     "/ --delete / :BRANCH"),
     "git branch -D / --delete --force",
     "git stash drop / clear",
     "git reflog expire / delete",

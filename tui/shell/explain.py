@@ -261,8 +261,8 @@ def _summary(cmd: SimpleCommand, detail: CommandDetail, info: ProgramInfo | None
     if key in _TWO_SIDED:
         sources = [t for t in ce_reads + ce_deletes if t not in ce_writes]
         if sources and ce_writes:
-            objects = f"{_join([_quote(x) for x in sources])} to " \
-                      f"{_join([_quote(w) for w in ce_writes])}"
+            objects = (f"{_join([_quote(x) for x in sources])} to "
+                       f"{_join([_quote(w) for w in ce_writes])}")
         else:
             objects = _join([_quote(f) for f in files])
     elif key in _PATTERN_FIRST or key in _SCRIPT_FIRST:
@@ -589,26 +589,26 @@ _BLOCKER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^it contains a suspicious construct$", "@findings"),
         (r"^an earlier part changed the shell's environment or functions$", "@taint"),
         (r"^cd leaves the working directories", ""),
-        (r"^it writes files$|^it reaches the network$|^it runs through | is not the .* found "
-         r"on PATH$", ""),
+        ((r"^it writes files$|^it reaches the network$|^it runs through | is not the .* found "
+          r"on PATH$"), ""),
         (r"^it sets .*, which is not a safe variable$", "@environment"),
         (r"^man given a path|^let evaluates arithmetic$", ""),
         (r"^find -(exec|execdir|ok|okdir) runs another command$", "runs a program on each file"),
         (r"^it runs another command \(", "@children"),
         (r" is built at run time and could be an option$", "@placeholder"),
-        (r" is not (a program Warden models as read-only|a read-only program|a read-only git "
-         r"command)$", "@modelled"),
-        (r" runs the script | runs a script in the current shell$| runs commands from standard "
-         r"input$| starts a shell as another user$", "@modelled"),
+        ((r" is not (a program Warden models as read-only|a read-only program|a read-only git "
+          r"command)$"), "@modelled"),
+        ((r" runs the script | runs a script in the current shell$| runs commands from standard "
+          r"input$| starts a shell as another user$"), "@modelled"),
         (r"^this form of git stash changes the repository$", "changes the repository"),
         (r"sets the clock$|sets the host name$| changes the system or the shell$",
          "changes system settings"),
         (r" assigns a shell variable$", "sets shell variables"),
         (r" removes files$", "deletes files"),
         (r" runs another program$", "runs another program"),
-        (r"^unknown option |^unknown find primary |is an ambiguous abbreviation$| takes no "
-         r"value$|^the value of .* is built at run time$| is a glob that expands to options$"
-         r"| reads more options from a file$", "@parse"),
+        ((r"^unknown option |^unknown find primary |is an ambiguous abbreviation$| takes no "
+          r"value$|^the value of .* is built at run time$| is a glob that expands to options$"
+          r"| reads more options from a file$"), "@parse"),
     ))
 """Why the analyser did not prove a command read-only (``CommandDetail.blockers``) -> what
 that says: a category, ``""`` (nothing beyond the recorded effects), or a check (``@...``, see
