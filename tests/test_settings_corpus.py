@@ -128,3 +128,38 @@ def test_schemastore_negative_files_have_schema_warnings(tmp_path: Path,
 def test_warden_schema_accepts_every_positive_file() -> None:
     for src in schemastore_tests("positive"):
         assert validate(json.loads(src.read_text(encoding="utf-8"))) == [], src.name
+
+
+def test_no_corpus_file_grants_anything_from_an_untrusted_repository(tmp_path: Path) -> None:
+    """Issue 11: each of the 189 real files, committed as a cloned repository's
+    ``.claude/settings.json`` and not trusted, adds no allow rule, directory, hook, env
+    variable, helper command or permissive start mode, while its deny and ask rules all apply;
+    trusted, its allow rules apply as written (the ones that parse)."""
+    from tui.settings.trustgate import grants_of
+
+    held = Counter()
+    for i, src in enumerate(corpus_files()):
+        proj = tmp_path / f"p{i}"
+        (proj / ".claude").mkdir(parents=True)
+        shutil.copyfile(src, proj / ".claude" / "settings.json")
+        trusted = load_settings(proj, trusted_project=True)
+        untrusted = load_settings(proj, trusted_project=False)
+        project = next(f for f in trusted.files if f.source.scope == "project")
+        grants = grants_of(project.data)
+        assert not [r for r in untrusted.rules if r.behavior == "allow"], src.name
+        assert untrusted.additional_directories == (), src.name
+        for key in ("hooks", "env", "apiKeyHelper", "statusLine"):
+            assert key not in untrusted.merged, (src.name, key)
+        assert untrusted.default_mode in (None, "default", "plan", "dontAsk"), src.name
+        restrict = [(r.behavior, r.text) for r in trusted.rules if r.behavior != "allow"]
+        assert restrict == [(r.behavior, r.text) for r in untrusted.rules], src.name
+        if grants.allow_rules:
+            held["allow rules"] += 1
+        if grants.hooks:
+            held["hooks"] += 1
+        if grants.env:
+            held["env"] += 1
+        if not grants.is_empty():
+            assert any(p.code == "trust" for p in untrusted.problems), src.name
+    # The audit's counts (issue 11): files with allow rules, hooks and env.
+    assert held["allow rules"] >= 100 and held["hooks"] >= 60 and held["env"] >= 25, held

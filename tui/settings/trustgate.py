@@ -218,31 +218,30 @@ def gate(data: dict[str, Any], *, trusted: bool) -> tuple[list[str], str | None]
     if trusted:
         return [], bypass
     summary = grants_of(data)
-    kept: dict[str, Any] = {}
-    for key in HARMLESS_KEYS:
-        if key in data:
-            kept[key] = data[key]
+    keep_paths = set(_KEEP_LISTS) | {(k,) for k in HARMLESS_KEYS}
+    keep_paths.add(("permissions", "disableBypassPermissionsMode"))
+    if isinstance(perms, dict) and perms.get("defaultMode") in RESTRICTIVE_MODES:
+        keep_paths.add(("permissions", "defaultMode"))
     if data.get("disableAllHooks") is True:
-        kept["disableAllHooks"] = True
-    for path in _KEEP_LISTS:
-        value = _get(data, path)
-        if value is None:
-            continue
-        target = kept
-        for part in path[:-1]:
-            target = target.setdefault(part, {})
-        target[path[-1]] = value
-    if isinstance(perms, dict):
-        if "disableBypassPermissionsMode" in perms:
-            kept.setdefault("permissions", {})["disableBypassPermissionsMode"] = \
-                perms["disableBypassPermissionsMode"]
-        mode = perms.get("defaultMode")
-        if isinstance(mode, str) and mode in RESTRICTIVE_MODES:
-            kept.setdefault("permissions", {})["defaultMode"] = mode
-    data.clear()
-    data.update(kept)
+        keep_paths.add(("disableAllHooks",))
+    _filter(data, keep_paths, ())
     held = summary.summary()
     return ([held] if held else []), bypass
+
+
+def _filter(obj: dict[str, Any], keep: set[tuple[str, ...]], prefix: tuple[str, ...]) -> None:
+    """Remove from ``obj`` (in place, order kept) every key whose path is neither in ``keep``
+    nor on the way to one; objects left empty by the removal go too."""
+    for key in list(obj):
+        path = (*prefix, key)
+        if path in keep:
+            continue
+        below = obj[key]
+        if isinstance(below, dict) and any(k[:len(path)] == path for k in keep):
+            _filter(below, keep, path)
+            if below:
+                continue
+        del obj[key]
 
 
 def local_file_status(path: Path, env: Mapping[str, str] | None = None) -> str | None:
