@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return explain_main(argv[1:])
     if argv and argv[0] == "doctor":
-        from tui.sandbox.cli import doctor_main
+        from tui.cli_sandbox import doctor_main
 
         return doctor_main(argv[1:])
     if argv and argv[0] == "trust":
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return trust_main(argv[1:])
     if argv[:2] == ["sandbox", "run"]:
-        from tui.sandbox.cli import sandbox_run_main
+        from tui.cli_sandbox import sandbox_run_main
 
         return sandbox_run_main(argv[2:])
     args = build_parser().parse_args(argv)

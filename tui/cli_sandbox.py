@@ -19,6 +19,11 @@ system read-only, Read deny paths masked, a private ``/tmp``, no network), with 
 environment (Warden's own credentials removed, ``GIT_OPTIONAL_LOCKS=0``, no pager).  Exit status
 125 when bubblewrap cannot run (Warden would then judge by the analysis alone).
 
+An application command, not part of the sandbox package: it builds the session's policy
+(:mod:`tui.session_policy`) and the Bash tool's environment (:mod:`tui.tools.bash`), which both
+sit above :mod:`tui.sandbox` (the Bash tool runs commands in it), so it lives beside
+:mod:`tui.cli` and :mod:`tui.check`.
+
 Source: ``SPEC.md`` §8, REF §6.
 """
 
@@ -139,8 +144,8 @@ async def _run(policy: Any, command: str, *, cwd: Path, timeout_s: float,
         try:
             from tui.sandbox.network import SandboxNetwork
         except ImportError:
-            SandboxNetwork = None  # noqa: N806 (a class, when present)
-        if SandboxNetwork is not None:
+            pass  # no filtering proxy: the command runs with no network
+        else:
             net = SandboxNetwork.for_policy(
                 policy, ask=None, runtime_dir=Path(tempfile.mkdtemp(prefix="warden-net-")))
             factory = net.start

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.permissions.policy import Policy
-    from tui.sandbox.mode import SandboxState
+    from tui.permissions.sandbox_mode import SandboxState
     from tui.settings.model import CliSettings, Settings, SettingsSource
 
 __all__ = ["PolicyRequest", "SECRET_ENV_VARS", "SessionPolicy", "build_session_policy",
@@ -82,8 +82,8 @@ class SessionPolicy:
         working_dirs: cwd, ``--add-dir`` directories, then ``additionalDirectories`` (absolute).
         env: the ``env`` setting's variables for tool subprocesses and hooks (string values
             only, Warden's own credentials removed).
-        sandbox: the :class:`tui.sandbox.mode.SandboxState` the settings ask for (no runner
-            yet: starting bubblewrap is the session's job).
+        sandbox: the :class:`tui.permissions.sandbox_mode.SandboxState` the settings ask for (no
+            runner yet: starting bubblewrap is the session's job).
         notices: ``(text, severity)`` lines for the user: settings problems, rule warnings, a
             refused start mode, unimplemented keys.
     """
@@ -132,9 +132,9 @@ def settings_env(merged: Mapping[str, object]) -> tuple[dict[str, str], list[str
 
 
 def sandbox_state(merged: Mapping[str, object]) -> SandboxState:
-    """The ``sandbox.*`` switches (REF §6.2) as a :class:`~tui.sandbox.mode.SandboxState`
-    with no runner."""
-    from tui.sandbox.mode import SandboxState
+    """The ``sandbox.*`` switches (REF §6.2) as a
+    :class:`~tui.permissions.sandbox_mode.SandboxState` with no runner."""
+    from tui.permissions.sandbox_mode import SandboxState
 
     raw = merged.get("sandbox")
     raw = raw if isinstance(raw, dict) else {}

@@ -18,6 +18,7 @@ from tui.session_policy import SECRET_ENV_VARS, command_env
 
 if TYPE_CHECKING:
     from tui.agent.loop import Agent, Sink
+    from tui.permissions.sandbox_mode import SandboxState
 
 __all__ = ["SECRET_ENV_VARS", "AgentSession", "NoApiKey", "command_env"]
 
@@ -164,8 +165,12 @@ class AgentSession:
 
     # -- sandbox ------------------------------------------------------------------------------
 
-    def _load_sandbox(self) -> None:
-        """Build the sandbox state from ``sandbox.*`` (REF §6.2); start-up checks run here."""
+    def _load_sandbox(self) -> SandboxState:
+        """Build the sandbox state from ``sandbox.*`` (REF §6.2); start-up checks run here.
+
+        Returns:
+            The new state, also set as ``perm_ctx.sandbox``.
+        """
         from tui.session_policy import sandbox_state
 
         state = sandbox_state(self.settings.merged if self.settings is not None else {})
@@ -174,6 +179,7 @@ class AgentSession:
         if state.enabled:
             self._load_configured_sandbox(state)
         self._load_containment(state)
+        return state
 
     def _load_configured_sandbox(self, state: Any) -> None:
         """The runner of ``sandbox.enabled`` (REF §6.2), probed once."""
@@ -277,8 +283,7 @@ class AgentSession:
         from tui.session_policy import build_session_policy
 
         self.settings = build_session_policy(self.policy_request()).settings
-        self._load_sandbox()
-        state = self.perm_ctx.sandbox
+        state = self._load_sandbox()
         self.sink(ev.Notice(f"Sandbox {'on' if state.enabled else 'off'}"
                             f"{' (auto-allow)' if state.enabled and state.auto_allow else ''}; "
                             f"saved to {self.local_settings}."))

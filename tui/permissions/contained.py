@@ -4,7 +4,7 @@ Warden runs some Bash commands without asking: the ones its analysis judges read
 under ``autoAllowBashIfSandboxed``, the ones that run in the sandbox.  These helpers decide the
 edges of those two allowances; :func:`tui.permissions.engine.decide` calls them and marks what
 it allows with :attr:`tui.permissions.decision.Decision.auto`, from which
-:func:`tui.sandbox.mode.sandbox_profile` picks where the command runs:
+:func:`tui.permissions.sandbox_mode.sandbox_profile` picks where the command runs:
 
 * a read-only command runs in the *read-only sandbox* (nothing writable, no network) when
   bubblewrap can run; a user's allow rule that approves every part of it takes precedence, and

@@ -8,10 +8,11 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.permissions.policy import Policy
+    from tui.permissions.sandbox_mode import SandboxState
 
 
 def _empty_policy() -> Policy:
@@ -56,7 +57,8 @@ class PermissionContext:
         policy: the compiled rules (settings, command line, this session).
         home: the home directory (``~`` in rules and the protected shell rc files).
         repo_has_unsaved_work: asked only when a destructive git command is about to run.
-        sandbox: the session's sandbox state (``tui.sandbox.mode``), ``None`` when off.
+        sandbox: the session's sandbox state (:mod:`tui.permissions.sandbox_mode`), ``None``
+            when off.
     """
 
     working_dirs: tuple[Path, ...]
@@ -64,7 +66,7 @@ class PermissionContext:
     policy: Policy = field(default_factory=_empty_policy)
     home: Path = field(default_factory=Path.home)
     repo_has_unsaved_work: Callable[[Path], bool] = git_has_unsaved_work
-    sandbox: Any = None
+    sandbox: SandboxState | None = None
 
     @property
     def cwd(self) -> Path:

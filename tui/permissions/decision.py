@@ -32,7 +32,7 @@ class Decision:
             the read-only sandbox when bubblewrap can run, issue 10 item 1) or ``"sandbox"``
             (``autoAllowBashIfSandboxed``; protected paths stay read-only, issue 10 item 5).
             ``None`` for every other decision.  Where the call runs follows from it
-            (:func:`tui.sandbox.mode.sandbox_profile`).
+            (:func:`tui.permissions.sandbox_mode.sandbox_profile`).
     """
 
     behavior: Behavior

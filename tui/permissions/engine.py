@@ -21,7 +21,7 @@ import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.pathutil import absolute, lexically_inside
 from tui.permissions.contained import (
@@ -38,7 +38,6 @@ from tui.permissions.protected import protected_reason
 if TYPE_CHECKING:
     from tui.permissions.rules import Rule
     from tui.shell.model import ShellAnalysis, SimpleCommand
-    from tui.tools.base import ToolCall
 
 READ_TOOLS = frozenset({"Read", "Glob", "Grep", "LSP"})
 """Tools covered by ``Read(...)`` path rules (REF §2.1)."""
@@ -58,6 +57,23 @@ PRIMARY_FIELDS = ("command", "file_path", "path", "notebook_path", "url")
 _UNC_PREFIXES = ("\\\\", "\\??\\", "//?/")
 
 
+class PreparedCall(Protocol):
+    """What the engine reads of a prepared tool call: :class:`tui.tools.base.ToolCall` has it.
+
+    A protocol rather than the class, because the tools sit above the engine (the Bash tool runs
+    commands in :mod:`tui.sandbox`, which builds on the permission rules).
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def input(self) -> Mapping[str, Any]: ...
+    @property
+    def paths(self) -> tuple[Path, ...]: ...
+    @property
+    def command(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class CallView:
     """What the engine looks at: the tool, its raw input, absolute paths, command, URL."""
@@ -70,8 +86,9 @@ class CallView:
     raw_paths: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, call: ToolCall | CallView) -> CallView:
-        """Build the view of a prepared :class:`~tui.tools.base.ToolCall` (or pass one through)."""
+    def of(cls, call: PreparedCall | CallView) -> CallView:
+        """Build the view of a prepared call (a :class:`~tui.tools.base.ToolCall`), or pass a
+        view through."""
         if isinstance(call, CallView):
             return call
         raw = tuple(str(call.input.get(k)) for k in ("file_path", "path", "notebook_path")
@@ -111,7 +128,7 @@ def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
     :func:`~tui.pathutil.really_inside` alone: a symlink inside the project that points
     outside it is outside, and so is a path outside that points in.  Reads the file system.
     """
-    everywhere = (*roots, *(os.path.realpath(r) for r in roots))
+    everywhere: tuple[Path | str, ...] = (*roots, *(os.path.realpath(r) for r in roots))
     return (lexically_inside(path, *everywhere)
             and lexically_inside(os.path.realpath(path), *everywhere))
 
@@ -119,7 +136,7 @@ def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
 class _Eval:
     """One evaluation: the call, its shell analysis and the trace being written."""
 
-    def __init__(self, call: ToolCall | CallView, ctx: PermissionContext,
+    def __init__(self, call: PreparedCall | CallView, ctx: PermissionContext,
                  analysis: ShellAnalysis | None = None) -> None:
         self.view = CallView.of(call)
         self.ctx = ctx
@@ -450,7 +467,7 @@ class _Eval:
         return None
 
 
-def decide(call: ToolCall | CallView, ctx: PermissionContext,
+def decide(call: PreparedCall | CallView, ctx: PermissionContext,
            analysis: ShellAnalysis | None = None) -> Decision:
     """Decide whether ``call`` runs (allow), waits for the user (ask) or is refused (deny).
 
@@ -478,16 +495,17 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext,
 
     sandboxed = False
     if view.tool == "Bash" and view.command is not None and ctx.sandbox is not None:
-        from tui.sandbox.mode import runs_sandboxed
+        from tui.permissions.sandbox_mode import runs_sandboxed
 
         sandboxed = runs_sandboxed(ctx.sandbox, view.command, view.input, ev.analysis)
         ev.trace.append("runs inside the sandbox" if sandboxed else "runs outside the sandbox")
+    # autoAllowBashIfSandboxed applies only to a call that runs sandboxed (so the state is known).
+    auto_allow = sandboxed and ctx.sandbox is not None and ctx.sandbox.auto_allow
 
     # 1-2. Deny rules, then ask rules: first match wins, in every mode.
     for behavior, rules in (("deny", policy.deny), ("ask", policy.ask)):
         for rule in rules:
-            if (behavior == "ask" and sandboxed and mode != "plan" and rule.kind == "tool"
-                    and ctx.sandbox.auto_allow):
+            if behavior == "ask" and auto_allow and mode != "plan" and rule.kind == "tool":
                 continue  # a bare Bash ask rule does not apply to sandboxed commands (REF §6.2)
             hit = ev.matches(rule, "deny")
             if hit is not None:
@@ -515,7 +533,7 @@ def decide(call: ToolCall | CallView, ctx: PermissionContext,
         escape = _sandbox_escape(ctx, view)
         if escape is not None:
             return ev.result(*escape)
-        if sandboxed and ctx.sandbox.auto_allow and mode != "plan" \
+        if auto_allow and mode != "plan" \
                 and not _network_commands(analysis) and not analysis.destructive_git:
             held = auto_allow_held(ev)  # issue 10: read-only, git writes, protected writes
             if held is None:

@@ -8,6 +8,10 @@ whole compound runs unsandboxed) and ``dangerouslyDisableSandbox`` retries (hono
 Whatever ``sandbox.enabled`` says, a command Warden runs without asking because its analysis
 judged it read-only runs in the *read-only sandbox* when bubblewrap can run (issue 10 item 1;
 :func:`sandbox_profile`, :mod:`tui.sandbox.readonly`).
+
+These are decisions, so they live with the permission engine, which asks :func:`runs_sandboxed`
+before it applies the ask rules; :mod:`tui.sandbox` (which builds on the rules) runs what they
+decide.  ``tui.sandbox.mode`` re-exports them under their old import path.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ Modules, each importable on its own (this package imports none of them, so impor
 * :mod:`tui.sandbox.filter_helper`: the compiled helper that applies the Unix-socket filter
   and the Landlock domain, and :func:`~tui.sandbox.filter_helper.filter_setup`.
 * :mod:`tui.sandbox.doctor`: can the sandbox run here, and how to fix it if not.
-* :mod:`tui.sandbox.cli`: ``warden doctor`` and ``warden sandbox run``.
 * :mod:`tui.sandbox.network`, :mod:`tui.sandbox.proxy`, :mod:`tui.sandbox.bridge`: the
   filtering proxy and the in-sandbox relay.
-* :mod:`tui.sandbox.mode`: whether a Bash call runs sandboxed, and in which profile.
+* :mod:`tui.sandbox.mode`: whether a Bash call runs sandboxed, and in which profile (decided
+  by the permission engine: re-exported from :mod:`tui.permissions.sandbox_mode`).
 * :mod:`tui.sandbox.readonly`: the read-only sandbox, where commands judged read-only run.
 * :mod:`tui.sandbox.protect`: protected paths held read-only while a command runs, even those
   that do not exist yet.

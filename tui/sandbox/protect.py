@@ -35,7 +35,7 @@ Choices, and what they cost:
 * Only the tops of the working directories (and the home directory, when writable) are held;
   a protected name that does not exist deeper down is not (there are too many places).
 
-Which paths, per profile (:data:`tui.sandbox.mode.SandboxProfile`):
+Which paths, per profile (:data:`tui.permissions.sandbox_mode.SandboxProfile`):
 
 * every sandboxed command (``"sandbox"`` and ``"auto-allow"``): ``HEAD`` at the top of a
   working directory that is not a git directory (:data:`BARE_MARKERS`: a planted bare

@@ -4,7 +4,7 @@ Source: ``SPEC.md`` §8, REF §6.3 (per-command wrapping, violations appended to
 model sees), REF §6.2 (per-session temp dir as ``$TMPDIR``; protected paths; bare-repository
 plant files).
 
-Three profiles (:data:`tui.sandbox.mode.SandboxProfile`, the ``profile`` argument of
+Three profiles (:data:`tui.permissions.sandbox_mode.SandboxProfile`, the ``profile`` argument of
 :meth:`SandboxRunner.run`): ``"sandbox"`` (the configured sandbox), ``"auto-allow"`` (the same,
 with every protected path of REF §11.1 read-only, existing or not: :mod:`tui.sandbox.protect`)
 and ``"read-only"`` (nothing writable, private ``/tmp``, no network: :mod:`tui.sandbox.readonly`).
@@ -323,8 +323,8 @@ class SandboxRunner:
                 passes it on, so secrets never appear in argv.
             output_limit: characters of output kept (head and tail).
             profile: ``"sandbox"``, ``"auto-allow"`` or ``"read-only"``
-                (:data:`tui.sandbox.mode.SandboxProfile`).  ``"read-only"`` never uses the
-                network factory or the session temp dir.
+                (:data:`tui.permissions.sandbox_mode.SandboxProfile`).  ``"read-only"`` never
+                uses the network factory or the session temp dir.
 
         Raises:
             SandboxUnavailable: bubblewrap is missing, cannot start, or failed while setting
