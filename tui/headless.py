@@ -86,7 +86,7 @@ def stored_trust(cwd: Path) -> bool | None:
     project is not trusted (fail closed).
     """
     try:
-        from tui.trust import stored_decision  # type: ignore[import-not-found]
+        from tui.trust import stored_decision
     except ImportError:
         return None
     try:

@@ -55,7 +55,7 @@ def normalise_mode(name: str) -> Mode:
         raise ModeError(
             f"unknown permission mode {name!r}; use one of: {', '.join(MODES)}"
         )
-    return canonical  # type: ignore[return-value]
+    return canonical
 
 
 def running_as_root() -> bool:

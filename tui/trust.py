@@ -274,7 +274,8 @@ def _mcp_servers(path: Path) -> tuple[list[str], list[str]]:
         if isinstance(spec.get("url"), str):
             what = spec["url"]
         else:
-            args = spec.get("args") if isinstance(spec.get("args"), list) else []
+            listed = spec.get("args")
+            args = listed if isinstance(listed, list) else []
             what = " ".join(str(x) for x in [spec.get("command", "?"), *args])
         env = spec.get("env")
         keys = f" (env: {', '.join(map(str, env))})" if isinstance(env, dict) and env else ""

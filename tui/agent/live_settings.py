@@ -201,7 +201,9 @@ class LiveSettings:
         if agent is not None and built.env != old_env:
             from tui.agent.session import command_env
 
-            env = {k: v for k, v in agent.tool_ctx.env.items() if k not in old_env}
+            # ToolContext.env None means the process environment: start from that.
+            current = agent.tool_ctx.env if agent.tool_ctx.env is not None else os.environ
+            env = {k: v for k, v in current.items() if k not in old_env}
             env.update(built.env)
             env.update(session.config.extra_env)
             agent.tool_ctx = replace(agent.tool_ctx, env=command_env(env))

@@ -140,7 +140,7 @@ class AgentSession:
         from tui.session_policy import PolicyRequest
 
         cfg = self.config
-        return PolicyRequest(cwd=cfg.cwd, cli=cfg.cli_settings,  # type: ignore[arg-type]
+        return PolicyRequest(cwd=cfg.cwd, cli=cfg.cli_settings,
                              add_dirs=cfg.additional_dirs, permission_mode=cfg.permission_mode,
                              trusted_project=cfg.trusted_project)
 
@@ -257,7 +257,7 @@ class AgentSession:
         except asyncio.CancelledError:
             return False
         if answer.kind in ("allow_session", "allow_always"):
-            self.network.session_allowed.add(host)  # type: ignore[union-attr]
+            self.network.session_allowed.add(host)
         if answer.kind == "allow_always":
             self.grant("allow_always", answer.rules or (access.rule,))
         if answer.kind == "allow_once":

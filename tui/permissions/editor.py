@@ -167,7 +167,7 @@ def build_snapshot(settings: Settings | None, policy: Any, mode: str, *,
     for behavior in ("deny", "ask", "allow"):
         for rule in getattr(policy, behavior, ()):
             if getattr(rule.source, "scope", None) == "session":
-                rows.append(RuleRow(behavior, rule.text, "session", None, True,  # type: ignore[arg-type]
+                rows.append(RuleRow(behavior, rule.text, "session", None, True,
                                     _why_read_only("session", None)))
     dirs: list[DirectoryRow] = [DirectoryRow(p, "--add-dir") for p in cli_dirs]
     seen = set(cli_dirs)

@@ -25,13 +25,11 @@ is imported before the listener is ready; ``socket``/``threading``/``select`` ar
 forked child, which keeps the time to ready close to the interpreter's own start-up.
 """
 
+# The C module: importing ``socket`` (enum etc.) would double the start-up time.  Every Python
+# that has ``socket`` has ``_socket`` (``socket.py`` itself starts with ``import _socket``).
+import _socket
 import os
 import sys
-
-try:  # the C module: importing ``socket`` (enum etc.) would double the start-up time
-    import _socket
-except ImportError:  # pragma: no cover - some other Python
-    import socket as _socket
 
 _BUF = 65536
 
@@ -101,7 +99,7 @@ def _serve(fd: int, socket_path: str, parent: int) -> None:
 
     listener = socket.socket(fileno=fd)
     watch = _watch_fd(parent)
-    waits = [listener] if watch is None else [listener, watch]
+    waits: list[socket.socket | int] = [listener] if watch is None else [listener, watch]
     while True:
         try:
             ready, _, _ = select.select(waits, [], [], 0.2 if watch is None else None)

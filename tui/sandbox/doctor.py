@@ -130,11 +130,11 @@ def _binary_check(policy: SandboxPolicy | None) -> tuple[Check, str | None]:
             return Check("bubblewrap binary", False, f"{where} names {path}, which is not "
                          "executable", f"chmod +x {path}", True), None
         return Check("bubblewrap binary", True, f"{path} (from {where})", required=True), path
-    path = policy.bwrap_path if policy is not None and policy.bwrap_path else None
-    path = path or shutil.which("bwrap")
-    if path is None:
+    found = policy.bwrap_path if policy is not None and policy.bwrap_path else None
+    found = found or shutil.which("bwrap")
+    if found is None:
         return Check("bubblewrap binary", False, "bwrap is not on PATH", INSTALL_FIX, True), None
-    return Check("bubblewrap binary", True, path, required=True), path
+    return Check("bubblewrap binary", True, found, required=True), found
 
 
 def _probe(bwrap: str, hints: list[Check]) -> Check:

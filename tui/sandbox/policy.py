@@ -408,13 +408,13 @@ def resolve_policy(settings: Settings, *, cwd: Path, working_dirs: Sequence[Path
     found_read: tuple[Path, ...] = ()
     if deny_paths is not None:
         try:
-            found = deny_paths.find()
+            masked = deny_paths.find()
         except MaskUnavailable as exc:
             mask_error = str(exc)
             problems.append(f"Sandboxed commands are refused until this is fixed: {exc}")
         else:
-            found_read = found.read
-            deny_write += found.edit
+            found_read = masked.read
+            deny_write += masked.edit
     from tui.settings.paths import user_dir as settings_user_dir
 
     user_dir = _real(settings_user_dir({**os.environ, "HOME": str(home)}))

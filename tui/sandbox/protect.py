@@ -461,13 +461,13 @@ def held_violations(output: str, held: Sequence[Held], *, cwd: Path,
         if not any(marker in lowered for marker in _FAILED):
             continue
         for token in _tokens(line):
-            path = wanted.get(token.rstrip("/"))
-            if path is None or path in seen:
+            named = wanted.get(token.rstrip("/"))
+            if named is None or named in seen:
                 continue
-            seen.add(path)
-            if f"write blocked: {path} " in reported:
+            seen.add(named)
+            if f"write blocked: {named} " in reported:
                 continue
-            found.append(f"write blocked: {path} (protected: it may not be created here, so "
+            found.append(f"write blocked: {named} (protected: it may not be created here, so "
                          "Warden holds it read-only while the command runs)")
     return found
 

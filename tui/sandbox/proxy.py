@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import logging
 import os
@@ -368,7 +369,7 @@ class FilteringProxy:
         self._slots = asyncio.Semaphore(max_connections)
         self._servers: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[None]] = set()
-        self._asks: dict[str, asyncio.Task[bool]] = {}
+        self._asks: dict[str, asyncio.Task[bool | str]] = {}
         self._unix_path: Path | None = None
 
     # ----------------------------------------------------------------- policy
@@ -416,7 +417,7 @@ class FilteringProxy:
             assert self.ask is not None
             task = asyncio.ensure_future(self.ask(host, port))
             self._asks[key] = task
-            task.add_done_callback(lambda t, k=key: self._asked(k, t))
+            task.add_done_callback(functools.partial(self._asked, key))
         try:
             ok = await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -431,7 +432,7 @@ class FilteringProxy:
             return "allow", "allowed once by the user"
         return ("allow", "allowed by the user") if ok is True else ("deny", "declined by the user")
 
-    def _asked(self, key: str, task: asyncio.Task[bool]) -> None:
+    def _asked(self, key: str, task: asyncio.Task[bool | str]) -> None:
         self._asks.pop(key, None)
         if task.cancelled() or task.exception() is not None:
             return
@@ -526,8 +527,8 @@ class FilteringProxy:
             server.close()
         for task in list(self._tasks):
             task.cancel()
-        for task in list(self._asks.values()):
-            task.cancel()
+        for asking in list(self._asks.values()):
+            asking.cancel()
         await asyncio.gather(*self._tasks, *self._asks.values(), return_exceptions=True)
         for server in self._servers:
             with contextlib.suppress(Exception):
@@ -542,7 +543,7 @@ class FilteringProxy:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if task is not None:
-            self._tasks.add(task)  # type: ignore[arg-type]
+            self._tasks.add(task)
         try:
             try:
                 await asyncio.wait_for(self._slots.acquire(), self.connect_timeout_s)
@@ -566,7 +567,7 @@ class FilteringProxy:
         finally:
             writer.close()
             if task is not None:
-                self._tasks.discard(task)  # type: ignore[arg-type]
+                self._tasks.discard(task)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await _read_head(reader, _HEAD_TIMEOUT_S)

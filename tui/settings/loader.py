@@ -509,7 +509,7 @@ def _rules(layer: _Layer) -> list[RuleEntry]:
     for key, value in _perms(layer).items():
         if key not in BEHAVIORS:
             continue
-        behavior: Behavior = key  # type: ignore[assignment]
+        behavior: Behavior = key
         path: JsonPath = ("permissions", key)
         if isinstance(value, str):
             if behavior == "allow":
@@ -700,9 +700,9 @@ def load_settings(
     seen_rules: set[tuple[str, str, str]] = set()
     for layer in layers:
         for rule in _rules(layer):
-            key = (rule.behavior, rule.text, rule.source.scope)
-            if key not in seen_rules:
-                seen_rules.add(key)
+            rule_key = (rule.behavior, rule.text, rule.source.scope)
+            if rule_key not in seen_rules:
+                seen_rules.add(rule_key)
                 rules.append(rule)
     if managed_only:
         general.append(SettingsProblem(
@@ -737,10 +737,10 @@ def load_settings(
                                            code="mode"))
     precedence = [*reversed(managed_layers), *(la for la in layers if la.source.scope != "managed")]
     for layer in precedence:
-        raw = _perms(layer).get("defaultMode")
-        if raw is None:
+        mode_value = _perms(layer).get("defaultMode")
+        if mode_value is None:
             continue
-        mode, why = _mode_value(raw)
+        mode, why = _mode_value(mode_value)
         path: JsonPath = ("permissions", "defaultMode")
         if mode is None:
             if path not in layer.reported or "not implemented" in (why or ""):

@@ -109,22 +109,26 @@ def _list_at(path: Path, data: dict[str, Any], keys: tuple[str, ...],
     if not keys:
         raise ValueError("no key given")
     node: dict[str, Any] = data
-    for i, key in enumerate(keys):
-        last = i == len(keys) - 1
+    for i, key in enumerate(keys[:-1]):
         child = node.get(key)
         if child is None:
             if not create:
                 return None
-            child = node[key] = [] if last else {}
-        dotted = ".".join(keys[:i + 1])
-        if last and not isinstance(child, list):
-            raise SettingsWriteError(f"{path}: {dotted} is not a list; fix it by hand; nothing "
-                                     "was changed")
-        if not last and not isinstance(child, dict):
+            child = node[key] = {}
+        if not isinstance(child, dict):
+            dotted = ".".join(keys[:i + 1])
             raise SettingsWriteError(f"{path}: \"{dotted}\" is not an object; fix it by hand; "
                                      "nothing was changed")
         node = child
-    return node  # type: ignore[return-value]
+    leaf = node.get(keys[-1])
+    if leaf is None:
+        if not create:
+            return None
+        leaf = node[keys[-1]] = []
+    if not isinstance(leaf, list):
+        raise SettingsWriteError(f"{path}: {'.'.join(keys)} is not a list; fix it by hand; "
+                                 "nothing was changed")
+    return leaf
 
 
 def _rule_list(path: Path, data: dict[str, Any], behavior: str, create: bool) -> list[Any] | None:

@@ -370,7 +370,7 @@ class _Analyzer:
                 if kind == "heredoc-body":
                     self.heredoc_substitutions(str(cnode), cwd, parent)
                 elif kind == "hidden":
-                    h_origin, h_text = cnode  # type: ignore[misc]
+                    h_origin, h_text = cnode
                     self.nested_text(h_text, h_origin, cwd, False)
                 elif cnode is not None:
                     origin = {"cmdsubst": "$()", "backtick": "``"}.get(kind, kind)

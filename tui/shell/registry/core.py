@@ -253,7 +253,8 @@ def parse_args(prog: Program, args: list[Arg]) -> Parsed:
             opt, problem = prog.long(name)
             if opt is None or opt.arity == 0:
                 if not prog.any_option:
-                    out.problems.append(problem or f"{opt.canonical} takes no value")
+                    out.problems.append(problem if opt is None
+                                        else f"{opt.canonical} takes no value")
                 continue
             # a value built at run time: its effect (a read, a write...) is judged by what the
             # option does, with an unknown path
