@@ -43,7 +43,9 @@ class RuleDialog(ModalScreen[RuleDialogResult | None]):
                  scope: str | None = None) -> None:
         super().__init__()
         self.behavior = behavior
-        self.anchor = anchor
+        self.rule_anchor = anchor
+        """Where the rule's relative paths start (not ``anchor``: Textual's widgets have an
+        ``anchor()`` method)."""
         self.initial = text
         self.editing = scope is not None
         self.scope = scope or "local"
@@ -71,7 +73,7 @@ class RuleDialog(ModalScreen[RuleDialogResult | None]):
         self._validate(self.initial)
 
     def _validate(self, text: str) -> str | None:
-        problem = check_rule_text(text, self.behavior, self.anchor) if text else None
+        problem = check_rule_text(text, self.behavior, self.rule_anchor) if text else None
         self.query_one("#rule-problem", Static).update(
             Content.styled(problem or "", "$text-error"))
         return problem
@@ -86,7 +88,7 @@ class RuleDialog(ModalScreen[RuleDialogResult | None]):
 
     @on(Input.Submitted, "#rule-text")
     def _submitted(self, event: Input.Submitted) -> None:
-        problem = check_rule_text(event.value, self.behavior, self.anchor)
+        problem = check_rule_text(event.value, self.behavior, self.rule_anchor)
         if problem is not None:
             self._validate(event.value or " ")
             return

@@ -328,7 +328,7 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
                 if await self._write(editor.move, row, self.snapshot.files, scope):
                     self._note_untrusted(row.behavior, scope)
 
-        notes = {s: editor.move_note(row, s) for s in editor.WRITABLE_SCOPES}
+        notes: dict[str, str | None] = {s: editor.move_note(row, s) for s in editor.WRITABLE_SCOPES}
         self.app.push_screen(ScopeDialog(row.text, row.scope, notes), done)
 
     # -- recent calls -----------------------------------------------------------------------

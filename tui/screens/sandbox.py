@@ -8,6 +8,8 @@ to ``.claude/settings.local.json``.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -27,7 +29,7 @@ class SandboxScreen(Screen[None]):
     CSS_PATH = "sandbox.tcss"
 
     BINDINGS = [
-        Binding("t", "toggle", "Sandbox on/off", id="sandbox.toggle"),
+        Binding("t", "toggle_sandbox", "Sandbox on/off", id="sandbox.toggle"),
         Binding("m", "mode", "Auto-allow / regular", id="sandbox.mode"),
         Binding("escape", "app.pop_screen", "Close", id="sandbox.close"),
     ]
@@ -43,7 +45,7 @@ class SandboxScreen(Screen[None]):
     def __init__(self, info: SandboxInfo) -> None:
         super().__init__()
         self.info = info
-        self.on_toggle = None
+        self.on_toggle: Callable[[SandboxScreen.Toggled], Awaitable[None]] | None = None
         """Set by the opener: an async callable run with each :class:`Toggled` message."""
 
     def compose(self) -> ComposeResult:
@@ -90,7 +92,7 @@ class SandboxScreen(Screen[None]):
             deps.append("\n")
         self.query_one("#sandbox-deps", Static).update(Content.assemble(*deps))
 
-    def action_toggle(self) -> None:
+    def action_toggle_sandbox(self) -> None:
         self.post_message(self.Toggled(not self.info.enabled, self.info.auto_allow))
 
     def action_mode(self) -> None:

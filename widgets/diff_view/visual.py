@@ -21,6 +21,7 @@ Split (old | new; the shorter side of a change block is padded with filler)::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from rich.segment import Segment
 from textual.content import Content, Span
@@ -82,31 +83,40 @@ def to_strip(content: Content, base: Style, width: int) -> Strip:
     """
     segments = [
         Segment(text, text_style.rich_style)
-        for text, text_style in content.render(base, end="", parse_style=Style.parse)
+        for text, text_style in content.render(base, end="", parse_style=_parse_style)
     ]
     return Strip(segments).crop_extend(0, width, base.rich_style)
 
 
-class _BaseHunkVisual(Visual):
+def _parse_style(style: str | Style) -> Style:
+    """A span's style: parsed when it is a string (``Content.render`` passes only those)."""
+    return style if isinstance(style, Style) else Style.parse(style)
+
+
+LineT = TypeVar("LineT")
+"""What one drawn line of a layout is: a :data:`Piece`, or a pair of them side by side."""
+
+
+class _BaseHunkVisual(Visual, Generic[LineT]):
     """What both layouts share: the header row, the fold cache and row-by-row rendering."""
 
     def __init__(self, prepared: PreparedHunk, styles: HunkStyles) -> None:
         self._prepared = prepared
         self._styles = styles
         self._width = prepared.number_width
-        self._fold_cache: tuple[int, list] | None = None
+        self._fold_cache: tuple[int, list[LineT]] | None = None
 
-    def _fold(self, width: int) -> list:
+    def _fold(self, width: int) -> list[LineT]:
         """Drawn lines for ``width`` (implemented by each layout)."""
         raise NotImplementedError
 
-    def _folded(self, width: int) -> list:
+    def _folded(self, width: int) -> list[LineT]:
         """:meth:`_fold`, cached for the last width."""
         if self._fold_cache is None or self._fold_cache[0] != width:
             self._fold_cache = (width, self._fold(width))
         return self._fold_cache[1]
 
-    def _draw(self, line: object, width: int, base: Style) -> Strip:
+    def _draw(self, line: LineT, width: int, base: Style) -> Strip:
         """One drawn line (implemented by each layout)."""
         raise NotImplementedError
 
@@ -144,7 +154,7 @@ class _BaseHunkVisual(Visual):
         return [self.render_row(y, width, style) for y in range(rows if height is None else height)]
 
 
-class HunkVisual(_BaseHunkVisual):
+class HunkVisual(_BaseHunkVisual[Piece]):
     """The unified layout: one column, old and new numbers side by side in the gutter."""
 
     def __init__(self, prepared: PreparedHunk, styles: HunkStyles) -> None:
@@ -179,7 +189,7 @@ class HunkVisual(_BaseHunkVisual):
         return max(self._prefix_width + widest, len(self._prepared.hunk.header) + 1)
 
 
-class SplitHunkVisual(_BaseHunkVisual):
+class SplitHunkVisual(_BaseHunkVisual[tuple[Piece, Piece]]):
     """The split layout: old lines on the left, new lines on the right, each with its own
     number and marker; paired rows stay level (the shorter fold is padded)."""
 

@@ -170,7 +170,7 @@ class DiffHunk(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar = [
-        Binding("space", "toggle", "Accept/reject hunk", id="diff.toggle_hunk"),
+        Binding("space", "toggle_hunk", "Accept/reject hunk", id="diff.toggle_hunk"),
     ]
 
     DEFAULT_CSS = """
@@ -220,7 +220,7 @@ class DiffHunk(Widget, can_focus=True):
         self._row_cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self.set_reactive(DiffHunk.split, split)
 
-    def action_toggle(self) -> None:
+    def action_toggle_hunk(self) -> None:
         """Space: ask for this hunk to be accepted or rejected (the screen decides)."""
         self.post_message(self.Toggled(self))
 
