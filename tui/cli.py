@@ -13,8 +13,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.modes import MODES
+
+if TYPE_CHECKING:
+    from tui.config import Recording
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,6 +99,14 @@ def _login() -> int:
     return 0
 
 
+def _new_recorder() -> Recording:
+    """The recorder of ``--record`` (:class:`tui.demo.recorder.Recorder`), made when the session
+    connects: the demo package is imported only then."""
+    from tui.demo.recorder import Recorder
+
+    return Recorder()
+
+
 def make_config(args: argparse.Namespace):
     """Build the :class:`~tui.config.AppConfig` (and the replay server for ``--demo``).
 
@@ -154,6 +166,7 @@ def make_config(args: argparse.Namespace):
         model=model,
         base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
         record_to=args.record.resolve() if args.record else None,
+        recorder_factory=_new_recorder if args.record else None,
         permission_mode=mode,
         cli_settings=cli_settings,
         trusted_project=decision is True,

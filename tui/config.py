@@ -5,6 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import httpx2
+
+
+class Recording(Protocol):
+    """Keeps a session's model traffic for ``warden --record`` (:class:`tui.demo.recorder.
+    Recorder` is one).  The command line provides it; the agent's client sends every request
+    through :meth:`transport`, and the session calls :meth:`save` on exit, so the agent never
+    imports the recorder (which sits with the replay server in :mod:`tui.demo`, above it)."""
+
+    def transport(self) -> httpx2.AsyncBaseTransport:
+        """A transport that forwards each request and records the Messages API exchanges."""
+        ...
+
+    def save(self, path: Path, *, cwd: Path, model: str | None = None,
+             prompt: str | None = None) -> object:
+        """Write what was recorded to ``path``."""
+        ...
 
 
 @dataclass
@@ -22,6 +42,8 @@ class AppConfig:
         label: shown in the status line; the demo sets "Demo: recorded model responses".
         initial_prompt: pre-filled in the input (the demo's recorded prompt).
         record_to: record the session's exchanges into this cassette file.
+        recorder_factory: with :attr:`record_to`, called in the connect thread (the recorder's
+            transport imports the SDK) for the :class:`Recording` that keeps the exchanges.
         extra_env: variables added to the environment of Bash commands.
         notices: messages to show in the chat at start (settings problems...).
         permission_mode: ``--permission-mode`` (``None``: settings ``defaultMode``, else default).
@@ -43,6 +65,7 @@ class AppConfig:
     label: str = ""
     initial_prompt: str = ""
     record_to: Path | None = None
+    recorder_factory: Callable[[], Recording] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     permission_mode: str | None = None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.config import Recording
 
 
 @dataclass(frozen=True)
@@ -15,14 +17,15 @@ class ClientConfig:
         api_key: the key (never logged or written).
         base_url: ``None`` for the real API (or ``ANTHROPIC_BASE_URL``), else e.g. the replay
             server's loopback URL.
-        record_to: when set, the exchange is recorded into this cassette file on exit.
+        recording: when set, every request goes through its transport, which records the
+            Messages API exchanges (``warden --record``).
         betas: values sent in the ``anthropic-beta`` header of every request (comma-joined),
             e.g. ``("context-1m-2025-08-07",)`` from :attr:`tui.agent.models.ModelChoice.betas`.
     """
 
     api_key: str
     base_url: str | None = None
-    record_to: Path | None = None
+    recording: Recording | None = None
     max_retries: int = 2
     betas: tuple[str, ...] = ()
 
@@ -31,8 +34,8 @@ def make_client(config: ClientConfig) -> tuple[Any, Any]:
     """Build an ``anthropic.AsyncAnthropic`` client.
 
     Returns:
-        ``(client, recorder)``; ``recorder`` is a :class:`tui.demo.recorder.Recorder` when
-        ``config.record_to`` is set, else ``None``.
+        ``(client, recording)``: ``recording`` is ``config.recording`` (``None`` when the
+        session is not recorded).
     """
     import anthropic
 
@@ -41,13 +44,8 @@ def make_client(config: ClientConfig) -> tuple[Any, Any]:
         kwargs["base_url"] = config.base_url
     if config.betas:
         kwargs["default_headers"] = {"anthropic-beta": ",".join(config.betas)}
-    recorder = None
-    if config.record_to is not None:
+    if config.recording is not None:
         import httpx2
 
-        from tui.demo.recorder import Recorder, RecordingTransport
-
-        recorder = Recorder()
-        transport = RecordingTransport(recorder=recorder)
-        kwargs["http_client"] = httpx2.AsyncClient(transport=transport)
-    return anthropic.AsyncAnthropic(**kwargs), recorder
+        kwargs["http_client"] = httpx2.AsyncClient(transport=config.recording.transport())
+    return anthropic.AsyncAnthropic(**kwargs), config.recording

@@ -110,9 +110,11 @@ class AgentSession:
             base_url = cfg.base_url_factory()
         # Aliases (sonnet, opus, haiku, default) and the [1m] suffix, as Claude Code reads them.
         choice = resolve_model(cfg.model, os.environ)
+        recording = None
+        if cfg.record_to is not None and cfg.recorder_factory is not None:
+            recording = cfg.recorder_factory()
         client, self.recorder = make_client(
-            ClientConfig(api_key=key, base_url=base_url, record_to=cfg.record_to,
-                         betas=choice.betas)
+            ClientConfig(api_key=key, base_url=base_url, recording=recording, betas=choice.betas)
         )
         model = choice.name
         env = command_env({**os.environ, **self.policy.env, **cfg.extra_env})

@@ -88,6 +88,11 @@ class Recorder:
     def __init__(self) -> None:
         self.exchanges: list[Exchange] = []
 
+    def transport(self) -> RecordingTransport:
+        """A transport that records into this recorder (imports the SDK: call it off the UI
+        thread); the :class:`tui.config.Recording` protocol."""
+        return RecordingTransport(recorder=self)
+
     def chain(self) -> list[Exchange]:
         """The exchanges that form the recorded conversation, in order.
 
