@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.agent import events as ev
-from tui.agent.results import DENIED_PREFIX, INTERRUPTED
+from tui.tool_results import DENIED_PREFIX, INTERRUPTED
 
 MAX_RECENT = 20
 """How many asked or denied calls are kept (oldest dropped first)."""

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.agent.results import DENIED_PREFIX
 from tui.fsutil import atomic_write_text
+from tui.tool_results import DENIED_PREFIX
 
 CASSETTE_FORMAT = "warden-cassette/1"
 """Value of the ``format`` key of every cassette file."""
@@ -347,7 +347,7 @@ def classify_user_message(message: Mapping[str, Any]) -> str:
     """Classify a user message for branching: ``denied``, ``error``, ``ok`` or ``prompt``.
 
     ``denied``: some tool_result has ``is_error: true`` and text starting with
-    :data:`~tui.agent.results.DENIED_PREFIX`; else ``error``: some tool_result has
+    :data:`~tui.tool_results.DENIED_PREFIX`; else ``error``: some tool_result has
     ``is_error: true``; else ``ok``: the message has tool_result blocks; else ``prompt``.
     """
     results = [block for block in _blocks(message) if block.get("type") == "tool_result"]

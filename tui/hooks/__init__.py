@@ -7,7 +7,8 @@
 * :mod:`tui.hooks.protocol` says what their exit status and JSON output mean
   (:class:`HookOutcome`).
 * :mod:`tui.hooks.gate` keeps a hook's ``allow`` from approving more than a plain prompt;
-  :mod:`tui.hooks.calls` and :mod:`tui.hooks.steps` apply outcomes in the agent loop.
+  :mod:`tui.hooks.calls` says how outcomes change a tool call, and the agent's
+  :mod:`tui.agent.hook_steps` applies them in the loop.
 
 The names below load on first use, so the agent loop imports this package for nothing.
 UI-free: nothing here imports Textual.

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from tui.agent.results import DENIED_PREFIX
 from tui.permissions.decision import Decision
+from tui.tool_results import DENIED_PREFIX
 
 if TYPE_CHECKING:
     from tui.hooks.protocol import HookOutcome
