@@ -441,7 +441,7 @@ def headless_main(args: argparse.Namespace, *, stdin: TextIO | None = None,
     Returns:
         The exit status (0, 1 or 2: see the module docstring).
     """
-    from tui.cli import make_config
+    from tui.cli_config import make_config
 
     stdin = sys.stdin if stdin is None else stdin
     err = sys.stderr if err is None else err

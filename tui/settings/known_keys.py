@@ -45,7 +45,7 @@ IMPLEMENTED_KEYS: dict[str, str] = {
     # -- no runtime meaning anywhere ---------------------------------------------------------
     "$schema": "nowhere: an editor's validation hint; Claude Code gives it no meaning either",
     # -- model and credentials ---------------------------------------------------------------
-    "model": "tui/cli.py make_config -> tui/agent/models.py configured_model, resolve_model",
+    "model": "tui/cli_config.py make_config -> tui/agent/models.py configured_model, resolve_model",
     "apiKeyHelper": "tui/credentials.py (the key helper; trust-gated: tui/settings/trustgate.py)",
     "env": "tui/session_policy.py settings_env (the session's and its commands' environment)",
     # -- hooks -------------------------------------------------------------------------------
