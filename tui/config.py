@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import httpx2
 
+    from tui.settings.model import CliSettings
+
 
 class Recording(Protocol):
     """Keeps a session's model traffic for ``warden --record`` (:class:`tui.demo.recorder.
@@ -69,7 +71,7 @@ class AppConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     permission_mode: str | None = None
-    cli_settings: object | None = None
+    cli_settings: CliSettings | None = None
     trusted_project: bool = False
     ask_trust: bool = False
 

@@ -19,6 +19,7 @@ from tui.session_policy import SECRET_ENV_VARS, command_env
 if TYPE_CHECKING:
     from tui.agent.loop import Agent, Sink
     from tui.permissions.sandbox_mode import SandboxState
+    from tui.session_policy import PolicyRequest
 
 __all__ = ["SECRET_ENV_VARS", "AgentSession", "NoApiKey", "command_env"]
 
@@ -136,9 +137,9 @@ class AgentSession:
         )
         return model
 
-    def policy_request(self):
-        """What this session's policy is built from (a :class:`tui.session_policy.
-        PolicyRequest`): the start directory, the command line and workspace trust."""
+    def policy_request(self) -> PolicyRequest:
+        """What this session's policy is built from: the start directory, the command line and
+        workspace trust."""
         from tui.session_policy import PolicyRequest
 
         cfg = self.config
