@@ -190,3 +190,18 @@ def test_symlinked_parent_write_escaping_is_outside(proj: Path, tmp_path: Path) 
     d = check("Write", {"file_path": str(proj / "link/new.txt"), "content": ""}, proj,
               mode="acceptEdits")
     assert d.behavior == "ask"
+
+
+@pytest.mark.parametrize("tool, field", [("Read", "file_path"), ("Edit", "file_path"),
+                                         ("Write", "file_path"), ("Glob", "path"),
+                                         ("Grep", "path")])
+def test_a_nul_byte_in_a_path_asks_instead_of_crashing(tmp_path, tool: str, field: str) -> None:
+    """No file has a NUL in its name; the engine must not raise on one (hypothesis found the
+    shell form ``>\\x00``): the call is outside the working directories, so it asks."""
+    from tui.check import evaluate
+
+    tool_input = {field: f"{tmp_path}/a\x00b", "pattern": "*", "content": "x",
+                  "old_string": "a", "new_string": "b"}
+    assert evaluate(tool, tool_input, cwd=tmp_path, trusted_project=False).behavior == "ask"
+    assert evaluate("Bash", {"command": "echo x >\x00"}, cwd=tmp_path,
+                    trusted_project=False).behavior == "ask"

@@ -89,3 +89,17 @@ def test_importing_tools_pulls_in_neither_sdk_nor_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_tool_declares_the_class_the_engine_knows_its_name_by() -> None:
+    """Issue 12 item 2: a tool's permission class has one home (tui.toolclasses); the class
+    each implemented tool declares, which the engine asks the call for, is that one."""
+    from tui.permissions.engine import CallView
+    from tui.toolclasses import tool_class
+    from tui.tools import default_tools
+
+    for name, tool in default_tools().items():
+        assert tool.permission_class == tool_class(name), name
+        assert CallView(name, {}).permission_class == tool.permission_class
+    assert tool_class("mcp__github__create_issue") == "mcp"
+    assert tool_class("SomethingNew") == "other"

@@ -44,7 +44,7 @@ def hook_allow_blocker(decision: Decision, call: ToolCall, ctx: PermissionContex
     Returns:
         One sentence for the decision's trace, or None.
     """
-    from tui.permissions.engine import EDIT_TOOLS, READ_TOOLS, CallView, is_inside
+    from tui.permissions.engine import CallView, is_inside
 
     if decision.behavior != "ask":
         return f"the engine's decision is {decision.behavior}, not a prompt"
@@ -55,10 +55,10 @@ def hook_allow_blocker(decision: Decision, call: ToolCall, ctx: PermissionContex
         return f"{mode} mode keeps its prompts"
     view = CallView.of(call)
     plain = decision.source == f"mode: {mode}" or (
-        view.tool in READ_TOOLS and decision.source == "built-in: working directory")
+        view.permission_class == "read" and decision.source == "built-in: working directory")
     if not plain:
         return f"the prompt comes from {decision.source}, which no allow rule lifts"
-    if view.tool in EDIT_TOOLS:
+    if view.permission_class == "edit":
         if not view.paths or not all(is_inside(p, ctx.working_dirs) for p in view.paths):
             return "it writes outside the working directories"
     if view.tool == "Bash":

@@ -34,15 +34,16 @@ from tui.permissions.context import PermissionContext
 from tui.permissions.decision import READ_ONLY_SOURCE, SANDBOX_AUTO_ALLOW_SOURCE, Decision
 from tui.permissions.policy import source_label
 from tui.permissions.protected import protected_reason
+from tui.toolclasses import PermissionClass, tool_class, tools_of
 
 if TYPE_CHECKING:
     from tui.permissions.rules import Rule
     from tui.shell.model import ShellAnalysis, SimpleCommand
 
-READ_TOOLS = frozenset({"Read", "Glob", "Grep", "LSP"})
-"""Tools covered by ``Read(...)`` path rules (REF §2.1)."""
-EDIT_TOOLS = frozenset({"Edit", "Write", "NotebookEdit", "MultiEdit"})
-"""Tools covered by ``Edit(...)`` path rules (REF §2.1)."""
+READ_TOOLS = tools_of("read")
+"""Tools covered by ``Read(...)`` path rules (REF §2.1), from :mod:`tui.toolclasses`."""
+EDIT_TOOLS = tools_of("edit")
+"""Tools covered by ``Edit(...)`` path rules (REF §2.1), from :mod:`tui.toolclasses`."""
 ACCEPT_EDITS_COMMANDS = frozenset({"mkdir", "touch", "mv", "cp", "sed"})
 """Filesystem commands ``acceptEdits`` approves inside the working directories (REF §3; issue
 9, family 11): they create, copy, move or edit, and their changes are shown in the
@@ -84,6 +85,14 @@ class CallView:
     command: str | None = None
     url: str | None = None
     raw_paths: tuple[str, ...] = ()
+    klass: PermissionClass | None = None
+    """The call's permission class, as its tool declares it; None: look the name up in
+    :mod:`tui.toolclasses` (:attr:`permission_class`)."""
+
+    @property
+    def permission_class(self) -> PermissionClass:
+        """What kind of side effect the call has (``read``, ``edit``, ``shell``...)."""
+        return self.klass if self.klass is not None else tool_class(self.tool)
 
     @classmethod
     def of(cls, call: PreparedCall | CallView) -> CallView:
@@ -93,9 +102,10 @@ class CallView:
             return call
         raw = tuple(str(call.input.get(k)) for k in ("file_path", "path", "notebook_path")
                     if isinstance(call.input.get(k), str))
+        klass = getattr(call, "permission_class", None)
         return cls(call.name, call.input, tuple(call.paths), call.command,
                    call.input.get("url") if isinstance(call.input.get("url"), str) else None,
-                   raw)
+                   raw, klass if isinstance(klass, str) else None)
 
     @classmethod
     def from_input(cls, tool: str, tool_input: Mapping[str, Any], cwd: Path) -> CallView:
@@ -127,7 +137,10 @@ def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
     resolved (so a project reached through a symlinked directory still counts).  Stricter than
     :func:`~tui.pathutil.really_inside` alone: a symlink inside the project that points
     outside it is outside, and so is a path outside that points in.  Reads the file system.
+    A path holding a NUL byte names no file and is outside (so the call asks).
     """
+    if "\x00" in str(path):
+        return False
     everywhere: tuple[Path | str, ...] = (*roots, *(os.path.realpath(r) for r in roots))
     return (lexically_inside(path, *everywhere)
             and lexically_inside(os.path.realpath(path), *everywhere))
@@ -252,11 +265,11 @@ class _Eval:
             return None
         view = self.view
         targets: list[Path] = []
-        if view.tool in READ_TOOLS:
+        if view.permission_class == "read":
             # An Edit allow also grants read (REF §2.1).
             if rule.tool == "Read" or (rule.tool == "Edit" and side == "allow"):
                 targets = list(view.paths)
-        elif view.tool in EDIT_TOOLS:
+        elif view.permission_class == "edit":
             # A Read deny also blocks edits and writes (REF §2.1).
             if rule.tool == "Edit" or (rule.tool == "Read" and side == "deny"):
                 targets = list(view.paths)
@@ -557,7 +570,7 @@ def decide(call: PreparedCall | CallView, ctx: PermissionContext,
             if unknown:
                 forced.append(f"It reads {', '.join(unknown[:3])}, which Warden cannot resolve "
                               "before it runs, and Read deny rules are in force.")
-    elif view.tool in EDIT_TOOLS:
+    elif view.permission_class == "edit":
         from tui.permissions.protected import bare_repo_reason
 
         for path in view.paths:
@@ -573,7 +586,7 @@ def decide(call: PreparedCall | CallView, ctx: PermissionContext,
             ev.trace.append("bypassPermissions approves forced prompts")
         return ev.result("allow", "bypassPermissions mode approves every call that no deny or "
                          "ask rule caught.", source="mode: bypassPermissions")
-    if mode == "plan" and (view.tool in EDIT_TOOLS or
+    if mode == "plan" and (view.permission_class == "edit" or
                            (view.tool == "Bash" and not ev.read_only())):
         return ev.result("ask", "Plan mode: edits and commands that change things wait until "
                          "you approve them.", source="mode: plan")
@@ -636,8 +649,10 @@ def effective_paths(ref: Any) -> list[Path]:
     """
     if ref.path is None:
         return []
-    out = [ref.path]
     raw = ref.raw or str(ref.path)
+    if "\x00" in raw:
+        return []  # no file has this name: the kernel refuses it, Warden asks (fail closed)
+    out = [ref.path]
     if not any(ch in raw for ch in "*?["):
         real = Path(os.path.realpath(raw))
         if real not in out:
@@ -679,7 +694,7 @@ def _write_problems(ref: Any, ctx: PermissionContext, pending: list[Path]) -> li
 
 def _accept_edits_approves(ev: _Eval) -> bool:
     ctx, view, analysis = ev.ctx, ev.view, ev.analysis
-    if view.tool in EDIT_TOOLS:
+    if view.permission_class == "edit":
         return bool(view.paths) and all(is_inside(p, ctx.working_dirs) for p in view.paths)
     if view.tool == "Bash" and analysis is not None and analysis.commands:
         if analysis.network or analysis.findings:
@@ -787,7 +802,7 @@ def _allow_or_prompt(ev: _Eval) -> Decision:
     ctx, view = ev.ctx, ev.view
     inside = bool(view.paths) and all(is_inside(p, ctx.working_dirs) for p in view.paths)
 
-    if view.tool in READ_TOOLS:
+    if view.permission_class == "read":
         if inside:
             return ev.result("allow", "Reads inside the working directories run without asking.",
                              source="built-in: working directory")
@@ -797,7 +812,7 @@ def _allow_or_prompt(ev: _Eval) -> Decision:
         return ev.result("ask", "This reads outside the working directories.",
                          source="built-in: working directory")
 
-    if view.tool in EDIT_TOOLS:
+    if view.permission_class == "edit":
         rule = ev.allow_rule_for_paths(list(view.paths), "Edit")
         if rule is not None:
             return ev.result("allow", f"Allowed by the rule {rule.text}.", rule)

@@ -12,16 +12,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from tui.diffs import FileChange
+from tui.toolclasses import PermissionClass
 
 if TYPE_CHECKING:
     from tui.sandbox.mode import SandboxProfile
-
-PermissionClass = Literal["read", "edit", "shell"]
 
 InputT = TypeVar("InputT", bound=BaseModel)
 """A tool's pydantic input model (``BashInput``, ``ReadInput``...)."""
