@@ -103,3 +103,18 @@ def test_each_tool_declares_the_class_the_engine_knows_its_name_by() -> None:
         assert CallView(name, {}).permission_class == tool.permission_class
     assert tool_class("mcp__github__create_issue") == "mcp"
     assert tool_class("SomethingNew") == "other"
+    # A new tool: one module, one line in default_tools; its declaration classes its name.
+    from pydantic import BaseModel
+
+    from tui.tools.base import Tool
+
+    class _In(BaseModel):
+        url: str
+
+    class Fetch2(Tool[_In]):
+        name = "Fetch2"
+        permission_class = "network"
+        input_model = _In
+
+    assert tool_class("Fetch2") == "network" and CallView("Fetch2", {}).permission_class \
+        == "network"

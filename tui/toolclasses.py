@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["PermissionClass", "TOOL_CLASSES", "tool_class", "tools_of"]
+__all__ = ["PermissionClass", "TOOL_CLASSES", "declare", "tool_class", "tools_of"]
 
 PermissionClass = Literal["read", "edit", "shell", "network", "mcp", "other"]
 """``read``: reads files; ``edit``: writes files; ``shell``: runs commands; ``network``: fetches
@@ -29,11 +29,22 @@ TOOL_CLASSES: dict[str, PermissionClass] = {
 ``mcp__server__tool``)."""
 
 
+_DECLARED: dict[str, PermissionClass] = {}
+"""Classes Warden's own tools declare (:meth:`tui.tools.base.Tool.__init_subclass__`)."""
+
+
+def declare(name: str, klass: PermissionClass) -> None:
+    """Record the class a tool declares: a new tool is one module and one line in
+    :func:`tui.tools.default_tools`, never a line here."""
+    _DECLARED[name] = klass
+
+
 def tool_class(name: str) -> PermissionClass:
-    """The permission class of tool ``name``."""
+    """The permission class of tool ``name``: as its tool declares it, else from
+    :data:`TOOL_CLASSES`; ``mcp`` for ``mcp__server__tool``; ``other`` for anything else."""
     if name.startswith("mcp__"):
         return "mcp"
-    return TOOL_CLASSES.get(name, "other")
+    return _DECLARED.get(name) or TOOL_CLASSES.get(name, "other")
 
 
 def tools_of(klass: PermissionClass) -> frozenset[str]:

@@ -91,6 +91,8 @@ def decide_input(tool: str, tool_input: Mapping[str, Any], ctx: PermissionContex
 
     Paths are made absolute against ``ctx.cwd`` as the tools do it.
     """
+    import tui.tools  # noqa: F401  (Warden's tools declare their classes: tui.toolclasses)
+
     view = CallView.from_input(tool, tool_input, ctx.cwd)
     decision = decide(view, ctx)
     notes = tuple(f"settings: {p}" for p in problems)

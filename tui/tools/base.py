@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tui.diffs import FileChange
-from tui.toolclasses import PermissionClass
+from tui.toolclasses import PermissionClass, declare
 
 if TYPE_CHECKING:
     from tui.sandbox.mode import SandboxProfile
@@ -200,6 +200,14 @@ class Tool(ABC, Generic[InputT]):
     description: ClassVar[str]
     Input: type[InputT]
     permission_class: ClassVar[PermissionClass]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A concrete tool tells :mod:`tui.toolclasses` its class, so a bare tool name
+        (``warden check``, a hook's ``if``) is classed the way its calls are."""
+        super().__init_subclass__(**kwargs)
+        name, klass = cls.__dict__.get("name"), cls.__dict__.get("permission_class")
+        if isinstance(name, str) and isinstance(klass, str):
+            declare(name, klass)  # type: ignore[arg-type]
 
     def schema(self) -> dict[str, Any]:
         """The tool definition for the Messages API ``tools`` parameter."""
