@@ -73,6 +73,8 @@ class PreparedCall(Protocol):
     def paths(self) -> tuple[Path, ...]: ...
     @property
     def command(self) -> str | None: ...
+    @property
+    def permission_class(self) -> PermissionClass: ...
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,9 @@ class CallView:
             return call
         raw = tuple(str(call.input.get(k)) for k in ("file_path", "path", "notebook_path")
                     if isinstance(call.input.get(k), str))
-        klass = getattr(call, "permission_class", None)
         return cls(call.name, call.input, tuple(call.paths), call.command,
                    call.input.get("url") if isinstance(call.input.get("url"), str) else None,
-                   raw, klass if isinstance(klass, str) else None)
+                   raw, call.permission_class)
 
     @classmethod
     def from_input(cls, tool: str, tool_input: Mapping[str, Any], cwd: Path) -> CallView:
