@@ -22,8 +22,8 @@ def test_main_screen_with_pending_command(snap_compare, shown_dir) -> None:
     lines each saying how many lines were read, and the `curl … | sh` call marked "waiting for
     your approval"; on the right one approval card titled "Bash  Run a command" with the command,
     "Model says: Install the project's development tools", Warden's own explanation, why Warden
-    asks, and the keys y / n / N / e (explain risks); the footer shows "Allow once", "Deny",
-    "Deny with reason", "Explain risks"; the status line shows mode `default`, the model, the cwd
+    asks, and the keys y / n / N / e (explain risks); the footer groups the answer keys as
+    "y a Allow" and "n N Deny", then "e Explain risks"; the status line shows mode `default`, the model, the cwd
     and the "Demo: recorded model responses" label."""
     run = DemoRun(shown_dir(SHOWN_SCENARIOS) / "statskit")
     try:

@@ -70,7 +70,7 @@ def test_command_card_with_the_models_risk_note(snap_compare, shown_dir) -> None
     bar: "Model's risk note" in bold, a red "High" badge, then the recorded answer starting
     "This downloads a script from get.devtools-setup.example and pipes it straight into `sh`"
     (backticks shown literally, no markup).  The card is still pending (yellow border) and the
-    footer still offers "Allow once", "Deny", "Explain risks"."""
+    footer still offers "y a Allow", "n N Deny", "e Explain risks"."""
     _snapshot(snap_compare, shown_dir, "warden-dark", _explained)
 
 

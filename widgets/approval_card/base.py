@@ -44,27 +44,34 @@ class AnswerKey:
             answers with it (``action_allow_once``...), and the binding id is
             ``approval.<kind>``.
         key: the key that answers.
-        label: the words in the footer.
+        label: the words in the footer's tooltip and the keys panel.
         hint: the words after the key on the card's key line.
+        group: the footer group: the allow keys show together as "y s a Allow", the deny
+            keys as "n N Deny" (``Binding.Group``, as in Toad's question widget); each key's own
+            words are on the card's key line.
     """
 
     kind: AnswerKind
     key: str
     label: str
     hint: str
+    group: Binding.Group
 
     def binding(self) -> Binding:
         """The card binding for this answer."""
         return Binding(self.key, self.kind, self.label, key_display=self.key,
-                       id=f"approval.{self.kind}")
+                       id=f"approval.{self.kind}", group=self.group)
 
+
+ALLOW_GROUP = Binding.Group("Allow")
+DENY_GROUP = Binding.Group("Deny")
 
 ANSWER_KEYS: tuple[AnswerKey, ...] = (
-    AnswerKey("allow_once", "y", "Allow once", "allow once"),
-    AnswerKey("allow_session", "s", "This session", "this session"),
-    AnswerKey("allow_always", "a", "Always allow", "always allow…"),
-    AnswerKey("deny", "n", "Deny", "deny"),
-    AnswerKey("deny_with_reason", "N", "Deny with reason", "deny with reason"),
+    AnswerKey("allow_once", "y", "Allow once", "allow once", ALLOW_GROUP),
+    AnswerKey("allow_session", "s", "This session", "this session", ALLOW_GROUP),
+    AnswerKey("allow_always", "a", "Always allow", "always allow…", ALLOW_GROUP),
+    AnswerKey("deny", "n", "Deny", "deny", DENY_GROUP),
+    AnswerKey("deny_with_reason", "N", "Deny with reason", "deny with reason", DENY_GROUP),
 )
 """Every answer a card can offer, in the order of the footer and the key line."""
 
