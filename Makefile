@@ -32,8 +32,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/warden --demo
 
+# The tests run on two pytest-xdist workers where there are two cores or more: on a 2-core
+# machine the suite took 6-7 min that way against 9 min 24 s in one process (every run with
+# other work on the machine).  TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -ge 2 ] && echo 2 || echo 0)
+
 test: $(STAMP) sandbox-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -p xdist -n $(TEST_WORKERS)
 
 bench: $(STAMP) sandbox-deps
 	$(PY) bench/run.py
