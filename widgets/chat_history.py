@@ -163,13 +163,16 @@ class ChatHistory(Widget):
         self._starts: list[int] = []
         """Row of each entry's first strip (after its margin)."""
         self._bottom_margin = 0
+        self._width = 0
         self.highlight: tuple[int, int, int] | None = None
         """``(row, start, end)``: columns of a ``/find`` match to show reversed, or None."""
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
-        if width and any(entry.width != width for entry in self.entries):
-            self.post_message(self.WidthChanged(width))
+        if width != self._width:
+            self._width = width
+            if width and any(entry.width != width for entry in self.entries):
+                self.post_message(self.WidthChanged(width))
 
     # -- content -----------------------------------------------------------------------------
 

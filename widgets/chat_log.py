@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
 from widgets.chat_history import ChatHistory, Entry, capture_lines
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
     from textual.timer import Timer
     from textual.widgets import Markdown
     from textual.widgets.markdown import MarkdownStream
@@ -76,11 +78,18 @@ class ToolLine(Static):
         self.set_class(error, "-error")
         self.update(self._content())
 
-    def copy(self) -> ToolLine:
-        """A new, unmounted line showing the same call and outcome."""
-        line = ToolLine(self._tool, self._summary)
-        line.set_status(self._status, error=self.has_class("-error"), notes=self._notes)
-        return line
+    def factory(self) -> Callable[[], ToolLine]:
+        """Builds a new, unmounted line showing the same call and outcome (holds the line's
+        text, not the line: a frozen line is freed)."""
+        tool, summary, status, notes = self._tool, self._summary, self._status, self._notes
+        error = self.has_class("-error")
+
+        def build() -> ToolLine:
+            line = ToolLine(tool, summary)
+            line.set_status(status, error=error, notes=notes)
+            return line
+
+        return build
 
     @property
     def plain(self) -> str:
@@ -121,6 +130,12 @@ class ChatLog(VerticalScroll):
     """An answer longer than this continues in a new Markdown widget at the next safe break
     (and the closed one is frozen)."""
 
+    FREEZE_RETRY = 0.05
+    """Seconds before trying again to freeze a widget that was not laid out yet."""
+
+    FREEZE_WAITS = 40
+    """Tries after which a widget is frozen as it is placed, laid out or not."""
+
     RERENDER_BATCH = 8
     """Frozen entries rendered again per refresh after the width changed."""
 
@@ -137,6 +152,10 @@ class ChatLog(VerticalScroll):
     ChatLog .notice.-warning { color: $text-warning; }
     """
 
+    class Frozen(Message):
+        """Every widget of the chat is frozen into the history (none is live): the finished
+        turn now costs nothing per frame (the screen settles the heap then)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._markdown: Markdown | None = None
@@ -146,10 +165,12 @@ class ChatLog(VerticalScroll):
         self._flush_due = 0.0
         self._written = ""
         self._freeze_scheduled = False
-        self._freeze_tries = 0
+        self._freeze_waits = 0
+        self._rerendering = False
+        self._leaving: set[Widget] = set()
         self._find: tuple[str, int] | None = None
 
-    def compose(self):  # noqa: ANN201 - ComposeResult
+    def compose(self) -> ComposeResult:
         yield Offstage()
         yield ChatHistory(id="history")
 
@@ -164,7 +185,8 @@ class ChatLog(VerticalScroll):
     @property
     def live(self) -> list[Widget]:
         """The widgets not frozen yet, in order."""
-        return [w for w in self.children if not isinstance(w, ChatHistory | Offstage)]
+        return [w for w in self.children
+                if not isinstance(w, ChatHistory | Offstage) and w not in self._leaving]
 
     def add_prompt(self, text: str) -> None:
         """Show the user's prompt."""
@@ -297,53 +319,86 @@ class ChatLog(VerticalScroll):
     async def _freeze_now(self) -> None:
         self._freeze_scheduled = False
         done = self._settled()
-        if not done:
+        entries: list[Entry] = []
+        for widget in done:
+            entry = self._entry(widget, force=self._freeze_waits >= self.FREEZE_WAITS)
+            if entry is None:  # not laid out as it is now: freeze it a little later
+                self._freeze_waits += 1
+                self.set_timer(self.FREEZE_RETRY, self.freeze)
+                break
+            self._freeze_waits = 0
+            entries.append(entry)
+        if not entries:
             return
-        entries = [self._entry(widget) for widget in done]
-        if any(entry is None for entry in entries) and self._freeze_tries < 3:
-            self._freeze_tries += 1  # not laid out yet: try again after the next refresh
-            self.freeze()
-            return
-        self._freeze_tries = 0
-        with self.app.batch_update():
-            self.history.add(e for e in entries if e is not None)
-            await self.remove_children(done)
+        leaving = done[:len(entries)]
+        self._leaving.update(leaving)  # in the history from now on, though removed later
+        try:
+            with self.app.batch_update():
+                self.history.add(entries)
+                await self.remove_children(leaving)
+        finally:
+            self._leaving.difference_update(leaving)
+        if not self.live:
+            self.post_message(self.Frozen())
 
-    def _entry(self, widget: Widget) -> Entry | None:
+    def _laid_out(self, widget: Widget) -> bool:
+        """True when the compositor has placed ``widget`` and its descendants as they are now
+        (its height is what its content needs, and every descendant has a place)."""
+        region = widget.region
+        if not region.width:
+            return False
+        gutter = widget.styles.gutter
+        needed = widget.get_content_height(self.scrollable_content_region.size, self.app.size,
+                                           region.width - gutter.width) + gutter.height
+        return needed == region.height and all(
+            child.is_mounted and (child.region.width or not child.display)
+            for child in widget.walk_children(Widget))
+
+    def _entry(self, widget: Widget, *, force: bool = False) -> Entry | None:
         """``widget`` frozen: its rows, text and a factory to render it again; None when it is
-        not laid out."""
-        if not widget.region.width:
+        not laid out yet (unless ``force``: then as it is placed now)."""
+        if not (force or self._laid_out(widget)):
             return None
         strips = capture_lines(widget)
-        margin = widget.styles.margin
         kind, text, factory = _describe(widget)
+        if not force and text.strip() and not any(strip.text.strip() for strip in strips):
+            return None  # its text is not drawn yet
+        margin = widget.styles.margin
         return Entry(kind, text, strips, widget.region.width, margin.top, margin.bottom, factory)
 
     @on(ChatHistory.WidthChanged)
     def _width_changed(self, message: ChatHistory.WidthChanged) -> None:
         message.stop()
-        self._rerender(message.width)
+        if not self._rerendering:
+            self._rerendering = True
+            self._rerender()
 
-    @work(exclusive=True, group="chat-rerender")
-    async def _rerender(self, width: int) -> None:
-        """Render the frozen entries again at ``width`` cells, newest first, a few per refresh
-        (entries keep their renderings by width: switching back costs nothing)."""
+    @work(group="chat-rerender")
+    async def _rerender(self) -> None:
+        """Render the frozen entries again at the history's width, newest first, a few per
+        refresh, until none is left at another width (the width may change meanwhile).
+        Entries keep their renderings by width: switching back costs nothing."""
         history = self.history
-        stale = history.stale(width)
-        history.replace(history.entries)
         offstage = self.query_one(Offstage)
-        for start in range(0, len(stale), self.RERENDER_BATCH):
-            batch = [e for e in stale[start:start + self.RERENDER_BATCH] if e.factory]
-            widgets = [entry.factory() for entry in batch if entry.factory is not None]
-            await offstage.mount_all(widgets)
-            await self._refreshed()
-            try:
-                for entry, widget in zip(batch, widgets, strict=True):
-                    if widget.region.width == width:
-                        entry.rendered(width, capture_lines(widget))
-            finally:
-                await offstage.remove_children()
-            history.replace(history.entries)
+        try:
+            while True:
+                width = history.size.width
+                stale = [e for e in history.stale(width) if e.factory is not None]
+                history.replace(history.entries)
+                if not stale or not width:
+                    return
+                batch = stale[:self.RERENDER_BATCH]
+                widgets = [entry.factory() for entry in batch if entry.factory is not None]
+                await offstage.mount_all(widgets)
+                await self._refreshed()
+                try:
+                    for entry, widget in zip(batch, widgets, strict=True):
+                        if widget.region.width == width == history.size.width:
+                            entry.rendered(width, capture_lines(widget))
+                finally:
+                    await offstage.remove_children()
+        finally:
+            self._rerendering = False
 
     async def _refreshed(self) -> None:
         """Return after the next screen refresh (when what was mounted is laid out)."""
@@ -401,7 +456,7 @@ def _describe(widget: Widget) -> tuple[str, str, Callable[[], Widget] | None]:
     from textual.widgets import Markdown
 
     if isinstance(widget, ToolLine):
-        return "tool", widget.plain, widget.copy
+        return "tool", widget.plain, widget.factory()
     if isinstance(widget, Markdown):
         source = widget.source
         return "answer", source, lambda: Markdown(source, open_links=False)

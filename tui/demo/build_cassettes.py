@@ -512,6 +512,95 @@ towards allowing, so the safe answer is always the default one.
 LONG_NODES: tuple[NodeSpec, ...] = (NodeSpec("answer", (LONG_ANSWER,), {"prompt": "answer"}),)
 
 
+# --- long sessions and very long answers (bench/long_session.py, bench/long_stream.py) -----
+# Generated when a benchmark runs (never written to tui/demo/cassettes/): a 300-turn session
+# is megabytes of events.
+
+SESSION_NOTES = 5
+"""Files ``notes/n0.md`` .. ``notes/n4.md`` a long-session turn reads (the benchmark writes
+them into its project)."""
+
+_TOPICS = ("the permission engine", "the sandbox", "the approval queue", "the diff viewer",
+           "settings scopes", "hooks", "the shell analyser", "workspace trust")
+
+
+def session_prompt(turn: int) -> str:
+    """The prompt of a long session's ``turn`` (1-based); any prompt gets the next answer."""
+    return f"question {turn}: what next?"
+
+
+def session_first_text(turn: int) -> str:
+    """The first words a long session's ``turn`` shows (before its Read calls)."""
+    return f"Turn {turn}: reading the notes"
+
+
+def session_end_marker(turn: int) -> str:
+    """The last line of a long session's ``turn``'s answer."""
+    return f"End of turn {turn}."
+
+
+def _short_answer(turn: int) -> str:
+    """~150 tokens of Markdown: a heading, a paragraph with inline code, a three-item list."""
+    topic = _TOPICS[turn % len(_TOPICS)]
+    return (
+        f"## Step {turn}: {topic}\n\n"
+        f"The notes describe how **{topic}** fits in. Each call is checked by `decide()` "
+        f"before it runs, and the answer is shown in the chat with the rule that decided it. "
+        f"Nothing here changes a file; this turn only reads. The rules come from the "
+        f"managed, user, project and local settings files, merged in a fixed order, and the "
+        f"first rule that matches wins.\n\n"
+        f"- the first note lists the rules for {topic};\n"
+        f"- the second explains the order in which they are checked;\n"
+        f"- the third gives an example of call number {turn * 7 % 100};\n"
+        f"- the last one says what to try when a call is refused.\n\n"
+        f"{session_end_marker(turn)}"
+    )
+
+
+def session_nodes(turns: int, long_turns: Sequence[int]) -> tuple[NodeSpec, ...]:
+    """A ``turns``-turn session: each turn reads one or two notes, then answers in ~150 tokens
+    of Markdown, or with :data:`LONG_ANSWER` (~1,600 tokens) at the turns in ``long_turns``."""
+    nodes: list[NodeSpec] = []
+    for turn in range(1, turns + 1):
+        reads = tuple(
+            Tool("Read", {"file_path": f"{CWD}/notes/n{(turn + k) % SESSION_NOTES}.md"})
+            for k in range(1 + turn % 2)
+        )
+        nodes.append(NodeSpec(f"t{turn}", (session_first_text(turn) + ".", *reads),
+                              {"ok": f"a{turn}"}))
+        answer = (LONG_ANSWER + "\n" + session_end_marker(turn) if turn in long_turns
+                  else _short_answer(turn))
+        nodes.append(NodeSpec(f"a{turn}", (answer,), {"prompt": f"t{min(turn + 1, turns)}"}))
+    return tuple(nodes)
+
+
+def long_session_cassette(turns: int = 301,
+                          long_turns: Sequence[int] = (11, 101, 201, 301)) -> Cassette:
+    """The long-session benchmark's cassette (see :func:`session_nodes`)."""
+    return build_cassette(
+        session_nodes(turns, long_turns), prefix="session",
+        description=f"A {turns}-turn session (bench/long_session.py); generated in code.",
+        prompt=session_prompt(1),
+    )
+
+
+def very_long_answer(parts: int = 10) -> str:
+    """:data:`LONG_ANSWER` ``parts`` times (~1,600 tokens each), each copy under its own
+    ``# Part N`` heading; the last line is ``The end of part N.``"""
+    body = LONG_ANSWER.split("\n", 1)[1]
+    return "\n".join(f"# Part {n}\n{body}" for n in range(1, parts + 1)) + (
+        f"\nThe end of part {parts}.\n")
+
+
+def very_long_answer_cassette(parts: int = 10) -> Cassette:
+    """One answer of ``parts`` x ~1,600 tokens (16,000 for 10) to any prompt."""
+    return build_cassette(
+        (NodeSpec("answer", (very_long_answer(parts),), {"prompt": "answer"}),),
+        prefix="verylong", description="A very long answer (bench/long_stream.py).",
+        prompt=LONG_PROMPT,
+    )
+
+
 def build_all() -> dict[str, Cassette]:
     """All bundled cassettes by file name (``demo.json``, ``long_answer.json``)."""
     return {

@@ -80,6 +80,9 @@ class CassetteNode:
     events: list[dict[str, Any]]
     next: dict[str, str] = field(default_factory=dict)
     expect: dict[str, str] = field(default_factory=dict)
+    _ids: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+    _ids_for: tuple[int, int] | None = field(default=None, init=False, repr=False,
+                                             compare=False)
 
     def tool_uses(self) -> list[dict[str, Any]]:
         """The response's tool_use blocks, assembled: ``[{"type", "id", "name", "input"}]``.
@@ -91,8 +94,13 @@ class CassetteNode:
         return [block for block in message["content"] if block.get("type") == "tool_use"]
 
     def tool_use_ids(self) -> list[str]:
-        """Ids of the response's tool_use blocks, in order."""
-        return [block["id"] for block in self.tool_uses()]
+        """Ids of the response's tool_use blocks, in order (assembled once: the replay server
+        checks them for every node of a conversation on each request)."""
+        key = id(self.events), len(self.events)
+        if self._ids_for != key:
+            self._ids = [block["id"] for block in self.tool_uses()]
+            self._ids_for = key
+        return list(self._ids)
 
     @property
     def stop_reason(self) -> str | None:

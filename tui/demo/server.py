@@ -61,6 +61,12 @@ class ReplayServer:
 
     Attributes:
         requests: JSON bodies of the ``POST /v1/messages`` requests received, in order.
+        unthrottled_deltas: the first this many content_block_delta events of each response
+            are sent at once, whatever ``tokens_per_second`` (a benchmark measures the end of a
+            very long answer without waiting through its beginning).  May be changed while
+            serving.
+        last_stream_end: ``time.monotonic()`` when the last streamed response was completely
+            written (None before the first).
     """
 
     def __init__(
@@ -78,6 +84,8 @@ class ReplayServer:
         self.cwd = str(cwd)
         self.tokens_per_second = tokens_per_second
         self.requests: list[dict[str, Any]] = []
+        self.unthrottled_deltas = 0
+        self.last_stream_end: float | None = None
         self._host = host
         self._port = port
         self._httpd: _HTTPServer | None = None
@@ -336,11 +344,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         add_ping = not any(event["event"] == "ping" for event in events)
         due = time.monotonic()  # deadlines rather than plain sleeps: no drift at high rates
+        free = replay.unthrottled_deltas
         for event in events:
             if replay._stopping.is_set():
                 raise _Stopped
             tps = replay.tokens_per_second
-            if tps and event["event"] == "content_block_delta":
+            if free > 0 and event["event"] == "content_block_delta":
+                free -= 1
+                due = time.monotonic()
+            elif tps and event["event"] == "content_block_delta":
                 due = max(due + 1.0 / tps, time.monotonic() - 0.25)
                 delay = due - time.monotonic()
                 if delay > 0 and replay._stopping.wait(delay):
@@ -351,6 +363,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._write_chunk(_sse("ping", {"type": "ping"}))
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+        replay.last_stream_end = time.monotonic()
 
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))

@@ -97,8 +97,8 @@ class MainScreen(EditReview, Screen[None]):
     """Seconds after mount before the SDK is imported and the client built."""
 
     HEAP_SETTLE_DELAY = 0.3
-    """Seconds after a turn ends before the heap is collected and frozen (:mod:`tui.heap`):
-    time for the turn's widgets to be frozen into lines and removed."""
+    """Seconds after a finished turn is frozen into lines before the heap is collected and
+    frozen (:mod:`tui.heap`): the removed widgets are let go of by the next refresh."""
 
     BINDINGS = [
         Binding("escape", "interrupt", "Interrupt", id="main.interrupt"),
@@ -127,6 +127,8 @@ class MainScreen(EditReview, Screen[None]):
         self.turn_changes = TurnChanges()
         """Edits written without a prompt this turn (acceptEdits, allow rules): revertible."""
         self._unprompted_edits: set[str] = set()
+        self._settle_heap = False
+        """A turn ended: settle the heap once the chat has frozen it."""
 
     # -- typed accessors --------------------------------------------------------------------
 
@@ -337,9 +339,15 @@ class MainScreen(EditReview, Screen[None]):
             self.chat.add_notice(*said)
         self.chat.end_turn()
         self.prompt.focus()
-        # Once the turn is frozen into lines: collect, then keep the survivors out of later
-        # collections, so a full collection's pause does not grow with the session.
-        self.set_timer(self.HEAP_SETTLE_DELAY, heap.settle)
+        self._settle_heap = True
+
+    @on(ChatLog.Frozen)
+    def _chat_frozen(self, message: ChatLog.Frozen) -> None:
+        """The finished turn is frozen into lines: collect, then keep the survivors out of later
+        collections, so a full collection's pause does not grow with the session."""
+        if self._settle_heap:
+            self._settle_heap = False
+            self.set_timer(self.HEAP_SETTLE_DELAY, heap.settle)
 
     @handles(ev.AgentError)
     def _agent_error(self, event: ev.AgentError) -> None:

@@ -1,0 +1,141 @@
+"""A very long answer: a streaming cost flat in its length, and the fastest rate kept up.
+
+The replay server runs in this process and streams one ~16,000-token answer
+(:func:`tui.demo.build_cassettes.very_long_answer`: ten parts, each under a ``# Part N``
+heading) to the real app in a 120x36 pty.
+
+- ``stream_cpu_pct_16k``: the first nine parts are sent at once
+  (:attr:`~tui.demo.server.ReplayServer.unthrottled_deltas`), the tenth at 100 tokens/s; once
+  "Part 10" is on screen (the app has caught up), the app's CPU share is sampled over
+  ``WINDOW_S``: the cost of streaming at 100 tokens/s at the end of a 16,000-token answer, where
+  a design that re-lays out the whole answer pays most.  100 = one core.
+- ``stream_max_tps``: the whole answer at each rate of ``RATES`` in turn (a fresh app each
+  time), the highest at which the answer's last line is on screen at most ``LAG_S`` after the
+  server sent it; 0 when none is kept up.  The details keep each rate's lag.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import Target, failure, warden_command  # noqa: E402
+from bench.ptyterm import PtyApp, contains, cpu_seconds, terminal_env  # noqa: E402
+from bench.streaming import FIRST_FRAME, FIRST_PAINT_TIMEOUT_S, PROMPT, SETTLE_S  # noqa: E402
+
+NAME = "long_stream"
+PARTS = 10
+TPS = 100
+WINDOW_S = 8.0
+RATES = (500, 1000, 2000, 4000)
+LAG_S = 1.0
+CATCH_UP_TIMEOUT_S = 120.0
+
+TARGETS = {
+    "stream_cpu_pct_16k": Target("<=", 15),
+    "stream_max_tps": Target(">=", 500),
+}
+
+
+@contextmanager
+def answer_app(tps: float | None, unthrottled: int = 0) -> Iterator[tuple[PtyApp, Any]]:
+    """Warden in a pty, its model an in-process replay server of the very long answer at
+    ``tps``; yields ``(app, server)`` after the first paint and the settle time."""
+    from tui.demo.build_cassettes import very_long_answer_cassette
+    from tui.demo.server import ReplayServer
+
+    with tempfile.TemporaryDirectory(prefix="warden-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        project = tmp / "project"
+        project.mkdir()
+        (project / "README.md").write_text("# A project for Warden's benchmarks\n")
+        server = ReplayServer(very_long_answer_cassette(PARTS), cwd=project,
+                              tokens_per_second=tps)
+        server.unthrottled_deltas = unthrottled
+        with server:
+            argv, extra = warden_command("--trust-project")
+            env = terminal_env({
+                **extra,
+                "ANTHROPIC_BASE_URL": server.base_url,
+                "ANTHROPIC_API_KEY": "bench-not-a-key",
+                "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
+                "WARDEN_MANAGED_DIR": str(tmp / "managed"),
+            })
+            with PtyApp(argv, cwd=project, env=env) as app:
+                if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
+                    raise failure(app, "no first paint")
+                time.sleep(SETTLE_S)
+                yield app, server
+
+
+def deltas_before_last_part(parts: int = PARTS) -> int:
+    """Text deltas of the answer before its last part's heading."""
+    from tui.demo.build_cassettes import very_long_answer
+    from tui.demo.cassette import split_text
+
+    text = very_long_answer(parts)
+    return len(split_text(text[:text.index(f"# Part {parts}\n")]))
+
+
+def cpu_at_the_end(window_s: float = WINDOW_S) -> dict[str, Any]:
+    """CPU share while the last part streams at :data:`TPS` (see the module docstring)."""
+    with answer_app(TPS, deltas_before_last_part()) as (app, _server):
+        app.send(PROMPT)
+        started = time.monotonic()
+        if app.wait_for(contains(f"Part {PARTS}"), CATCH_UP_TIMEOUT_S) is None:
+            raise failure(app, f"part {PARTS} never showed")
+        caught_up_s = time.monotonic() - started
+        cpu0, t0 = cpu_seconds(app.pid), time.monotonic()
+        time.sleep(window_s)
+        cpu1, t1 = cpu_seconds(app.pid), time.monotonic()
+        if cpu0 is None or cpu1 is None:
+            raise failure(app, "the app exited while streaming")
+    return {"cpu_pct": round(100 * (cpu1 - cpu0) / (t1 - t0), 1),
+            "caught_up_s": round(caught_up_s, 1)}
+
+
+def lag_at(tps: float) -> float | None:
+    """Seconds from the server sending the answer's last token to its last line on screen at
+    ``tps`` tokens/s; None when it did not show within a minute after."""
+    from tui.demo.build_cassettes import very_long_answer
+    from tui.demo.cassette import split_text
+
+    duration = len(split_text(very_long_answer(PARTS))) / tps
+    last_line = f"The end of part {PARTS}."
+    with answer_app(tps) as (app, server):
+        app.send(PROMPT)
+        shown = app.wait_for(contains(last_line), duration + 60.0)
+        if shown is None or server.last_stream_end is None:
+            return None
+        return round(shown.elapsed_s + app.started_at - server.last_stream_end, 2)
+
+
+def run() -> dict[str, Any]:
+    """Measure ``stream_cpu_pct_16k`` and ``stream_max_tps``."""
+    end = cpu_at_the_end()
+    lags: dict[str, float | None] = {}
+    kept_up = 0
+    for tps in RATES:
+        lag = lag_at(tps)
+        lags[str(tps)] = lag
+        if lag is None or lag > LAG_S:
+            break
+        kept_up = tps
+    return {"stream_cpu_pct_16k": end["cpu_pct"], "stream_max_tps": kept_up,
+            "end_of_answer": {**end, "tokens_per_second": TPS, "window_s": WINDOW_S},
+            "lag_s_by_rate": lags}
+
+
+if __name__ == "__main__":
+    import json
+
+    sys.setswitchinterval(0.001)
+    print(json.dumps(run(), indent=2))
