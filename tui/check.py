@@ -92,6 +92,8 @@ def evaluate(tool: str, tool_input: Mapping[str, Any], *, cwd: Path,
     ctx = PermissionContext(working_dirs=built.working_dirs, mode=built.mode,
                             policy=built.policy)
     problems = [text for text, _ in built.notices]
+    import tui.tools  # noqa: F401  (Warden's tools declare their classes: tui.toolclasses)
+
     return decide_input(tool, tool_input, ctx, problems=problems)
 
 

@@ -89,10 +89,10 @@ def decide_input(tool: str, tool_input: Mapping[str, Any], ctx: PermissionContex
     """Decide a synthetic call with the real engine; ``problems`` (settings problems and rule
     warnings) are prepended to the trace as ``settings: ...`` lines.
 
-    Paths are made absolute against ``ctx.cwd`` as the tools do it.
+    Paths are made absolute against ``ctx.cwd`` as the tools do it.  A bare tool name is classed
+    by :mod:`tui.toolclasses`: the caller loads Warden's tools first (``import tui.tools``) so
+    their declared classes are known; the engine does not import the tools, which sit above it.
     """
-    import tui.tools  # noqa: F401  (Warden's tools declare their classes: tui.toolclasses)
-
     view = CallView.from_input(tool, tool_input, ctx.cwd)
     decision = decide(view, ctx)
     notes = tuple(f"settings: {p}" for p in problems)

@@ -37,10 +37,21 @@ from widgets.trace_view import TraceView
 
 if TYPE_CHECKING:
     from tui.agent.session import AgentSession
+    from tui.permissions.context import PermissionContext
+    from tui.permissions.probe import ProbeResult
 
 BEHAVIORS = ("allow", "ask", "deny")
 _REFRESH_EVENTS = (ev.SettingsReloaded, ev.ModeChanged, ev.ToolCallPrepared, ev.ApprovalNeeded,
                    ev.ToolFinished)
+
+
+def _probe_with_tools(tool: str, text: str, ctx: PermissionContext,
+                      problems: list[str]) -> ProbeResult:
+    """:func:`~tui.permissions.probe.probe`, with Warden's tools loaded first (in the worker
+    thread: they import pydantic) so their declared classes are known (:mod:`tui.toolclasses`)."""
+    import tui.tools  # noqa: F401
+
+    return probe(tool, text, ctx, problems=problems)
 
 
 class PermissionsScreen(WorkspaceTab, Screen[None]):
@@ -238,7 +249,7 @@ class PermissionsScreen(WorkspaceTab, Screen[None]):
         count = len(self.snapshot.problems) + len(self.snapshot.warnings)
         problems = [(f"{count} problem{'s' if count != 1 else ''} in the settings, listed above; "
                      "a file with an error adds no allow rules")] if count else []
-        result = await asyncio.to_thread(probe, tool, text, ctx, problems=problems)
+        result = await asyncio.to_thread(_probe_with_tools, tool, text, ctx, problems)
         self.trace.show(result)
 
     @on(RecentCallsTable.Picked)
