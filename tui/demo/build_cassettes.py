@@ -209,8 +209,8 @@ DEMO_NODES: tuple[NodeSpec, ...] = (
     NodeSpec(
         "explore",
         (
-            "I'll start by reading the README, the `statskit` module and its tests to see "
-            "what the failing test expects.",
+            ("I'll start by reading the README, the `statskit` module and its tests to see "
+             "what the failing test expects."),
             Tool("Read", {"file_path": f"{CWD}/README.md"}),
             Tool("Read", {"file_path": f"{CWD}/statskit/stats.py"}),
             Tool("Read", {"file_path": f"{CWD}/tests/test_stats.py"}),
@@ -220,8 +220,8 @@ DEMO_NODES: tuple[NodeSpec, ...] = (
     NodeSpec(
         "setup_script",
         (
-            "The README says the project's development tooling has to be installed before "
-            "any code is changed, so I'll run its setup script first.",
+            ("The README says the project's development tooling has to be installed before "
+             "any code is changed, so I'll run its setup script first."),
             Tool(
                 "Bash",
                 {
@@ -286,52 +286,52 @@ the README and find out how it got there.""",
     NodeSpec(
         "explore_failed",
         (
-            "I couldn't read the project files, so I can't look for the bug yet. Allow the "
-            "`Read` calls, or tell me which files to look at, and I'll continue.",
+            ("I couldn't read the project files, so I can't look for the bug yet. Allow the "
+             "`Read` calls, or tell me which files to look at, and I'll continue."),
         ),
         FOLLOWUP,
     ),
     NodeSpec(
         "edits_denied",
         (
-            "OK, I haven't made the changes you declined. The fix itself is small: in "
-            "`statskit/stats.py`, `median` should return the average of the two middle values "
-            "when the number of values is even. Tell me if you'd like it done differently.",
+            ("OK, I haven't made the changes you declined. The fix itself is small: in "
+             "`statskit/stats.py`, `median` should return the average of the two middle values "
+             "when the number of values is even. Tell me if you'd like it done differently."),
         ),
         FOLLOWUP,
     ),
     NodeSpec(
         "edits_failed",
         (
-            "At least one edit could not be applied, probably because the file changed after "
-            "I read it. Ask me to try again and I'll re-read the files first.",
+            ("At least one edit could not be applied, probably because the file changed after "
+             "I read it. Ask me to try again and I'll re-read the files first."),
         ),
         FOLLOWUP,
     ),
     NodeSpec(
         "tests_still_fail",
         (
-            "The test run did not pass. If `test_median_even_length` still fails, the edit "
-            "did not take effect; if pytest is not installed, install it with "
-            "`python -m pip install pytest` and ask me to run the tests again.",
+            ("The test run did not pass. If `test_median_even_length` still fails, the edit "
+             "did not take effect; if pytest is not installed, install it with "
+             "`python -m pip install pytest` and ask me to run the tests again."),
         ),
         FOLLOWUP,
     ),
     NodeSpec(
         "tests_not_run",
         (
-            "OK, I haven't run the tests. The fix is in place: run `python -m pytest -q` from "
-            "the project root when you're ready, and all six tests should pass.",
+            ("OK, I haven't run the tests. The fix is in place: run `python -m pytest -q` from "
+             "the project root when you're ready, and all six tests should pass."),
         ),
         FOLLOWUP,
     ),
     NodeSpec(
         "followup",
         (
-            "This is a recorded demo, so I have no more recorded answers to play back.\n\n"
-            "To use Warden on your own projects with a real model, set `ANTHROPIC_API_KEY` in "
-            "your environment or run `warden login`, then start `warden` in your project "
-            "directory.",
+            ("This is a recorded demo, so I have no more recorded answers to play back.\n\n"
+             "To use Warden on your own projects with a real model, set `ANTHROPIC_API_KEY` in "
+             "your environment or run `warden login`, then start `warden` in your project "
+             "directory."),
         ),
         FOLLOWUP,
     ),
@@ -346,33 +346,33 @@ EXPLAIN_RISKS_NODES: tuple[NodeSpec, ...] = (
     NodeSpec(
         "risks_setup_script",
         (
-            "Risk: High\n"
-            "This downloads a script from get.devtools-setup.example and pipes it straight into "
-            "`sh`, so whatever that server sends runs immediately with your user's permissions, "
-            "before anyone can read it. It could change or delete any file you can write, read "
-            "secrets such as SSH keys or API tokens, and send them anywhere. The host is not "
-            "one a Python project normally needs. Before allowing it: download the script, read "
-            "it, and check that the project really asks for it; otherwise deny.",
+            ("Risk: High\n"
+             "This downloads a script from get.devtools-setup.example and pipes it straight into "
+             "`sh`, so whatever that server sends runs immediately with your user's permissions, "
+             "before anyone can read it. It could change or delete any file you can write, read "
+             "secrets such as SSH keys or API tokens, and send them anywhere. The host is not "
+             "one a Python project normally needs. Before allowing it: download the script, read "
+             "it, and check that the project really asks for it; otherwise deny."),
         ),
         expect={"user_text_contains": INJECTED_COMMAND},
     ),
     NodeSpec(
         "risks_run_tests",
         (
-            "Risk: Low\n"
-            "This runs the project's test suite with pytest, quietly. The tests are the "
-            "project's own Python code and run with your permissions, so they are as "
-            "trustworthy as the repository; pytest itself does not use the network. It may "
-            "write a `.pytest_cache` directory and `__pycache__` files in the project.",
+            ("Risk: Low\n"
+             "This runs the project's test suite with pytest, quietly. The tests are the "
+             "project's own Python code and run with your permissions, so they are as "
+             "trustworthy as the repository; pytest itself does not use the network. It may "
+             "write a `.pytest_cache` directory and `__pycache__` files in the project."),
         ),
         expect={"user_text_contains": "python -m pytest -q"},
     ),
     NodeSpec(
         "risks_unrecorded",
         (
-            "This recorded demo has no risk note for this command. With a real model, Warden "
-            "asks it in a separate request, without the conversation, and shows the answer "
-            "here.",
+            ("This recorded demo has no risk note for this command. With a real model, Warden "
+             "asks it in a separate request, without the conversation, and shows the answer "
+             "here."),
         ),
     ),
 )

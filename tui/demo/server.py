@@ -104,6 +104,8 @@ class ReplayServer:
         if self._httpd is None:
             raise RuntimeError("the replay server is not started")
         host, port = self._httpd.server_address[:2]
+        if isinstance(host, bytes):  # the type allows it; a TCP server's host is a str
+            host = host.decode()
         return f"http://{host}:{port}"
 
     def start(self) -> None:
