@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Warden needs Python 3.11 or newer; set PYTHON=python3.x")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,bench,lint]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -54,8 +54,14 @@ screenshots: $(STAMP)
 snapshots: $(STAMP)
 	$(PY) -m pytest -q tests --snapshot-update -k snapshot
 
+# ruff, mypy and the import contracts (configured in pyproject.toml).  All three run, so one
+# failure does not hide another; the target fails when any of them does.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	@status=0; \
+	echo "ruff check ."; $(VENV)/bin/ruff check . || status=1; \
+	echo "mypy tui widgets themes"; $(VENV)/bin/mypy tui widgets themes || status=1; \
+	echo "lint-imports"; $(VENV)/bin/lint-imports || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache
