@@ -146,6 +146,20 @@ def test_dangerous_env_vars_are_not_safe(name: str) -> None:
     assert not an(f"{name}=x ls").read_only
 
 
+@pytest.mark.parametrize(("command", "read_only"), [
+    ("env", True),  # prints the environment
+    ("env -i ls", True),
+    ("env x", False),  # runs x, which Warden does not model as read-only
+    ("env rm -rf x", False),
+    ("env A=1 rm x", False),
+])
+def test_env_is_judged_by_the_command_it_runs(command: str, read_only: bool) -> None:
+    """The case a missing comma once hid (``"env " "x"`` read as ``"env x"``, so neither ``env``
+    nor ``x`` was checked): ``env`` alone is read-only; with a command it is a wrapper and the
+    command decides."""
+    assert an(command).read_only is read_only
+
+
 @pytest.mark.parametrize("name", sorted(WRAPPERS))
 def test_every_wrapper_is_stripped(name: str) -> None:
     prefix = {"timeout": "timeout 5", "flock": "flock /tmp/lock", "nice": "nice -n 1",
