@@ -23,8 +23,8 @@ def test_main_screen_with_pending_command(snap_compare, shown_dir) -> None:
     your approval"; on the right one approval card titled "Bash  Run a command" with the command,
     "Model says: Install the project's development tools", Warden's own explanation, why Warden
     asks, and the keys y / n / N / e (explain risks); the footer groups the answer keys as
-    "y a Allow" and "n N Deny", then "e Explain risks"; the status line shows mode `default`, the model, the cwd
-    and the "Demo: recorded model responses" label."""
+    "y a Allow" and "n N Deny", then "e Explain risks"; the status line shows mode `default`,
+    the model, the cwd and the "Demo: recorded model responses" label."""
     run = DemoRun(shown_dir(SHOWN_SCENARIOS) / "statskit")
     try:
         assert snap_compare(run.app, terminal_size=SIZE, run_before=to_pending_command)

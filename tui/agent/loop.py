@@ -119,7 +119,7 @@ class Agent(HookSteps):
             explanation = explain(call.command, cwd=ctx.cwd, home=ctx.home,
                                   working_dirs=ctx.working_dirs,
                                   detailed=detailed or self._analyze(call))
-            analysis = explanation.analysis  # type: ignore[attr-defined]
+            analysis = explanation.analysis
         if self.perm_ctx.policy.allow_managed_only:
             return [], explanation
         return suggest_rules(view, analysis, self.tool_ctx.cwd), explanation
@@ -302,10 +302,10 @@ class Agent(HookSteps):
             if p.result is not None or p.call is None or p.decision is None:
                 continue  # a hook's updatedInput was not valid input for the tool
             analysis = detailed.analysis if detailed is not None else None
-            if analysis is not None:
+            if analysis is not None and p.call.command is not None:
                 # Where it runs: the read-only sandbox for what Warden judged read-only, the
-                # configured sandbox, or plainly (issue 10; tui.sandbox.mode.sandbox_profile).
-                from tui.sandbox.mode import sandbox_profile
+                # configured sandbox, or plainly (issue 10; sandbox_mode.sandbox_profile).
+                from tui.permissions.sandbox_mode import sandbox_profile
 
                 profile = sandbox_profile(self.perm_ctx.sandbox, p.decision, p.call.command,
                                           p.call.input, analysis)

@@ -17,8 +17,18 @@ if TYPE_CHECKING:
     from widgets.diff_view import DiffHunk
 
 
-class EditReview:
+if TYPE_CHECKING:  # the mixin is only ever mixed into a Screen: type it as one
+    from textual.screen import Screen
+
+    _MixinBase = Screen[None]
+else:
+    _MixinBase = object
+
+
+class EditReview(_MixinBase):
     """Handlers and actions for reviewing edits (mixed into the main screen)."""
+
+    _queue_changed: Any
 
     _diff_requests: list[Any]
     queue: Any

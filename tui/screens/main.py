@@ -508,7 +508,7 @@ class MainScreen(EditReview, Screen[None]):
             await asyncio.to_thread(self.session.set_sandbox, message.enabled, message.auto_allow)
             screen.show(await asyncio.to_thread(self.session.sandbox_info))
 
-        screen.on_toggle = toggled  # type: ignore[attr-defined]
+        screen.on_toggle = toggled
         await self.app.push_screen(screen)
 
     @SLASH_COMMANDS.command("/quit", "Quit Warden")
@@ -520,8 +520,7 @@ class MainScreen(EditReview, Screen[None]):
         from tui.modes import next_mode
 
         session = self.session
-        mode = next_mode(session.perm_ctx.mode,  # type: ignore[arg-type]
-                         bypass_in_cycle=session.bypass_in_cycle)
+        mode = next_mode(session.perm_ctx.mode, bypass_in_cycle=session.bypass_in_cycle)
         session.set_mode(mode)
 
     def action_toggle_split(self) -> None:
