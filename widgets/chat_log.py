@@ -243,42 +243,57 @@ class ChatLog(VerticalScroll):
             return
         text = "".join(self._pending)
         self._pending.clear()
-        cut = self._safe_break(text)
-        if cut is None:
-            await self._stream.write(text)
-            self._written += text
-            return
-        # Keep the live Markdown small: the closed segment is frozen, and only the open one is
-        # re-parsed and laid out on the next flushes.
-        await self._stream.write(text[:cut])
-        await self._stream.stop()
-        self._stream = None
-        self._markdown = None
-        if text[cut:]:
-            self._start_block()
+        # Keep the live Markdown small: each closed segment is frozen, and only the open one is
+        # re-parsed and laid out on the next flushes.  A burst (a fast stream, or a flush that
+        # waited) is cut at every safe break, so no segment grows with the burst.
+        while text:
             assert self._stream is not None
-            await self._stream.write(text[cut:])
-            self._written = text[cut:]
-        self.freeze()
+            cut = self._safe_break(text)
+            if cut is None:
+                await self._stream.write(text)
+                self._written += text
+                return
+            await self._stream.write(text[:cut])
+            await self._stream.stop()
+            self._stream = None
+            self._markdown = None
+            self.freeze()
+            text = text[cut:]
+            if text:
+                self._start_block()
 
     def _safe_break(self, text: str) -> int | None:
-        """Where in ``text`` the current Markdown widget may end, or ``None``.
+        """The first place in ``text`` where the current Markdown widget may end, or ``None``.
 
-        Only once the widget holds :attr:`SPLIT_AFTER_CHARS`, at a blank line, outside a fenced
-        code block and not after a list item, quote, table or indented line, so numbering, code
-        and paragraphs render as they would in one widget.
+        Only once the widget holds :attr:`SPLIT_AFTER_CHARS`, after a blank line, outside a
+        fenced code block and not after a list item, quote, table or indented line, so
+        numbering, code and paragraphs render as they would in one widget.  One pass over
+        ``text`` (the widget's text so far is scanned once for its fences).
         """
-        index = text.rfind("\n\n")
-        if index < 0 or len(self._written) + index < self.SPLIT_AFTER_CHARS:
+        written = self._written
+        if len(written) + len(text) < self.SPLIT_AFTER_CHARS:
             return None
-        head = self._written + text[: index + 2]
-        lines = head.splitlines()
-        if sum(1 for line in lines if line.lstrip().startswith(("```", "~~~"))) % 2:
-            return None
-        last = next((line for line in reversed(lines) if line.strip()), "")
-        if last.startswith((" ", "\t", ">", "|")) or _LIST_ITEM.match(last):
-            return None
-        return index + 2
+        # The written text's last line, if unfinished, goes on in ``text``: judge it whole.
+        done, _, carry = written.rpartition("\n") if "\n" in written else ("", "", written)
+        fenced = sum(1 for line in done.splitlines()
+                     if line.lstrip().startswith(("```", "~~~"))) % 2 == 1
+        last = next((line for line in reversed(done.splitlines()) if line.strip()), "")
+        after_newline = not carry
+        position = 0
+        for piece in text.splitlines(keepends=True):
+            position += len(piece)
+            line, carry = carry + piece, ""
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if line.strip():
+                last = line.rstrip("\n")
+            elif (line == "\n" and after_newline and not fenced
+                  and len(written) + position >= self.SPLIT_AFTER_CHARS
+                  and not last.startswith((" ", "\t", ">", "|"))
+                  and not _LIST_ITEM.match(last)):
+                return position
+            after_newline = line.endswith("\n")
+        return None
 
     async def end_text(self) -> None:
         """The current answer block is complete: write what is left and close its stream."""
