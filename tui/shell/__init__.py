@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from tui.shell.model import Finding, PathRef, Redirect, ShellAnalysis, SimpleCommand
