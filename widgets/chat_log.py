@@ -134,7 +134,8 @@ class ChatLog(VerticalScroll):
     """Seconds before trying again to freeze a widget that was not laid out yet."""
 
     FREEZE_WAITS = 40
-    """Tries after which a widget is frozen as it is placed, laid out or not."""
+    """Tries after which a widget that has a place is frozen as it is placed, even if its
+    height does not match its content yet (a widget that stays unsettled)."""
 
     RERENDER_BATCH = 8
     """Frozen entries rendered again per refresh after the width changed."""
@@ -165,7 +166,8 @@ class ChatLog(VerticalScroll):
         self._flush_due = 0.0
         self._written = ""
         self._freeze_scheduled = False
-        self._freeze_waits = 0
+        self._freeze_waits: dict[Widget, int] = {}
+        """Times each widget was found not laid out when it was to be frozen."""
         self._rerendering = False
         self._leaving: set[Widget] = set()
         self._find: tuple[str, int] | None = None
@@ -336,12 +338,13 @@ class ChatLog(VerticalScroll):
         done = self._settled()
         entries: list[Entry] = []
         for widget in done:
-            entry = self._entry(widget, force=self._freeze_waits >= self.FREEZE_WAITS)
+            waits = self._freeze_waits.get(widget, 0)
+            entry = self._entry(widget, force=waits >= self.FREEZE_WAITS)
             if entry is None:  # not laid out as it is now: freeze it a little later
-                self._freeze_waits += 1
+                self._freeze_waits[widget] = waits + 1
                 self.set_timer(self.FREEZE_RETRY, self.freeze)
                 break
-            self._freeze_waits = 0
+            self._freeze_waits.pop(widget, None)
             entries.append(entry)
         if not entries:
             return
@@ -372,7 +375,7 @@ class ChatLog(VerticalScroll):
     def _entry(self, widget: Widget, *, force: bool = False) -> Entry | None:
         """``widget`` frozen: its rows, text and a factory to render it again; None when it is
         not laid out yet (unless ``force``: then as it is placed now)."""
-        if not (force or self._laid_out(widget)):
+        if not (self._laid_out(widget) or (force and widget.region.height)):
             return None
         strips = capture_lines(widget)
         kind, text, factory = _describe(widget)
@@ -461,6 +464,7 @@ class ChatLog(VerticalScroll):
         """Remove everything (``/clear``)."""
         await self.end_text()
         self._freeze_scheduled = False
+        self._freeze_waits.clear()
         await self.remove_children(self.live)
         self.history.clear()
         self._find = None
