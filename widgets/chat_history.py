@@ -97,7 +97,7 @@ def capture_lines(root: Widget) -> list[Strip]:
     width, height = area.size
     canvas: list[Strip] = [Strip.blank(width)] * height
     clips: dict[Widget, Region] = {root: area}
-    for widget in root.walk_children(with_self=True):
+    for widget in root.walk_children(Widget, with_self=True):
         if widget is not root:
             parent_clip = clips.get(widget.parent) if isinstance(widget.parent, Widget) else None
             if parent_clip is None or not widget.display:

@@ -420,8 +420,13 @@ class ChatLog(VerticalScroll):
 
     async def _refreshed(self) -> None:
         """Return after the next screen refresh (when what was mounted is laid out)."""
-        done = asyncio.get_running_loop().create_future()
-        self.call_after_refresh(lambda: done.done() or done.set_result(None))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def settle() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.call_after_refresh(settle)
         await done
 
     # -- reading and moving ------------------------------------------------------------------
