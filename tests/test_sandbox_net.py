@@ -615,6 +615,7 @@ async def test_sandbox_network_setup_and_blocked_sentences() -> None:
         finally:
             await net.aclose()
         assert not setup.socket_path.exists()
+        assert not (Path(tmp) / "rt").exists()  # the per-run directory is not left in /tmp
 
 
 def test_bridge_available_names_the_relay() -> None:

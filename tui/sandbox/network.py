@@ -292,7 +292,8 @@ class SandboxNetwork:
         return out
 
     async def aclose(self) -> None:
-        """Stop the proxy and remove its socket."""
+        """Stop the proxy and remove its socket, and the runtime directory if nothing else is
+        left in it (sessions make a fresh one per run: none is left behind in ``/tmp``)."""
         await self.proxy.aclose()
         if self._accepting is not None:
             self._accepting.cancel()
@@ -307,6 +308,9 @@ class SandboxNetwork:
             if self.setup is not None:
                 with contextlib.suppress(OSError):
                     self.setup.socket_path.unlink()
+        if self.setup is not None:
+            with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+                self.runtime_dir.rmdir()
         self.setup = None
 
     # -- your own proxy (httpProxyPort / socksProxyPort) -----------------------------------------
