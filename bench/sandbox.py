@@ -50,7 +50,7 @@ def _plain_ms() -> float:
 
 
 async def _sandbox_overhead(cwd: Path, network: bool) -> tuple[float, float]:
-    from tui.sandbox.mode import SandboxState  # noqa: F401 (same import path as a session)
+    from tui.permissions.sandbox_mode import SandboxState  # noqa: F401 (same import path as a session)
     from tui.sandbox.network import SandboxNetwork
     from tui.sandbox.policy import resolve_policy
     from tui.sandbox.runner import SandboxRunner

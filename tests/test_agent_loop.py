@@ -12,12 +12,12 @@ import pytest
 from tests.waiting import wait_for
 from tui.agent import events as ev
 from tui.agent.loop import Agent
-from tui.agent.results import DENIED_PREFIX, INTERRUPTED
 from tui.approvals import Answer
 from tui.demo.cassette import load_cassette
 from tui.demo.launch import DEMO_CASSETTE, demo_env, prepare_demo_project
 from tui.demo.server import ReplayServer
 from tui.permissions import PermissionContext
+from tui.tool_results import DENIED_PREFIX, INTERRUPTED
 from tui.tools import default_tools
 from tui.tools.base import ToolContext
 

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from anthropic.lib.streaming._messages import accumulate_event
 
-from tui.agent.results import DENIED_PREFIX
 from tui.demo import build_cassettes
 from tui.demo.cassette import (
     CWD_PLACEHOLDER,
@@ -25,6 +24,7 @@ from tui.demo.cassette import (
     split_text,
 )
 from tui.demo.launch import DEMO_CASSETTE, SAMPLE_PROJECT
+from tui.tool_results import DENIED_PREFIX
 
 CASSETTES = {
     "demo.json": DEMO_CASSETTE,

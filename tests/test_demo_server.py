@@ -16,11 +16,11 @@ from typing import Any
 import anthropic
 import pytest
 
-from tui.agent.results import DENIED_PREFIX
 from tui.demo.build_cassettes import NodeSpec, build_cassette
 from tui.demo.cassette import Cassette, load_cassette
 from tui.demo.launch import DEMO_CASSETTE
 from tui.demo.server import ReplayServer
+from tui.tool_results import DENIED_PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
 CWD = "/home/dev/projects/stats kit"

@@ -19,7 +19,7 @@ from tests.scenarios import (
     to_pending_two_file_edit,
     wait_until,
 )
-from tui.agent.results import DENIED_PREFIX
+from tui.tool_results import DENIED_PREFIX
 from widgets.approval_queue import ApprovalCard
 
 

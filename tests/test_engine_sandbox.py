@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_engine_bash import make_policy
 from tui.permissions.engine import CallView, PermissionContext, decide
-from tui.sandbox.mode import SandboxState
+from tui.permissions.sandbox_mode import SandboxState
 
 
 def run(command: str, cwd: Path, *, state: SandboxState | None, mode: str = "default",

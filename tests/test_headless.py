@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.agent.results import DENIED_PREFIX
 from tui.cli import build_parser, main
 from tui.demo.build_cassettes import NodeSpec, Tool, build_cassette
 from tui.demo.server import ReplayServer
+from tui.tool_results import DENIED_PREFIX
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT = "Please make the file made.txt"

@@ -27,13 +27,13 @@ from tests.test_hooks_support import (
     settings_in,
 )
 from tui.agent import events as ev
+from tui.agent.hook_steps import MAX_STOP_CONTINUATIONS
 from tui.agent.loop import Agent
-from tui.agent.results import DENIED_PREFIX
 from tui.approvals import Answer
 from tui.hooks import HookRunner, HookSet
-from tui.hooks.steps import MAX_STOP_CONTINUATIONS
 from tui.permissions import PermissionContext
 from tui.permissions.policy import Policy, SessionSource
+from tui.tool_results import DENIED_PREFIX
 from tui.tools import default_tools
 from tui.tools.base import ToolContext
 

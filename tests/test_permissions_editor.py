@@ -13,7 +13,6 @@ import pytest
 from tests.waiting import wait_for
 from tui.agent import events as ev
 from tui.agent.recent import RecentCalls
-from tui.agent.results import denied_text
 from tui.agent.session import AgentSession
 from tui.approvals import ApprovalRequest
 from tui.config import AppConfig
@@ -25,6 +24,7 @@ from tui.permissions.probe import parse_probe_input, probe, probe_text
 from tui.settings import load_settings
 from tui.settings.splice import splice
 from tui.settings.watch import watch_settings
+from tui.tool_results import denied_text
 from tui.tools.base import ToolCall, ToolResult
 
 PROJECT_TEXT = """{

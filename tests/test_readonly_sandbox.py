@@ -22,8 +22,8 @@ import pytest
 from tests.test_engine_bash import make_policy
 from tui.permissions.decision import READ_ONLY_SOURCE, SANDBOX_AUTO_ALLOW_SOURCE
 from tui.permissions.engine import CallView, PermissionContext, decide
+from tui.permissions.sandbox_mode import SandboxState, sandbox_profile
 from tui.sandbox.doctor import can_run
-from tui.sandbox.mode import SandboxState, sandbox_profile
 from tui.sandbox.runner import SandboxRunner
 
 _OK, _WHY = can_run()
@@ -525,7 +525,7 @@ def test_doctor_reports_contained_read_only_checks() -> None:
 
 @needs_bwrap
 def test_sandbox_run_read_only_cli(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.sandbox.cli import sandbox_run_main
+    from tui.cli_sandbox import sandbox_run_main
 
     code = sandbox_run_main(["--cwd", str(project), "--settings", "{}", "--read-only", "--",
                              "git status --short; touch x; echo $GIT_OPTIONAL_LOCKS; exit 4"])

@@ -12,12 +12,12 @@ import anthropic
 import httpx2
 import pytest
 
-from tui.agent.results import DENIED_PREFIX
 from tui.demo.build_cassettes import NodeSpec, Tool, build_cassette
 from tui.demo.cassette import CWD_PLACEHOLDER, CassetteError, load_cassette
 from tui.demo.launch import DEMO_CASSETTE
 from tui.demo.recorder import Recorder, RecordingTransport, SSEParser
 from tui.demo.server import ReplayServer
+from tui.tool_results import DENIED_PREFIX
 
 
 def _assistant(message: anthropic.types.Message) -> dict[str, Any]:

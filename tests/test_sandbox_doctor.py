@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.sandbox.cli import doctor_main
+from tui.cli_sandbox import doctor_main
 from tui.sandbox.doctor import DoctorReport, can_run, diagnose
 from tui.sandbox.policy import SandboxPolicy
 

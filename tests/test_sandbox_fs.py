@@ -322,7 +322,7 @@ async def test_missing_bwrap_path_is_unavailable(project: Path, home: Path,
 
 def test_cli_exits_125_when_unavailable(project: Path, home: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.sandbox.cli import sandbox_run_main
+    from tui.cli_sandbox import sandbox_run_main
 
     missing = _missing_bwrap_settings(tmp_path)
     code = sandbox_run_main(["--cwd", str(project), "--settings", "{}", "--", "touch", "ran"])
@@ -333,7 +333,7 @@ def test_cli_exits_125_when_unavailable(project: Path, home: Path, tmp_path: Pat
 
 def test_cli_runs_and_reports(project: Path, home: Path, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.sandbox.cli import sandbox_run_main
+    from tui.cli_sandbox import sandbox_run_main
 
     outside = _real(tmp_path) / "x"
     code = sandbox_run_main(["--cwd", str(project), "--settings", "{}", "--no-network", "--",

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.agent import events as ev
-from tui.agent.results import INTERRUPTED, NOT_RUN_TURN_STOPPED, denied_text
+from tui.agent.hook_steps import HookSteps
 from tui.approvals import Answer, ApprovalRequest
-from tui.hooks.steps import HookSteps
 from tui.permissions import PermissionContext, decide
 from tui.permissions.decision import Decision
+from tui.tool_results import INTERRUPTED, NOT_RUN_TURN_STOPPED, denied_text
 
 if TYPE_CHECKING:  # the tools import pydantic; the loop module must stay cheap to import
     from tui.hooks.runner import HookRunner

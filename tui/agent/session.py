@@ -408,7 +408,7 @@ class AgentSession:
         """Run a command in the sandbox (the Bash tool's ``ctx.sandbox``); follows toggles.
 
         ``profile="read-only"`` runs it in the read-only sandbox (no network, so no blocked
-        hosts to add); the others in the configured sandbox (:data:`tui.sandbox.mode.
+        hosts to add); the others in the configured sandbox (:data:`tui.permissions.sandbox_mode.
         SandboxProfile`).  Raises :class:`tui.sandbox.runner.SandboxUnavailable` when that
         sandbox cannot run."""
         from tui.sandbox.runner import SandboxUnavailable

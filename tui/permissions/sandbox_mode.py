@@ -11,7 +11,7 @@ judged it read-only runs in the *read-only sandbox* when bubblewrap can run (iss
 
 These are decisions, so they live with the permission engine, which asks :func:`runs_sandboxed`
 before it applies the ask rules; :mod:`tui.sandbox` (which builds on the rules) runs what they
-decide.  ``tui.sandbox.mode`` re-exports them under their old import path.
+decide.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """The Linux sandbox for Bash commands (``SPEC.md`` §8, REF §6).
 
-Modules, each importable on its own (this package imports none of them, so importing
-:mod:`tui.sandbox.mode` stays cheap):
+Modules, each importable on its own (this package imports none of them):
 
 * :mod:`tui.sandbox.policy`: ``sandbox.*`` settings and permission rules resolved to concrete
   paths and hosts (:func:`~tui.sandbox.policy.resolve_policy`).
@@ -15,8 +14,9 @@ Modules, each importable on its own (this package imports none of them, so impor
 * :mod:`tui.sandbox.doctor`: can the sandbox run here, and how to fix it if not.
 * :mod:`tui.sandbox.network`, :mod:`tui.sandbox.proxy`, :mod:`tui.sandbox.bridge`: the
   filtering proxy and the in-sandbox relay.
-* :mod:`tui.sandbox.mode`: whether a Bash call runs sandboxed, and in which profile (decided
-  by the permission engine: re-exported from :mod:`tui.permissions.sandbox_mode`).
+* Whether a Bash call runs sandboxed, and in which profile, is the permission engine's
+  decision: :mod:`tui.permissions.sandbox_mode`.  ``warden doctor`` and ``warden sandbox run``
+  are application commands: :mod:`tui.cli_sandbox`.
 * :mod:`tui.sandbox.readonly`: the read-only sandbox, where commands judged read-only run.
 * :mod:`tui.sandbox.protect`: protected paths held read-only while a command runs, even those
   that do not exist yet.

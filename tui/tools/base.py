@@ -20,7 +20,7 @@ from tui.diffs import FileChange
 from tui.toolclasses import PermissionClass, declare
 
 if TYPE_CHECKING:
-    from tui.sandbox.mode import SandboxProfile
+    from tui.permissions.sandbox_mode import SandboxProfile
 
 InputT = TypeVar("InputT", bound=BaseModel)
 """A tool's pydantic input model (``BashInput``, ``ReadInput``...)."""
@@ -141,8 +141,9 @@ class ToolCall(Generic[InputT]):
         change: the proposed file change for Edit/Write; the agent loop replaces it with the
             version in the user's :class:`~tui.approvals.Answer` (accepted hunks only, or the
             user's own edit) before it is written.
-        sandbox_profile: where a Bash command runs (:data:`tui.sandbox.mode.SandboxProfile`:
-            ``"sandbox"``, ``"auto-allow"`` or ``"read-only"``); ``None``: plainly.
+        sandbox_profile: where a Bash command runs
+            (:data:`tui.permissions.sandbox_mode.SandboxProfile`: ``"sandbox"``,
+            ``"auto-allow"`` or ``"read-only"``); ``None``: plainly.
         hook_updated_input: the hook (its source) whose ``updatedInput`` this call was prepared
             from again (REF §8), or ``None``.
         edited_by_user: the user replaced the proposed change with their own version (``o``,

@@ -174,10 +174,10 @@ async def _run_sandboxed(command: str, timeout_ms: int, env: dict[str, str] | No
                          call: ToolCall[BashInput] | None = None) -> ToolResult:
     """Run in the session's sandbox; blocked writes and hosts are named in the result.
 
-    ``profile`` is a :data:`tui.sandbox.mode.SandboxProfile`.  What the sandbox blocked is also
-    put in ``call.sandbox_notes`` (a tuple of sentences) for the chat; when the read-only
-    sandbox could not start, ``call.containment_failed`` holds why (the agent loop then asks
-    whether to run the command without it).
+    ``profile`` is a :data:`tui.permissions.sandbox_mode.SandboxProfile`.  What the sandbox
+    blocked is also put in ``call.sandbox_notes`` (a tuple of sentences) for the chat; when the
+    read-only sandbox could not start, ``call.containment_failed`` holds why (the agent loop
+    then asks whether to run the command without it).
 
     Fails closed: a call marked sandboxed never runs outside it.
     """
