@@ -64,8 +64,9 @@ class TrustRecord:
 
 
 def _home(env: Mapping[str, str]) -> Path:
-    home = env.get("HOME")
-    return Path(os.path.realpath(home)) if home else Path(os.path.realpath(Path.home()))
+    from tui.settings.paths import home_dir
+
+    return Path(os.path.realpath(home_dir(env)))
 
 
 def trust_key(cwd: Path, env: Mapping[str, str] | None = None) -> TrustKey:
@@ -73,11 +74,11 @@ def trust_key(cwd: Path, env: Mapping[str, str] | None = None) -> TrustKey:
 
     Reads the file system only (no ``git`` process): :func:`tui.shell.gitrepo.discover`.
     """
-    from tui.shell.gitrepo import discover
+    from tui.shell.gitrepo import discover, without_git_env
 
     env = os.environ if env is None else env
     real = Path(os.path.realpath(cwd))
-    repo = discover(real, {k: v for k, v in env.items() if not k.startswith("GIT_")})
+    repo = discover(real, without_git_env(env))
     root, in_git = real, False
     if repo is not None and repo.work_tree is not None:
         in_git = True
@@ -160,18 +161,13 @@ class TrustStore:
         Raises:
             TrustError: the file is broken, or cannot be written.
         """
-        from tui.fsutil import atomic_write_text
-
         data = self._read()
         data["version"] = STORE_VERSION
         data["folders"][str(root)] = {
             "trusted": trusted, "how": how,
             "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        try:
-            atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
-        except OSError as exc:
-            raise TrustError(f"{self.path}: cannot write it ({exc.strerror})") from None
+        self._write(data)
 
     def remove(self, root: Path) -> bool:
         """Forget the decision for ``root``; returns whether there was one.
@@ -179,16 +175,19 @@ class TrustStore:
         Raises:
             TrustError: the file is broken, or cannot be written.
         """
-        from tui.fsutil import atomic_write_text
-
         data = self._read()
         if data["folders"].pop(str(root), None) is None:
             return False
+        self._write(data)
+        return True
+
+    def _write(self, data: dict[str, Any]) -> None:
+        from tui.fsutil import atomic_write_text
+
         try:
             atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
         except OSError as exc:
             raise TrustError(f"{self.path}: cannot write it ({exc.strerror})") from None
-        return True
 
 
 def default_store(env: Mapping[str, str] | None = None) -> TrustStore:
@@ -289,7 +288,7 @@ def trust_report(cwd: Path, env: Mapping[str, str] | None = None) -> TrustReport
     from tui.settings import load_settings
     from tui.settings.paths import discover_sources
     from tui.settings.trustgate import grants_of, is_repository_supplied
-    from tui.shell.gitrepo import discover, program_keys
+    from tui.shell.gitrepo import discover, program_keys, without_git_env
 
     env = os.environ if env is None else env
     cwd = Path(os.path.abspath(cwd))
@@ -306,7 +305,7 @@ def trust_report(cwd: Path, env: Mapping[str, str] | None = None) -> TrustReport
                              if p.code in ("trust", "json", "io")]
     servers, notes = _mcp_servers(cwd / ".mcp.json")
     report.mcp_servers, report.notes = servers, report.notes + notes
-    repo = discover(cwd, {k: v for k, v in env.items() if not k.startswith("GIT_")})
+    repo = discover(cwd, without_git_env(env))
     if repo is not None:
         report.git_programs = program_keys(repo)
     return report

@@ -199,11 +199,4 @@ class LiveSettings:
         if agent is not None and agent.tool_ctx.additional_dirs != ctx.working_dirs[1:]:
             agent.tool_ctx = replace(agent.tool_ctx, additional_dirs=ctx.working_dirs[1:])
         if agent is not None and built.env != old_env:
-            from tui.agent.session import command_env
-
-            # ToolContext.env None means the process environment: start from that.
-            current = agent.tool_ctx.env if agent.tool_ctx.env is not None else os.environ
-            env = {k: v for k, v in current.items() if k not in old_env}
-            env.update(built.env)
-            env.update(session.config.extra_env)
-            agent.tool_ctx = replace(agent.tool_ctx, env=command_env(env))
+            agent.tool_ctx = replace(agent.tool_ctx, env=session.tool_env())

@@ -102,7 +102,7 @@ class AgentSession:
             lookup = find_api_key(
                 helper=helper if isinstance(helper, str) and helper.strip() else None,
                 helper_cwd=cfg.cwd,
-                helper_env=command_env({**os.environ, **self.policy.env}))
+                helper_env=self.tool_env(include_extra=False))
             if lookup.key is None:
                 raise NoApiKey(lookup.problem)
             key = lookup.key
@@ -118,7 +118,7 @@ class AgentSession:
             ClientConfig(api_key=key, base_url=base_url, recording=recording, betas=choice.betas)
         )
         model = choice.name
-        env = command_env({**os.environ, **self.policy.env, **cfg.extra_env})
+        env = self.tool_env()
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
                                env=env, sandbox=self)
         from tui.agent.loop import Agent
@@ -146,6 +146,14 @@ class AgentSession:
         return PolicyRequest(cwd=cfg.cwd, cli=cfg.cli_settings,
                              add_dirs=cfg.additional_dirs, permission_mode=cfg.permission_mode,
                              trusted_project=cfg.trusted_project)
+
+    def tool_env(self, *, include_extra: bool = True) -> dict[str, str]:
+        """The environment of the commands and hooks this session runs: the process's, then the
+        ``env`` setting, then the demo's extra variables (``include_extra``), with Warden's own
+        credentials removed (:func:`tui.session_policy.command_env`)."""
+        settings_env = self.policy.env if self.policy is not None else {}
+        extra = self.config.extra_env if include_extra else {}
+        return command_env({**os.environ, **settings_env, **extra})
 
     def _load_policy(self) -> None:
         """Build the session's policy (:func:`tui.session_policy.build_session_policy`) and

@@ -100,12 +100,10 @@ def repository_root(cwd: Path, env: Mapping[str, str] | None = None) -> Path | N
     a submodule (whose common directory is ``<super>/.git/modules/<name>``) gives its own
     working tree, as does a worktree of a bare repository.
     """
-    from tui.shell.gitrepo import discover
+    from tui.shell.gitrepo import discover, without_git_env
 
     env = os.environ if env is None else env
-    # As for workspace trust (tui/trust.py trust_key): the repository on disk, not one a
-    # GIT_DIR-style variable points at.
-    repo = discover(cwd, {k: v for k, v in env.items() if not k.startswith("GIT_")})
+    repo = discover(cwd, without_git_env(env))
     if repo is None or repo.work_tree is None:
         return None
     root = repo.work_tree

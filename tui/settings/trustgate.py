@@ -258,13 +258,13 @@ def local_file_status(path: Path, env: Mapping[str, str] | None = None) -> str |
             return None
     except OSError:
         return "unreadable"
-    from tui.shell.gitrepo import SAFE_GIT_OPTIONS, discover
+    from tui.shell.gitrepo import SAFE_GIT_OPTIONS, discover, without_git_env
 
     env = os.environ if env is None else env
-    repo = discover(path.parent, env)
+    clean_env = without_git_env(env)
+    repo = discover(path.parent, clean_env)
     if repo is None or repo.work_tree is None:
         return None
-    clean_env = {k: v for k, v in env.items() if not k.startswith("GIT_")}
     clean_env["GIT_OPTIONAL_LOCKS"] = "0"
     try:
         done = subprocess.run(

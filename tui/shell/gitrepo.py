@@ -290,6 +290,13 @@ def _read_configs(probe: _Probe, files: list[Path]) -> tuple[list[tuple[Path, Pa
     return configs, problems
 
 
+def without_git_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without ``GIT_*`` variables: for finding the repository on disk (workspace trust,
+    where the local settings file lives) and for Warden's own ``git`` calls there, never one a
+    ``GIT_DIR``-style variable points at."""
+    return {k: v for k, v in env.items() if not k.startswith("GIT_")}
+
+
 def env_config_problems(env: Mapping[str, str]) -> list[str]:
     """``GIT_CONFIG_*`` variables that add configuration (``/dev/null`` files excepted)."""
     out = []
