@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "explain: what a shell command does (warden explain --help); "
                         "doctor: can the sandbox run here; "
                         "sandbox run -- CMD: run a command in the sandbox; "
-                        "trust [DIR] [--revoke|--deny|--list]: workspace trust")
+                        "trust [DIR] [--revoke|--deny|--list]: workspace trust; "
+                        "detect-injection [--json] FILE|-: look for prompt injection")
     return parser
 
 
@@ -114,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.trust import trust_main
 
         return trust_main(argv[1:])
+    if argv and argv[0] == "detect-injection":
+        from tui.injection.cli import detect_injection_main
+
+        return detect_injection_main(argv[1:])
     if argv[:2] == ["sandbox", "run"]:
         from tui.cli_sandbox import sandbox_run_main
 
