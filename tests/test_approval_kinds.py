@@ -21,6 +21,7 @@ from widgets.approval_card import (
     CommandCard,
     EditCard,
     NetworkCard,
+    WebFetchCard,
     card_for,
 )
 
@@ -111,6 +112,7 @@ def test_a_change_over_the_cap_has_no_hunks_to_choose() -> None:
     (tool_call("Bash", command="ls"), CommandCard),
     (tool_call("Write", change=FileChange(Path("/p/a"), None, "x\n", "a")), EditCard),
     (HostAccess("example.com", 443), NetworkCard),
+    (tool_call("WebFetch"), WebFetchCard),
 ])
 async def test_the_registry_picks_one_card_class_per_kind(
         subject: object, card_class: type[ApprovalCard]) -> None:
@@ -145,9 +147,10 @@ def test_every_key_a_card_offers_is_in_its_docstring_table(
     table = re.findall(r"^\s*\| (.+?) \| .+ \|$", card_class.__doc__ or "", re.MULTILINE)
     documented = {key.strip("`") for row in table for key in row.split(" / ")}
     keys = {b.key for b in _bindings(card_class)}
-    # "s" (this session) is offered for hosts only: the other kinds leave it out of the table.
+    # "s" (this session) is offered for hosts and web fetches only: the other kinds leave it
+    # out of the table.
     assert keys - {"s"} <= documented
-    assert ("s" in documented) is (card_class in (ApprovalCard, NetworkCard))
+    assert ("s" in documented) is (card_class in (ApprovalCard, NetworkCard, WebFetchCard))
 
 
 def test_answer_bindings_come_from_the_table() -> None:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tui.tools import Bash, Edit, Glob, Grep, Read, Write, default_tools
+from tui.tools import Bash, Edit, Glob, Grep, Read, WebFetch, Write, default_tools
 
 EXPECTED_FIELDS = {
     "Read": ({"file_path"}, {"file_path", "offset", "limit"}),
@@ -35,13 +35,14 @@ EXPECTED_FIELDS = {
     ),
     "Write": ({"file_path", "content"}, {"file_path", "content"}),
     "Bash": ({"command"}, {"command", "description", "timeout", "dangerouslyDisableSandbox"}),
+    "WebFetch": ({"url", "prompt"}, {"url", "prompt"}),
 }
 
 
 def test_default_tools_order_and_classes() -> None:
     tools = default_tools()
-    assert list(tools) == ["Read", "Glob", "Grep", "Edit", "Write", "Bash"]
-    assert [type(t) for t in tools.values()] == [Read, Glob, Grep, Edit, Write, Bash]
+    assert list(tools) == ["Read", "Glob", "Grep", "Edit", "Write", "Bash", "WebFetch"]
+    assert [type(t) for t in tools.values()] == [Read, Glob, Grep, Edit, Write, Bash, WebFetch]
     assert {name: t.permission_class for name, t in tools.items()} == {
         "Read": "read",
         "Glob": "read",
@@ -49,6 +50,7 @@ def test_default_tools_order_and_classes() -> None:
         "Edit": "edit",
         "Write": "edit",
         "Bash": "shell",
+        "WebFetch": "network",
     }
 
 

@@ -1,4 +1,4 @@
-"""The built-in tools the model can call: Read, Glob, Grep, Edit, Write, Bash (UI-free).
+"""The built-in tools the model can call: Read, Glob, Grep, Edit, Write, Bash, WebFetch (UI-free).
 
 Each tool declares its pydantic input model (Claude Code's field names) and its permission class;
 see :mod:`tui.tools.base` for the seam.  Importing this package pulls in neither ``anthropic``
@@ -13,6 +13,7 @@ from tui.tools.edit import Edit
 from tui.tools.glob import Glob
 from tui.tools.grep import Grep
 from tui.tools.read import Read
+from tui.tools.webfetch import WebFetch
 from tui.tools.write import Write
 
 __all__ = [
@@ -26,12 +27,14 @@ __all__ = [
     "ToolContext",
     "ToolInputError",
     "ToolResult",
+    "WebFetch",
     "Write",
     "default_tools",
 ]
 
 
 def default_tools() -> dict[str, Tool]:
-    """A fresh instance of every built-in tool, by name: Read, Glob, Grep, Edit, Write, Bash."""
-    tools: list[Tool] = [Read(), Glob(), Grep(), Edit(), Write(), Bash()]
+    """A fresh instance of every built-in tool, by name: Read, Glob, Grep, Edit, Write, Bash,
+    WebFetch."""
+    tools: list[Tool] = [Read(), Glob(), Grep(), Edit(), Write(), Bash(), WebFetch()]
     return {tool.name: tool for tool in tools}

@@ -21,6 +21,7 @@ from tui.toolclasses import PermissionClass, declare
 
 if TYPE_CHECKING:
     from tui.permissions.sandbox_mode import SandboxProfile
+    from tui.tools.web_isolation import IsolatedModel
 
 InputT = TypeVar("InputT", bound=BaseModel)
 """A tool's pydantic input model (``BashInput``, ``ReadInput``...)."""
@@ -35,10 +36,14 @@ class ToolResult:
     """What goes back to the model as a ``tool_result`` block.
 
     ``content`` is plain text; ``is_error`` marks failures (non-zero exit, missing file, denial).
+    ``findings`` are prompt-injection findings (``tui.injection``) in text the result was made
+    from but does not carry (WebFetch: the fetched page, of which only the isolated model's
+    answer is in ``content``), for the UI to warn about; empty when none (or not scanned).
     """
 
     content: str
     is_error: bool = False
+    findings: tuple[Any, ...] = ()
 
 
 SUMMARY_WIDTH = 120
@@ -86,6 +91,9 @@ class ToolContext:
             results because a ``Read`` deny or ask rule matches it (the agent binds
             :func:`tui.permissions.globreads.read_hidden` to its policy); ``None``: nothing is
             hidden.  Called for the path as walked and for its real path when they differ.
+        isolated_model: the model WebFetch asks about a fetched page in a request of its own
+            (:class:`tui.tools.web_isolation.IsolatedModel`: the session's client and a small
+            model); ``None``: WebFetch refuses to run (it never returns a raw page).
     """
 
     cwd: Path
@@ -94,6 +102,7 @@ class ToolContext:
     output_limit: int = 30_000
     sandbox: Any = None
     read_denied: Callable[[Path], bool] | None = None
+    isolated_model: IsolatedModel | None = None
 
     @property
     def working_dirs(self) -> tuple[Path, ...]:

@@ -5,7 +5,8 @@
   a card may offer;
 - :mod:`~widgets.approval_card.command`: :class:`CommandCard`, a Bash command;
 - :mod:`~widgets.approval_card.edit`: :class:`EditCard`, a proposed file change and its hunks;
-- :mod:`~widgets.approval_card.network`: :class:`NetworkCard`, a host for the sandbox.
+- :mod:`~widgets.approval_card.network`: :class:`NetworkCard`, a host for the sandbox;
+- :mod:`~widgets.approval_card.webfetch`: :class:`WebFetchCard`, a page for WebFetch.
 
 :func:`card_for` picks the class: the first of :data:`CARD_CLASSES` whose ``accepts`` takes the
 request.  A new kind of request (an :data:`~tui.approvals.ApprovalSubject`) is one card class
@@ -19,6 +20,7 @@ from widgets.approval_card.base import ANSWER_KEYS, AnswerKey, ApprovalCard
 from widgets.approval_card.command import CommandCard
 from widgets.approval_card.edit import EditCard
 from widgets.approval_card.network import NetworkCard
+from widgets.approval_card.webfetch import WebFetchCard
 
 __all__ = [
     "ANSWER_KEYS",
@@ -28,6 +30,7 @@ __all__ = [
     "CommandCard",
     "EditCard",
     "NetworkCard",
+    "WebFetchCard",
     "card_for",
 ]
 
@@ -35,6 +38,7 @@ CARD_CLASSES: tuple[type[ApprovalCard], ...] = (
     EditCard,
     CommandCard,
     NetworkCard,
+    WebFetchCard,
 )
 """The card classes by kind, asked in order; a request none accepts gets :class:`ApprovalCard`."""
 
