@@ -94,10 +94,11 @@ def check_start_mode(mode: Mode, *, disable_bypass: bool, as_root: bool | None =
                         "sandbox; run Warden as an ordinary user")
 
 
-def next_mode(current: Mode, *, bypass_in_cycle: bool) -> Mode:
+def next_mode(current: str, *, bypass_in_cycle: bool) -> Mode:
     """The mode Shift+Tab moves to: default → acceptEdits → plan (→ bypass) → default.
 
-    ``dontAsk`` is never in the cycle (flag-only); from it, Shift+Tab goes to ``default``.
+    ``dontAsk`` is never in the cycle (flag-only); from it, or from any name that is not a
+    mode in the cycle (``current`` is the session's mode string), Shift+Tab goes to ``default``.
     """
     cycle: list[Mode] = ["default", "acceptEdits", "plan"]
     if bypass_in_cycle:

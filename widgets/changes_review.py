@@ -1,9 +1,9 @@
 """The "changes this turn" review: edits written without a prompt, any hunk revertible.
 
-Attributes down: the screen calls :meth:`ChangesReview.show` with the
-:class:`~tui.turn_changes.ReviewedFile` entries.  Messages up: ``space`` on a hunk posts
-:class:`ChangesReview.RevertToggled`; the screen reverts (or re-applies) it on disk and shows the
-result again.  Reverted hunks are tinted like rejected ones.
+Attributes down: its :class:`~widgets.review_pane.ReviewPane` calls :meth:`ChangesReview.show`
+with the :class:`~tui.turn_changes.ReviewedFile` entries.  Messages up: ``space`` on a hunk
+posts :class:`ChangesReview.RevertToggled`; the pane reverts (or re-applies) it on disk and
+shows the result again.  Reverted hunks are tinted like rejected ones.
 """
 
 from __future__ import annotations

@@ -24,15 +24,16 @@ from tui.agent.session import AgentSession, NoApiKey
 from tui.config import AppConfig
 from tui.messages import AgentUpdate
 from tui.screens.approval_signals import explain_for_card, make_attention
-from tui.screens.edit_review import EditReview
 from tui.slash import SLASH_COMMANDS
 from tui.turn_changes import TurnChanges
-from widgets.approval_queue import ApprovalCard, ApprovalQueue, CommandCard
+from widgets.approval_queue import ApprovalCard, ApprovalQueue, CommandCard, EditCard
 from widgets.chat_log import ChatLog, ToolLine
 from widgets.prompt_input import PromptInput
+from widgets.review_pane import PendingEdit, ReviewPane
 from widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from tui.approvals import ApprovalRequest
     from tui.screens.permissions import PermissionsScreen
     from widgets.diff_view import DiffView
 
@@ -88,7 +89,7 @@ def short_path(path: Path) -> str:
         return str(path)
 
 
-class MainScreen(EditReview, Screen[None]):
+class MainScreen(Screen[None]):
     """Chat, approvals and diffs for one session."""
 
     CSS_PATH = "main.tcss"
@@ -119,7 +120,6 @@ class MainScreen(EditReview, Screen[None]):
         self.config = config
         self.session = AgentSession(config, self._post_event)
         self._tool_lines: dict[str, ToolLine] = {}
-        self._diff_requests: list = []
         self._turn: Worker[str] | None = None
         self._first_prompt = ""
         self._permissions: PermissionsScreen | None = None
@@ -141,10 +141,15 @@ class MainScreen(EditReview, Screen[None]):
         return self.query_one("#queue", ApprovalQueue)
 
     @property
-    def diff(self) -> DiffView:
-        from widgets.diff_view import DiffView
+    def review_pane(self) -> ReviewPane:
+        """The side pane's diff of pending edits and review of the turn's changes (mounted
+        after the first frame)."""
+        return self.query_one("#review-pane", ReviewPane)
 
-        return self.query_one("#diff", DiffView)
+    @property
+    def diff(self) -> DiffView:
+        """The diff of the pending edits (in :attr:`review_pane`)."""
+        return self.review_pane.diff
 
     @property
     def prompt(self) -> PromptInput:
@@ -168,8 +173,9 @@ class MainScreen(EditReview, Screen[None]):
             yield ChatLog(id="chat")
             with Vertical(id="side", classes="-idle"):
                 yield ApprovalQueue(id="queue")
-                # The diff viewer and the changes review are mounted by _mount_diff_panes,
-                # after the first frame: nothing needs them before the model is connected.
+                # The review pane (diff viewer, changes review) is mounted by
+                # _mount_diff_panes after the first frame: nothing needs it before the model
+                # is connected.
         yield PromptInput(value=self.config.initial_prompt, commands=SLASH_COMMANDS.names(),
                           id="prompt")
         yield StatusLine(id="status")
@@ -198,14 +204,11 @@ class MainScreen(EditReview, Screen[None]):
         self.set_timer(self.CONNECT_DELAY, self._connect)
 
     async def _mount_diff_panes(self) -> None:
-        """Mount the (hidden) diff viewer and "changes this turn" review into the side pane."""
-        if self.query("#diff"):
+        """Mount the (hidden) review pane, with the diff viewer and the "changes this turn"
+        review, into the side pane."""
+        if self.query("#review-pane"):
             return
-        from widgets.changes_review import ChangesReview
-        from widgets.diff_view import DiffView
-
-        await self.query_one("#side").mount(DiffView(id="diff", classes="-empty"),
-                                            ChangesReview(id="review", classes="-empty"))
+        await self.query_one("#side").mount(ReviewPane(self.turn_changes, id="review-pane"))
 
     @work(exclusive=True, group="connect")
     async def _connect(self) -> None:
@@ -371,14 +374,84 @@ class MainScreen(EditReview, Screen[None]):
 
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
-        # Pending edits: each card's review (its version, the hunks rejected) goes to the diff.
-        cards = [c for c in self.queue.edit_cards if c.request in message.requests]
-        self._diff_requests = [c.request for c in cards]
-        self.diff.set_changes([c.change for c in cards], [c.review for c in cards])
-        self._layout_side()
+        self._show_pending(message.requests)
         self.attention.queue_changed(len(message.requests))
         if not message.requests and not self.prompt.has_focus:
             self.prompt.focus()
+
+    # -- the review pane: pending edits, their hunks, the turn's changes -----------------------
+
+    def _show_pending(self, requests: list[ApprovalRequest]) -> None:
+        """Pending edits: each card's review (its version, the hunks rejected) goes to the
+        review pane's diff."""
+        self.review_pane.show_pending([PendingEdit(c.request, c.review)
+                                       for c in self.queue.edit_cards if c.request in requests])
+        self._layout_side()
+
+    def _show_review(self) -> None:
+        """Redraw the "changes this turn" review from :attr:`turn_changes`."""
+        self.review_pane.show_changes(self.session.perm_ctx.mode)
+        self._layout_side()
+
+    def _layout_side(self) -> None:
+        """Show the side pane while something waits or the turn changed files."""
+        self.query_one("#side").set_class(not self.queue.requests and self.review_pane.is_empty,
+                                          "-idle")
+
+    @on(ReviewPane.HunkToggled)
+    def _hunk_toggled(self, message: ReviewPane.HunkToggled) -> None:
+        """Space on a pending edit's hunk: the card that owns the review flips it (and says so
+        with ``EditCard.HunksChanged``)."""
+        card = next((c for c in self.queue.edit_cards if c.request is message.request), None)
+        if card is not None:
+            card.toggle_hunk(message.hunk_index)
+
+    @on(EditCard.HunksChanged)
+    def _hunks_changed(self, message: EditCard.HunksChanged) -> None:
+        """A card's review changed: the pane dims the rejected hunks again."""
+        self.review_pane.show_rejected()
+
+    @on(ReviewPane.Reverted)
+    def _reverted(self, message: ReviewPane.Reverted) -> None:
+        """A hunk of the turn's changes was reverted or applied again: say so, and tell the
+        model to read the file again."""
+        done = "reverted" if message.reverted else "applied again"
+        hunk = message.hunk_index + 1
+        self.chat.add_notice(f"Hunk {hunk} of {message.name} {done}.")
+        self.session.note_for_model(
+            f"The user {done} hunk {hunk} of your change to {message.name} "
+            "after your turn; read the file again before editing it.")
+
+    @on(ReviewPane.RevertFailed)
+    def _revert_failed(self, message: ReviewPane.RevertFailed) -> None:
+        self.chat.add_notice(f"Not reverted: {message.error}", "error")
+
+    @on(EditCard.EditRequested)
+    async def _edit_requested(self, message: EditCard.EditRequested) -> None:
+        """``o`` on an edit card: the proposal in ``$EDITOR``; the user's version replaces it
+        (:func:`~tui.screens.edit_in_editor.edit_card_in_editor`)."""
+        from tui.external_editor import EditorError
+        from tui.screens.edit_in_editor import edit_card_in_editor
+
+        try:
+            edited = await edit_card_in_editor(self.app, message.card)
+        except EditorError as exc:
+            self.chat.add_notice(f"Editor: {exc}", "error")
+            return
+        if edited:
+            self._show_pending(self.queue.requests)
+
+    def action_accept_edits(self) -> None:
+        """``ctrl+a``: accept every pending edit (commands stay individual)."""
+        count = self.queue.accept_all_edits()
+        if count:
+            self.notify(f"Accepted {count} edit{'s' if count != 1 else ''}.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``ctrl+a`` is offered only while edits wait."""
+        if action == "accept_edits":
+            return bool(self.is_mounted and self.query("#queue") and self.queue.edit_cards)
+        return True
 
     def on_diff_view_pager_requested(self, message: DiffView.PagerRequested) -> None:
         """A diff too large to lay out hunk by hunk: read it whole in the pager screen.

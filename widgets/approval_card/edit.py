@@ -2,8 +2,9 @@
 
 The card owns the change's :class:`~tui.approvals.HunkReview`: the version under review (the
 model's, or the user's own from ``$EDITOR``) and the hunks the user rejected.  It counts the
-accepted hunks on its key line; the screen hands the same review to the diff view, which dims
-the rejected hunks, and re-draws it when :class:`EditCard.HunksChanged` arrives.  Allowing
+accepted hunks on its key line; the screen hands the same review to the review pane
+(:mod:`widgets.review_pane`), whose diff dims the rejected hunks, and has it re-draw them when
+:class:`EditCard.HunksChanged` arrives.  Allowing
 answers carry the review's choices (:meth:`~tui.approvals.HunkReview.answer`).
 """
 
