@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "warden-ansi or a Textual theme (default: the last one picked, saved in "
                         "Warden's preferences.json, else warden-dark with truecolor, warden-ansi "
                         "without)")
+    parser.add_argument("--mcp-config", type=Path, action="append", default=[],
+                        metavar="FILE", help="also load MCP servers from FILE "
+                        "({\"mcpServers\": {...}}; repeatable; check it with warden mcp check)")
     parser.add_argument("--cwd", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("-p", "--print", action="store_true",
                         help="run PROMPT (or the prompt on stdin) without the TUI, print the "
@@ -73,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "doctor: can the sandbox run here; "
                         "sandbox run -- CMD: run a command in the sandbox; "
                         "trust [DIR] [--revoke|--deny|--list]: workspace trust; "
+                        "mcp list | mcp check FILE: MCP servers; "
                         "detect-injection [--json] FILE|-: look for prompt injection")
     return parser
 
@@ -119,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.injection.cli import detect_injection_main
 
         return detect_injection_main(argv[1:])
+    if argv and argv[0] == "mcp":
+        from tui.mcp.cli import mcp_main
+
+        return mcp_main(argv[1:])
     if argv[:2] == ["sandbox", "run"]:
         from tui.cli_sandbox import sandbox_run_main
 
@@ -152,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warden: {exc}", file=sys.stderr)
             return 2
         raise
-    if args.command not in (None, "login", "check", "explain", "doctor", "sandbox", "trust"):
+    if args.command not in (None, "login", "check", "explain", "doctor", "sandbox", "trust",
+                            "mcp"):
         config.initial_prompt = args.command  # `warden "PROMPT"`: the TUI starts with it
     if args.trust_project:
         config.trusted_project, config.ask_trust = True, False

@@ -91,5 +91,6 @@ def make_config(args: argparse.Namespace) -> tuple[AppConfig, DemoReplay | None]
         cli_settings=cli_settings,
         trusted_project=decision is True,
         ask_trust=decision is None,
+        mcp_configs=tuple(p.resolve() for p in getattr(args, "mcp_config", None) or ()),
     )
     return config, server

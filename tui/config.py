@@ -56,6 +56,8 @@ class AppConfig:
             commands).  False (the default: fail closed) applies only their deny and ask rules.
         ask_trust: show the trust screen before connecting (the folder has no stored decision);
             the answer sets :attr:`trusted_project`.
+        mcp_configs: ``--mcp-config`` files (absolute): MCP server definitions of the command
+            line scope (:mod:`tui.mcp.config`).
     """
 
     cwd: Path
@@ -74,6 +76,7 @@ class AppConfig:
     cli_settings: CliSettings | None = None
     trusted_project: bool = False
     ask_trust: bool = False
+    mcp_configs: tuple[Path, ...] = ()
 
     @property
     def is_demo(self) -> bool:

@@ -1,0 +1,1 @@
+"""Real MCP servers written for the tests, on the official SDK's ``MCPServer``."""
