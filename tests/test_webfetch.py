@@ -315,3 +315,22 @@ async def test_without_a_model_for_the_isolated_request_nothing_is_fetched(
     result = await tool.run(call, ToolContext(cwd=tmp_path))
     assert result.is_error and "does not return the raw page" in result.content
     assert site.connections == before
+
+
+@pytest.mark.parametrize("requested, omits_beta", [("sonnet", False), ("sonnet[1m]", True)])
+def test_the_session_gives_webfetch_its_own_small_model_on_the_same_client(
+        tmp_path: Path, requested: str, omits_beta: bool) -> None:
+    """The isolated request goes through the conversation's client (same key and base URL) to
+    the haiku alias, without the conversation model's 1M-context beta."""
+    from tui.agent.models import resolve_model
+    from tui.agent.session import AgentSession
+    from tui.config import AppConfig
+
+    session = AgentSession(AppConfig(cwd=tmp_path, model=requested, api_key="sk-test",
+                                     base_url="http://127.0.0.1:9"), lambda e: None)
+    session._connect_sync()
+    assert session.agent is not None
+    isolated = session.agent.tool_ctx.isolated_model
+    assert isolated is not None and isolated.client is session.agent.client
+    assert isolated.model == resolve_model("haiku").name
+    assert (isolated.headers == {"anthropic-beta": anthropic.omit}) is omits_beta

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tui.agent.loop import Agent, Sink
     from tui.permissions.sandbox_mode import SandboxState
     from tui.session_policy import PolicyRequest
+    from tui.tools.web_isolation import IsolatedModel
 
 __all__ = ["SECRET_ENV_VARS", "AgentSession", "NoApiKey", "command_env"]
 
@@ -119,8 +120,9 @@ class AgentSession:
         )
         model = choice.name
         env = self.tool_env()
+        page_model = self._isolated_model(client, choice.betas)
         tool_ctx = ToolContext(cwd=cfg.cwd, additional_dirs=self.perm_ctx.working_dirs[1:],
-                               env=env, sandbox=self)
+                               env=env, sandbox=self, isolated_model=page_model)
         from tui.agent.loop import Agent
         from tui.hooks import HookRunner, HookSet
 
@@ -136,6 +138,20 @@ class AgentSession:
             hooks=HookRunner(HookSet.from_settings(self.settings)),
         )
         return model
+
+    @staticmethod
+    def _isolated_model(client: Any, betas: tuple[str, ...]) -> IsolatedModel:
+        """WebFetch's isolated request (REF §7.4): the same client and key, the ``haiku``
+        alias (``ANTHROPIC_DEFAULT_HAIKU_MODEL`` overrides it), without the conversation
+        model's betas."""
+        import anthropic
+
+        from tui.agent.models import resolve_model
+        from tui.tools.web_isolation import IsolatedModel
+
+        small = resolve_model("haiku", os.environ)
+        headers = {"anthropic-beta": anthropic.omit} if betas and not small.betas else None
+        return IsolatedModel(client, small.name, headers)
 
     def policy_request(self) -> PolicyRequest:
         """What this session's policy is built from: the start directory, the command line and

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +71,14 @@ class IsolatedModel:
             the conversation; anything with an async ``messages.create``).
         model: the model name sent (the session resolves the ``haiku`` alias,
             :func:`tui.agent.models.resolve_model`).
+        headers: extra headers of the request (``extra_headers``); the session uses it to
+            leave out the conversation model's ``anthropic-beta`` (the 1M-context beta) that
+            the client sends by default and the small model does not take.
     """
 
     client: Any
     model: str
+    headers: Mapping[str, Any] | None = None
 
 
 def isolated_request(page: str, url: str, prompt: str) -> dict[str, Any]:
@@ -102,8 +107,10 @@ async def ask_about_page(model: IsolatedModel, page: str, url: str, prompt: str)
         Whatever the client raises (``anthropic.APIError`` and subclasses, timeouts);
         ``ValueError`` when the reply holds no text.
     """
-    response = await model.client.messages.create(model=model.model,
-                                                  **isolated_request(page, url, prompt))
+    request = isolated_request(page, url, prompt)
+    if model.headers:
+        request["extra_headers"] = dict(model.headers)
+    response = await model.client.messages.create(model=model.model, **request)
     texts = [getattr(block, "text", "") for block in getattr(response, "content", ())
              if getattr(block, "type", None) == "text"]
     answer = "\n".join(t for t in texts if t).strip()
