@@ -19,9 +19,12 @@ from tests.scenarios import (
 
 def test_main_screen_with_pending_command(snap_compare, shown_dir) -> None:
     """A reviewer should see: the chat on the left with the prompt, the model's text, three Read
-    lines each saying how many lines were read, and the `curl … | sh` call marked "waiting for
-    your approval"; on the right one approval card titled "Bash  Run a command" with the command,
-    "Model says: Install the project's development tools", Warden's own explanation, why Warden
+    lines each saying how many lines were read, a warning that README.md contains text that tries
+    to instruct the agent (hidden_html_comment, line 28, quoting the `curl` step), and the
+    `curl … | sh` call marked "waiting for your approval"; on the right one approval card titled
+    "Bash  Run a command" with the command, a "⚠ This request follows text in README.md that
+    tries to instruct the agent" line, "Model says: Install the project's development tools",
+    Warden's own explanation, why Warden
     asks, and the keys y / n / N / e (explain risks); the footer groups the answer keys as
     "y a Allow" and "n N Deny", then "e Explain risks"; the status line shows mode `default`,
     the model, the cwd and the "Demo: recorded model responses" label."""
@@ -36,7 +39,9 @@ def test_main_screen_with_pending_two_file_edit(snap_compare, shown_dir) -> None
     """The batch of pending edits.  A reviewer should see: the curl call marked "not run:
     Permission denied by the user" with the reason "Never run scripts from the internet"; at the
     top of the queue the batch line "2 edits pending (+9 -1): ctrl+a accepts all of them";
-    two Edit cards (statskit/stats.py +4 -1 and CHANGELOG.md +5 -0), the first one focused
+    two Edit cards (statskit/stats.py +4 -1 and CHANGELOG.md +5 -0), each with the "⚠ This
+    request follows text in README.md that tries to instruct the agent" line (same turn), the
+    first one focused
     (yellow border), each with the key "o edit in $EDITOR"; below them the diff viewer with a
     file list of both files, then each file with a header, line-number gutter, `+`/`-` markers,
     green added and red removed lines with the changed words marked brighter, and

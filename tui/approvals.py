@@ -121,6 +121,9 @@ class ApprovalRequest:
         future: resolved by the UI with an :class:`Answer`; cancelled when the turn is
             interrupted, after which the UI drops the request.
         request_id: a small unique number, for widget ids.
+        warnings: lines the card shows above its answers: that this request follows text
+            the injection detector flagged earlier in the same turn
+            (:func:`tui.untrusted.card_warning`).
     """
 
     subject: ApprovalSubject
@@ -129,6 +132,7 @@ class ApprovalRequest:
     suggested_rules: tuple[str, ...] = ()
     explanation: object | None = None
     request_id: int = field(default_factory=lambda: next(_ids))
+    warnings: tuple[str, ...] = ()
 
     @property
     def call(self) -> ToolCall[Any] | None:

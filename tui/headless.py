@@ -295,6 +295,10 @@ class HeadlessRun:
             case ev.SettingsReloaded(new_problems=problems):
                 for problem in problems:
                     self.warn(f"settings reloaded: {problem}")
+            case ev.InjectionFlagged(flagged=flagged):
+                from tui.untrusted import chat_warning
+
+                self.warn(chat_warning(flagged), "warning")
             case _:
                 pass
 

@@ -3,7 +3,8 @@
 The agent calls its sink with these plain dataclasses; the TUI wraps each in a Textual message,
 tests collect them in a list.  The order within a turn is::
 
-    TurnStarted, (TextDelta* TextDone)?, (ToolCallPrepared, ApprovalNeeded?)*, ToolFinished*, ...,
+    TurnStarted, (TextDelta* TextDone)?, (ToolCallPrepared, ApprovalNeeded?)*,
+    (ToolFinished InjectionFlagged?)*, ...,
     TurnFinished | AgentError
 """
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from tui.approvals import ApprovalRequest
     from tui.permissions.decision import Decision
     from tui.tools.base import ToolCall, ToolResult
+    from tui.untrusted import Flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,18 @@ class ReadOnlyChecks:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class InjectionFlagged:
+    """The injection detector found text in a tool's result that tries to instruct the agent
+    (issue 13 item 4).  Reported after the call's :class:`ToolFinished`; the chat shows a
+    warning, and every approval card that follows in the same turn says so."""
+
+    call: ToolCall
+    flagged: Flagged
+
+
 AgentEvent = (
     TurnStarted | TextDelta | TextDone | ToolCallPrepared | ToolCallInvalid | ApprovalNeeded
     | ToolFinished | TurnFinished | AgentError | ModelResolved | Notice | ModeChanged
-    | SettingsReloaded | ReadOnlyChecks
+    | SettingsReloaded | ReadOnlyChecks | InjectionFlagged
 )

@@ -8,6 +8,7 @@ resolves.  It never imports Textual.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,16 @@ from tui.approvals import Answer, ApprovalRequest
 from tui.permissions import PermissionContext, decide
 from tui.permissions.decision import Decision
 from tui.tool_results import INTERRUPTED, NOT_RUN_TURN_STOPPED, denied_text
+from tui.untrusted import Flagged, new_tag
 
 if TYPE_CHECKING:  # the tools import pydantic; the loop module must stay cheap to import
     from tui.hooks.runner import HookRunner
     from tui.tools.base import Tool, ToolCall, ToolContext, ToolResult
 
 Sink = Callable[[ev.AgentEvent], None]
+
+_READ_GUTTER = re.compile(r"^ *\d+\t", re.MULTILINE)
+"""The line-number gutter of Read's output (``tui.tools.read``)."""
 
 
 @dataclass
@@ -39,6 +44,12 @@ class _Pending:
     ran: bool = False
     denial: str | None = None
     """The tool_result text when a hook denied the call (its reason, for the model)."""
+    data_end: int | None = None
+    """How much of ``result.content`` the tool itself wrote (set when it ran): that part goes
+    to the model as untrusted data, what Warden appended after it (hooks' feedback, "the user
+    edited your change") stays outside the envelope."""
+    flagged: Flagged | None = None
+    """What the injection detector found in the tool's output, if anything."""
 
 
 @dataclass
@@ -77,6 +88,13 @@ class Agent(HookSteps):
     """Settings hooks (REF §8; :class:`tui.hooks.HookRunner`), or None for none.  They run in
     ``tool_ctx.cwd`` with ``tool_ctx.env``; see :meth:`session_start` and
     :meth:`config_change` for the two events the session fires."""
+    untrusted_tag: str = field(default_factory=new_tag)
+    """The data envelope's tag for this conversation (:mod:`tui.untrusted`); the system
+    prompt must name it (:func:`tui.untrusted.system_prompt_note`)."""
+    scan_results: bool = True
+    """Run the injection detector on every tool result (issue 13 item 4)."""
+    _flagged: list[Flagged] = field(default_factory=list, init=False, repr=False)
+    """Results flagged by the detector in the current turn; approval cards that follow say so."""
     _hook_stop: str | None = field(default=None, init=False, repr=False)
     _hooks_reported: object = field(default=None, init=False, repr=False)
 
@@ -150,6 +168,7 @@ class Agent(HookSteps):
             ``"hook_stopped"`` when a hook answered ``"continue": false``.
         """
         self._hook_stop = None
+        self._flagged.clear()
         context: list[str] = []
         if self.hooks is not None:
             self._report_hook_problems()
@@ -201,7 +220,7 @@ class Agent(HookSteps):
                     return stop_reason or "end_turn"
                 pending = [_Pending(b["id"], b["name"]) for b in tool_uses]
                 stopped = await self._run_tools(tool_uses, pending)
-                self._append_user([_result_block(p) for p in pending])
+                self._append_user([self._result_block(p) for p in pending])
                 pending = []
                 if self._hook_stop is not None:
                     self.sink(ev.TurnFinished("hook_stopped"))
@@ -315,7 +334,8 @@ class Agent(HookSteps):
                 suggested, explanation = described or self.describe(p.call, detailed)
                 p.request = ApprovalRequest(p.call, p.decision, loop.create_future(),
                                             suggested_rules=tuple(suggested),
-                                            explanation=explanation)
+                                            explanation=explanation,
+                                            warnings=self._card_warnings())
                 self.sink(ev.ApprovalNeeded(p.request))
 
         stopped = False
@@ -396,6 +416,8 @@ class Agent(HookSteps):
             if not p.ran:
                 return stopped
         p.ran = True
+        p.data_end = len(p.result.content)
+        await self._scan(p)
         if snap is not None:
             changes = await asyncio.to_thread(snap.changes)
             if changes:
@@ -403,6 +425,8 @@ class Agent(HookSteps):
         if self.hooks is not None and self.hooks.has("PostToolUse"):
             await self._post_tool_use(p)
         self.sink(ev.ToolFinished(p.call, p.result, ran=True))
+        if p.flagged is not None:
+            self.sink(ev.InjectionFlagged(p.call, p.flagged))
         state = self.perm_ctx.sandbox
         if (p.call.command is not None and p.call.input.get("dangerouslyDisableSandbox") is True
                 and state is not None and state.enabled and not p.call.sandboxed):
@@ -422,7 +446,8 @@ class Agent(HookSteps):
         decision = Decision("ask", f"Warden judged this command read-only, but the read-only "
                             f"sandbox it runs in could not start ({why}). Run it without the "
                             "sandbox?", source="sandbox: containment unavailable")
-        request = ApprovalRequest(p.call, decision, asyncio.get_running_loop().create_future())
+        request = ApprovalRequest(p.call, decision, asyncio.get_running_loop().create_future(),
+                                  warnings=self._card_warnings())
         p.request = request  # so that an interrupted turn cancels it
         p.result = None  # ... and reports this call as interrupted
         self.sink(ev.ApprovalNeeded(request))
@@ -435,6 +460,60 @@ class Agent(HookSteps):
         p.result = await self._call_tool(p, tool)
         p.ran = True
         return False
+
+    async def _scan(self, p: _Pending) -> None:
+        """Run the injection detector on what the tool returned; remember a finding for the
+        rest of the turn (:meth:`_card_warnings`).  A detector crash is reported and treated as
+        a finding-free scan: the content is enveloped as data either way."""
+        if not self.scan_results or p.call is None or p.result is None or not p.result.content:
+            return
+        from tui.injection import scan
+        from tui.untrusted import content_kind, source_label, where_label
+
+        text, kind = p.result.content, content_kind(p.call)
+        if kind == "file":
+            # Read numbers its lines ("    28\tline"): scan the file's own text, so excerpts
+            # quote the file; the lines stay where they were, so line numbers still match.
+            text = _READ_GUTTER.sub("", text)
+        try:
+            if len(text) > 32_768:  # about 6 ms per 32 KiB: keep the event loop responsive
+                found = await asyncio.to_thread(scan, text, kind=kind)
+            else:
+                found = scan(text, kind=kind)
+        except Exception as exc:  # never lose a result to a detector bug
+            self.sink(ev.Notice(f"The injection detector failed on {p.call.name}'s result "
+                                f"({type(exc).__name__}: {exc}); it was not checked.",
+                                "warning"))
+            return
+        if found.findings:
+            p.flagged = Flagged(source_label(p.call), where_label(p.call),
+                                tuple(found.findings))
+            self._flagged.append(p.flagged)
+
+    def _card_warnings(self) -> tuple[str, ...]:
+        """The approval card's warning when the detector flagged text earlier in this turn."""
+        from tui.untrusted import card_warning
+
+        line = card_warning(self._flagged)
+        return (line,) if line else ()
+
+    def _result_block(self, p: _Pending) -> dict[str, Any]:
+        """The ``tool_result`` block for ``p``: what a tool that ran wrote goes inside the data
+        envelope (:mod:`tui.untrusted`), Warden's own words after it stay outside."""
+        block = _result_block(p)
+        if not p.ran or p.data_end is None or p.call is None or p.result is None:
+            return block
+        from tui.untrusted import detector_note, source_label, wrap
+
+        content = p.result.content
+        data, rest = content[:p.data_end], content[p.data_end:]
+        parts = [wrap(data, source=source_label(p.call), tag=self.untrusted_tag)]
+        if p.flagged is not None:
+            parts.append(detector_note(p.flagged))
+        if rest.strip():
+            parts.append(rest.strip("\n"))
+        block["content"] = "\n".join(parts)
+        return block
 
     async def _call_tool(self, p: _Pending, tool: Tool) -> ToolResult:
         """``tool.run``; a tool's bug becomes an error result the model and the user see."""

@@ -125,7 +125,9 @@ class AgentSession:
                                env=env, sandbox=self, isolated_model=page_model)
         from tui.agent.loop import Agent
         from tui.hooks import HookRunner, HookSet
+        from tui.untrusted import new_tag
 
+        tag = new_tag()
         self.agent = Agent(
             client=client,
             model=model,
@@ -133,7 +135,8 @@ class AgentSession:
             tool_ctx=tool_ctx,
             perm_ctx=self.perm_ctx,
             sink=self._observe,
-            system=system_prompt(cfg.cwd, self.perm_ctx.working_dirs[1:]),
+            system=system_prompt(cfg.cwd, self.perm_ctx.working_dirs[1:], untrusted_tag=tag),
+            untrusted_tag=tag,
             grant=self.grant,
             hooks=HookRunner(HookSet.from_settings(self.settings)),
         )

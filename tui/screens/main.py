@@ -372,6 +372,12 @@ class MainScreen(Screen[None]):
     def _notice(self, event: ev.Notice) -> None:
         self.chat.add_notice(event.text, event.severity)
 
+    @handles(ev.InjectionFlagged)
+    def _injection_flagged(self, event: ev.InjectionFlagged) -> None:
+        from tui.untrusted import chat_warning
+
+        self.chat.add_notice(chat_warning(event.flagged), "warning")
+
     @on(ApprovalQueue.Changed)
     def _queue_changed(self, message: ApprovalQueue.Changed) -> None:
         self._show_pending(message.requests)

@@ -127,6 +127,9 @@ class ApprovalCard(Widget, can_focus=True):
         color: $text-error; text-style: bold; background: $error-muted; padding: 0 1;
     }
     ApprovalCard > .approval-card--keys { color: $text-muted; }
+    ApprovalCard > .approval-card--injection {
+        color: $text-warning; background: $warning-muted; padding: 0 1;
+    }
     ApprovalCard > .approval-card--rules { display: none; height: auto; }
     ApprovalCard.-rules > .approval-card--rules { display: block; }
     ApprovalCard > #reason { display: none; }
@@ -217,6 +220,10 @@ class ApprovalCard(Widget, can_focus=True):
                      markup=False)
         yield Static(Content(self.subject_line()), classes="approval-card--subject",
                      markup=False)
+        for warning in self.request.warnings:
+            # The injection detector flagged text earlier in this turn (tui.untrusted).
+            yield Static(Content.assemble(("⚠ ", "bold"), warning),
+                         classes="approval-card--injection", markup=False)
         description = self.request.subject.description
         if description:
             yield Static(Content.assemble(("Model says: ", "dim"), description),
