@@ -90,8 +90,8 @@ def test_each_conversation_gets_its_own_tag_and_the_system_prompt_names_it(tmp_p
 def test_wrap_keeps_the_content_byte_for_byte() -> None:
     text = "line one\n\n  <b>markup</b> [bold]x[/bold] \u200b\U000e0041\n"
     wrapped = wrap(text, source="Read /r/a.md", tag="untrusted-data-0badc0de")
-    assert wrapped == f'<untrusted-data-0badc0de source="Read /r/a.md">\n{text}\n' \
-                      "</untrusted-data-0badc0de>"
+    opening = '<untrusted-data-0badc0de source="Read /r/a.md">'
+    assert wrapped == f"{opening}\n{text}\n</untrusted-data-0badc0de>"
 
 
 async def test_the_readmes_hidden_instruction_is_flagged_and_the_curl_card_says_so(
