@@ -22,6 +22,7 @@ from tui.permissions.policy import Policy, SessionSource
 from tui.tools import default_tools
 from tui.tools.base import ToolContext, ToolResult
 from tui.tools.web_http import (
+    MAX_HTML_CHARS,
     Fetcher,
     FetchProblem,
     Page,
@@ -30,6 +31,7 @@ from tui.tools.web_http import (
     host_kind,
     target_of,
     to_markdown,
+    used_text,
 )
 from tui.tools.web_isolation import (
     WEB_FETCH_MARKER,
@@ -104,6 +106,18 @@ def test_the_isolated_request_has_no_tools_and_one_message() -> None:
     [message] = request["messages"]
     assert message["role"] == "user"
     assert "PAGE TEXT" in message["content"] and PROMPT in message["content"]
+
+
+def test_long_pages_are_cut_with_a_note() -> None:
+    text = Page("https://x/", 200, "text/plain", 200_000, "line\n" * 40_000)
+    markdown, cut = to_markdown(text)
+    assert cut and markdown.startswith("line\n") and len(markdown) < 100_300
+    assert "WebFetch cut the page here" in markdown
+    html = Page("https://x/", 200, "text/html", 0, "<p>a</p>" * 150_000)
+    assert len(used_text(html)) == MAX_HTML_CHARS
+    assert to_markdown(html)[1]
+    short = Page("https://x/", 200, "text/html", 0, "<p>a</p>")
+    assert to_markdown(short) == ("a", False)
 
 
 # --- fetching from the loopback site ------------------------------------------------------------

@@ -23,7 +23,8 @@ What a fetch does (REF §7.4 for the Claude Code behaviour it follows, stricter 
 - **Caps:** at most :data:`MAX_DOWNLOAD_BYTES` of (decoded) body, streamed and aborted beyond;
   only text-ish content types (:func:`is_text_type`); :data:`CONNECT_TIMEOUT_S` /
   :data:`READ_TIMEOUT_S` per request and :data:`TOTAL_TIMEOUT_S` for the whole fetch.
-- **HTML to Markdown** with ``markdownify`` (:func:`to_markdown`), other text as it is, cut at
+- **HTML to Markdown** with ``markdownify`` (:func:`to_markdown`; the first
+  :data:`MAX_HTML_CHARS` characters of HTML), other text as it is, cut at
   :data:`MAX_MARKDOWN_CHARS` characters.
 
 UI-free; every failure is a :class:`FetchProblem` whose message is meant for the model.
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # imported when a fetch runs: importing the tools stays cheap
 __all__ = [
     "CONNECT_TIMEOUT_S",
     "MAX_DOWNLOAD_BYTES",
+    "MAX_HTML_CHARS",
     "MAX_MARKDOWN_CHARS",
     "MAX_REDIRECTS",
     "READ_TIMEOUT_S",
@@ -65,6 +67,7 @@ __all__ = [
     "is_text_type",
     "target_of",
     "to_markdown",
+    "used_text",
 ]
 
 MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024
@@ -73,6 +76,10 @@ MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024
 MAX_MARKDOWN_CHARS = 100_000
 """Most characters of the page's Markdown given to the isolated model; the rest is cut and a
 note says so (Claude Code cuts its Markdown at the same size)."""
+
+MAX_HTML_CHARS = 1_000_000
+"""Most characters of a page's HTML converted to Markdown (and scanned): conversion costs about
+3 ms per KiB, and the Markdown is cut at :data:`MAX_MARKDOWN_CHARS` anyway."""
 
 MAX_REDIRECTS = 10
 """Most same-host redirects followed in one fetch."""
@@ -469,23 +476,32 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def used_text(page: Page) -> str:
+    """The part of ``page`` WebFetch reads (scans and converts): HTML up to
+    :data:`MAX_HTML_CHARS` characters, other text up to :data:`MAX_MARKDOWN_CHARS`."""
+    return page.text[:MAX_HTML_CHARS if page.is_html else MAX_MARKDOWN_CHARS]
+
+
 def to_markdown(page: Page, limit: int = MAX_MARKDOWN_CHARS) -> tuple[str, bool]:
-    """The page as Markdown for the isolated model, and whether it was cut.
+    """The page as Markdown for the isolated model, and whether anything was cut.
 
     HTML (``text/html``, XHTML) goes through ``markdownify`` (ATX headings; ``<script>`` and
-    ``<style>`` contents dropped); any other text type is kept as it is.  At most ``limit``
-    characters are kept; a note at the end says the rest was cut.  CPU-bound for big pages:
+    ``<style>`` contents dropped), its first :data:`MAX_HTML_CHARS` characters only; any other
+    text type is kept as it is (:func:`used_text`).  At most ``limit`` characters are kept; a
+    note at the end says when the page was cut.  CPU-bound (about 3 ms per KiB of HTML here):
     call it in a thread.
     """
+    source = used_text(page)
     if page.is_html:
         from markdownify import markdownify
 
-        text = markdownify(page.text, heading_style="ATX")
+        text = markdownify(source, heading_style="ATX")
         text = _BLANK_RUNS.sub("\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
         text = text.strip()
     else:
-        text = page.text
-    if len(text) <= limit:
+        text = source
+    if len(text) <= limit and len(source) == len(page.text):
         return text, False
-    return (text[:limit] + f"\n\n[WebFetch cut the page here: it has {len(text):,} characters "
-            f"of Markdown, the first {limit:,} are shown.]"), True
+    return (text[:limit] + f"\n\n[WebFetch cut the page here: only the first {len(source):,} of "
+            f"its {len(page.text):,} characters were read, and at most {limit:,} characters of "
+            "Markdown are shown.]"), True

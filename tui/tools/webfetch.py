@@ -12,8 +12,9 @@ Running a call (:meth:`WebFetch.run`):
    pinned and checked addresses, size and time caps, text types only (see
    :mod:`tui.tools.web_http`).  A redirect to another host ends the call with a result naming
    the target, so the model can ask to fetch it (a new call, decided on its own).
-2. The page (as fetched, before conversion: HTML comments and alt text included) goes through
-   the prompt-injection detector (:func:`scan_page`); its findings ride on
+2. The part of the page that is read (:func:`~tui.tools.web_http.used_text`, before
+   conversion: HTML comments and alt text included) goes through the prompt-injection
+   detector (:func:`scan_page`); its findings ride on
    :attr:`~tui.tools.base.ToolResult.findings` for the UI, and a line after the answer tells
    the model.
 3. HTML becomes Markdown (``markdownify``), cut at
@@ -40,6 +41,7 @@ from tui.tools.web_http import (
     Redirect,
     target_of,
     to_markdown,
+    used_text,
 )
 from tui.tools.web_isolation import ask_about_page, untrusted_block
 
@@ -151,7 +153,7 @@ class WebFetch(Tool[WebFetchInput]):
             return ToolResult(str(exc), is_error=True)
         if isinstance(outcome, Redirect):
             return ToolResult(redirect_text(outcome))
-        findings = await asyncio.to_thread(scan_page, outcome.text)
+        findings = await asyncio.to_thread(scan_page, used_text(outcome))
         markdown, cut = await asyncio.to_thread(to_markdown, outcome)
         try:
             answer = await ask_about_page(model, markdown, outcome.url, call.params.prompt)
@@ -200,7 +202,8 @@ def _answer_text(page: Page, cut: bool, answer: str, findings: tuple[Finding, ..
         facts.append(f"after {page.redirects} same-host redirect"
                      f"{'s' if page.redirects > 1 else ''}")
     if cut:
-        facts.append(f"Markdown cut at {MAX_MARKDOWN_CHARS:,} characters")
+        facts.append(f"only its first part was read: at most {MAX_MARKDOWN_CHARS:,} "
+                     "characters of Markdown")
     lines = [(f"Fetched {_size(page.size)} from {page.url} ({', '.join(facts)}). A separate "
               "model with no tools and no conversation history read the page and answered "
               "your prompt:"),
