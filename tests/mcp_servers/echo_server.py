@@ -8,6 +8,7 @@ Tools:
 * ``env_keys()``: the names of the variables in the server's environment, one per line.
 * ``crash()``: the server exits at once (a crashed server).
 * ``hang(seconds)``: sleeps (a hung server).
+* ``touch(path)``: creates a file, or says why it could not (what a sandbox allows).
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ def crash() -> str:
 def hang(seconds: float) -> str:
     time.sleep(seconds)
     return "woke"
+
+
+@app.tool(description="Create a file.")
+def touch(path: str) -> str:
+    try:
+        Path(path).write_text("x", encoding="utf-8")
+    except OSError as exc:
+        return f"refused: {exc.strerror}"
+    return "written"
 
 
 if __name__ == "__main__":

@@ -93,6 +93,40 @@ def _sandbox_python() -> str | None:
     return None
 
 
+def _prepared(policy: SandboxPolicy, cwd: Path) -> SandboxPolicy:
+    """``policy`` as a sandboxed Bash command gets it (:meth:`tui.sandbox.runner.SandboxRunner.
+    _prepare`): the Read deny masks computed again, and the protected paths inside the writable
+    trees (``.claude``, ``.git/hooks``, ``.mcp.json``, shell start-up files...) read-only, missing
+    directories among them created empty so they can be mounted.
+
+    Raises:
+        McpError: the masks cannot be computed (fail closed).
+    """
+    import dataclasses
+
+    from tui.sandbox.masks import MaskUnavailable
+    from tui.sandbox.policy import protected_write_paths, refresh_masks
+
+    if policy.filesystem_disabled:
+        return policy
+    try:
+        policy = refresh_masks(policy)
+    except MaskUnavailable as exc:
+        raise McpError(f"the sandbox could not hide the denied paths: {exc}") from exc
+    working = policy.working_dirs or (Path(os.path.realpath(cwd)),)
+    home = policy.home or Path(os.environ.get("HOME") or Path.home())
+    existing, missing = protected_write_paths(policy.write_paths, working_dirs=working,
+                                              home=home, user_dir=policy.user_dir)
+    for path in missing:
+        with contextlib.suppress(OSError):
+            path.mkdir(exist_ok=True)
+    if missing:
+        existing, _ = protected_write_paths(policy.write_paths, working_dirs=working, home=home,
+                                            user_dir=policy.user_dir)
+    deny = sorted(set(policy.deny_write) | set(existing))
+    return dataclasses.replace(policy, deny_write=tuple(deny), working_dirs=working)
+
+
 def sandbox_argv(spec: ServerSpec, policy: SandboxPolicy, *, cwd: Path,
                  session_tmp: Path) -> list[str]:
     """The bubblewrap argv that runs ``spec``'s command inside the sandbox.
@@ -106,6 +140,7 @@ def sandbox_argv(spec: ServerSpec, policy: SandboxPolicy, *, cwd: Path,
     from tui.sandbox.bwrap import build_argv, filter_helper_argv
     from tui.sandbox.filter_helper import filter_setup
 
+    policy = _prepared(policy, cwd)
     python = _sandbox_python()
     setup = filter_setup(network=False, allow_all_unix_sockets=policy.allow_all_unix_sockets,
                          python=python)

@@ -317,7 +317,12 @@ class McpManager:
         try:
             listed = await conn.connect()
         except McpError as exc:
-            self._fail(status, str(exc))
+            hint = ""
+            if policy is not None and not policy.allow_all_unix_sockets:
+                hint = ("\nInside the sandbox Unix sockets are refused, socketpair() too, which "
+                        "asyncio-based servers (most Python ones) need at start; such a server "
+                        "runs sandboxed only with sandbox.network.allowAllUnixSockets")
+            self._fail(status, f"{exc}{hint}")
             return
         self.connections[name] = conn
         status.connection = "connected"
