@@ -390,3 +390,34 @@ async def test_an_asyncio_server_under_the_unix_socket_filter_fails_closed(
     assert status.connection == "failed"
     assert "allowAllUnixSockets" in (status.error or "")
     assert manager.offered() == {}
+
+
+async def test_the_session_offers_connected_servers_tools_to_the_agent(tmp_path: Path) -> None:
+    """What the model sees: after start_mcp, the agent's tools include the server's pinned
+    tools next to the built-in ones; closing the session stops the server."""
+    from types import SimpleNamespace
+
+    from tui.agent.session import AgentSession
+    from tui.config import AppConfig
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    config_file = tmp_path / "servers.json"
+    config_file.write_text(json.dumps({"mcpServers": {"echo": {
+        "command": sys.executable, "args": [str(SERVER)]}}}))
+    notices: list[object] = []
+    session = AgentSession(AppConfig(cwd=project, mcp_configs=(config_file,)), notices.append)
+    session._load_policy()
+    async def close() -> None:
+        return None
+
+    session.agent = SimpleNamespace(tools={"Read": object()},  # type: ignore[assignment]
+                                    client=SimpleNamespace(close=close))
+    try:
+        await session.start_mcp()
+        tools = session.agent.tools  # type: ignore[union-attr]
+        assert "Read" in tools and "mcp__echo__echo" in tools
+        assert tools["mcp__echo__echo"].permission_class == "mcp"
+    finally:
+        await session.aclose()
+    assert session.mcp.connections == {}

@@ -7,6 +7,7 @@ thread so the first screen is painted without waiting for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,13 @@ class AgentSession:
         """The last asked and denied calls (``/permissions``, "allow this next time")."""
         self.live = LiveSettings(self)
         """Watches the settings files and reloads the policy (:meth:`reload_policy`)."""
+        self.mcp: Any = None
+        """The :class:`tui.mcp.manager.McpManager` once MCP has started (after the first
+        frame: :meth:`start_mcp`), else None."""
+        self.mcp_ask: Any = None
+        """Puts an MCP approval (:class:`tui.mcp.manager.McpApproval`) to the user; set by the
+        UI.  None: nothing is asked, and pending servers and tools stay off."""
+        self._mcp_start: asyncio.Task[None] | None = None
 
     @property
     def ready(self) -> bool:
@@ -413,6 +421,8 @@ class AgentSession:
         if self.agent is not None:
             self._session_start = asyncio.get_running_loop().create_task(
                 self.agent.session_start("startup"), name="warden-session-start")
+        self._mcp_start = asyncio.get_running_loop().create_task(self.start_mcp(),
+                                                                 name="warden-mcp-start")
         self.sink(ev.ModelResolved(model))
         self.sink(ev.ModeChanged(self.perm_ctx.mode))
         state = self.perm_ctx.sandbox
@@ -421,6 +431,50 @@ class AgentSession:
         for text, severity in self._pending_notices:
             self.sink(ev.Notice(text, severity))
         self._pending_notices.clear()
+
+    # -- MCP servers --------------------------------------------------------------------------
+
+    async def start_mcp(self) -> None:
+        """Load the MCP server definitions and connect the approved servers; their pinned tools
+        join the agent's as they come (issue 13 item 1; :mod:`tui.mcp.manager`).  Runs in a
+        task after the first frame; a definition, store or server problem is a notice."""
+        from tui.mcp.cli import build_manager
+
+        cfg = self.config
+        try:
+            manager = await asyncio.to_thread(
+                build_manager, cfg.cwd, mcp_configs=cfg.mcp_configs,
+                trusted=cfg.trusted_project, settings=self.settings)
+        except (OSError, ValueError) as exc:
+            self.sink(ev.Notice(f"MCP servers are off: {exc}", "error"))
+            return
+        manager.sandbox_policy = self._mcp_sandbox_policy
+        manager.notify = lambda text, severity: self.sink(ev.Notice(text, severity))
+        manager.on_tools = self._set_mcp_tools
+        manager.ask = self.mcp_ask
+        self.mcp = manager
+        await manager.start()
+
+    def _mcp_sandbox_policy(self) -> Any:
+        """The sandbox policy sandboxed MCP servers run in (the session's, else one resolved
+        from the settings as ``sandbox.enabled`` would)."""
+        if self.sandbox_policy is not None:
+            return self.sandbox_policy
+        if self.settings is None:
+            return None
+        from tui.sandbox.policy import resolve_policy
+
+        return resolve_policy(self.settings, cwd=self.config.cwd,
+                              working_dirs=self.perm_ctx.working_dirs)
+
+    def _set_mcp_tools(self, tools: dict[str, Any]) -> None:
+        """Offer exactly ``tools`` (Warden name -> tool) as the agent's MCP tools."""
+        if self.agent is None:
+            return
+        current = self.agent.tools
+        for name in [n for n in current if n.startswith("mcp__") and n not in tools]:
+            del current[name]
+        current.update(tools)
 
     async def run_turn(self, prompt: str) -> str:
         """Run one turn (waits for :meth:`connect` first)."""
@@ -461,6 +515,12 @@ class AgentSession:
         await self.live.stop()
         if self._session_start is not None and not self._session_start.done():
             self._session_start.cancel()
+        if self._mcp_start is not None and not self._mcp_start.done():
+            self._mcp_start.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._mcp_start
+        if self.mcp is not None:
+            await self.mcp.aclose()
         if self.agent is not None:
             await self.agent.client.close()
         state = self.perm_ctx.sandbox
