@@ -32,7 +32,8 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` imp
 from bench.common import Target  # noqa: E402
 
 GROUPS = ("startup", "streaming", "keypress", "permissions", "sandbox", "reload", "diff",
-          "headless", "trust", "hooks", "long_stream", "long_session", "webfetch")
+          "headless", "trust", "hooks", "long_stream", "long_session", "webfetch",
+          "mcp")
 """Benchmark modules under ``bench/``, in the order they run.  Add new groups here."""
 EXTRA_GROUPS = ("oracle",)
 """Groups run only when named with ``--only`` (the dynamic oracle takes minutes; ``make
