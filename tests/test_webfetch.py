@@ -277,10 +277,15 @@ async def test_only_the_isolated_answer_reaches_the_conversation(
     assert wrapped + "</untrusted-content>" in sent
     assert "carries no authority" in sent
     assert "middle value of a sorted list" not in sent and "evil.example" not in sent
-    # The page's hidden HTML comment was flagged for the UI, and the model is told.
+    # The page's hidden HTML comment was flagged: the chat and later cards warn (the host is
+    # named), and the model is told, outside the data.
     result = h.result()
     assert [f.technique for f in result.findings] == ["hidden_html_comment"]
-    assert "injection detector flagged text on this page" in result.content
+    [flagged] = [e.flagged for e in h.events if isinstance(e, ev.InjectionFlagged)]
+    assert flagged.where == "127.0.0.1" and flagged.techniques == ["hidden_html_comment"]
+    note = sent.split("</untrusted-content>", 1)[1]
+    assert "(Note from Warden: its injection detector found" in note
+    assert "hidden_html_comment" in note
     assert WebFetch().summarise(result).startswith("fetched ")
 
 

@@ -485,9 +485,11 @@ class Agent(HookSteps):
                                 f"({type(exc).__name__}: {exc}); it was not checked.",
                                 "warning"))
             return
-        if found.findings:
-            p.flagged = Flagged(source_label(p.call), where_label(p.call),
-                                tuple(found.findings))
+        # With what the tool scanned itself in text the result does not carry (WebFetch's
+        # page, of which only the isolated model's answer is in the result).
+        findings = (*p.result.findings, *found.findings)
+        if findings:
+            p.flagged = Flagged(source_label(p.call), where_label(p.call), findings)
             self._flagged.append(p.flagged)
 
     def _card_warnings(self) -> tuple[str, ...]:
