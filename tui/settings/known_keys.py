@@ -54,11 +54,13 @@ IMPLEMENTED_KEYS: dict[str, str] = {
     "allowManagedHooksOnly": "tui/hooks/config.py (managed only: tui/settings/loader.py "
                              "SCOPE_RESTRICTED_KEYS)",
     # -- MCP servers -------------------------------------------------------------------------
-    "enableAllProjectMcpServers": "MCP server approval of .mcp.json servers (tui/trust.py)",
-    "enabledMcpjsonServers": "MCP server approval of .mcp.json servers (tui/trust.py)",
-    "disabledMcpjsonServers": "MCP server approval of .mcp.json servers (tui/trust.py)",
-    "allowedMcpServers": "MCP server policy (managed allowlist)",
-    "deniedMcpServers": "MCP server policy (denylist)",
+    "enableAllProjectMcpServers": "tui/mcp/approvals.py McpPolicy, server_state",
+    "enabledMcpjsonServers": "tui/mcp/approvals.py McpPolicy, server_state",
+    "disabledMcpjsonServers": "tui/mcp/approvals.py McpPolicy, server_state",
+    "allowedMcpServers": "tui/mcp/approvals.py McpPolicy.blocked (managed files only)",
+    "deniedMcpServers": "tui/mcp/approvals.py McpPolicy.blocked",
+    "sandbox.mcpServers": "tui/mcp/approvals.py McpPolicy -> tui/mcp/client.py sandbox_argv "
+                          "(Warden's own: run stdio MCP servers in the sandbox)",
     # -- permissions -------------------------------------------------------------------------
     "allowManagedPermissionRulesOnly": "tui/settings/loader.py load_settings (managed only)",
     "disableAutoMode": "Warden has no auto mode (SPEC.md §6), so it is always disabled",
