@@ -36,12 +36,28 @@ is the shell front end (:mod:`tui.injection.cli`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, Literal
 
 from tui.injection.hidden import Hidden, decode_base64_blobs, normalise, rot13, visible
-from tui.injection.signals import SIGNALS
+from tui.injection.signals import (
+    CASED,
+    CONTEXT_CHAR_GATES,
+    CONTEXT_GATES,
+    GATE_PREFIX,
+    INTENT_CHAR_GATES,
+    INTENT_GATES,
+    LOWER,
+    ON_ORIGINAL,
+    ROLE_PREFIXES,
+    SECURITY_WORDS,
+    SIGNALS,
+    WORD_BYTES,
+)
 
 __all__ = ["Finding", "Kind", "KINDS", "MESSAGES", "Scan", "scan"]
 
@@ -80,6 +96,11 @@ CHANNEL_WORDS: dict[str, str] = {
     "hidden_html": "HTML a browser does not show",
 }
 
+INTENT_SIGNALS = frozenset({
+    "override", "exec", "fetch", "secret", "settings", "memory", "conceal", "output",
+    "codephrase", "backdoor", "goal", "auth"})
+"""Signals matched on every gated line; the others are context, matched near these."""
+
 MAX_FINDINGS = 20
 WINDOW = 3
 """A request is judged with this many non-blank lines on each side."""
@@ -100,15 +121,31 @@ _ALT_TEXT = re.compile(r"!\[[^\]\n]{12,}\]|\balt\s*=\s*\"[^\"\n]{12,}\""
 _HIDDEN_HTML = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01]px|"
                           r"color\s*:\s*#?(?:fff(?:fff)?|white)\b|aria-hidden|\bhidden\b|<template",
                           re.IGNORECASE)
+_REPLY_WORK = re.compile(r"your\s+(?:response|answer|reply|elucidation)", re.IGNORECASE)
+_AGENT_FILE = re.compile(
+    r"(?:^|[/\\])(?:agents|claude|gemini|copilot-instructions|skill|heartbeat|"
+    r"\.?cursorrules|\.?clinerules|\.?windsurfrules)(?:\.local)?(?:\.md|\.mdc|\.txt)?$"
+    r"|\.mdc$", re.IGNORECASE)
+_TESTDATA_MARKERS = ("def test", "@pytest", "unittest", "describe(", "expect(", "probe",
+                     "detector", "jailbreak", "payloads", "red team", "redteam",
+                     "pass_conditions", "fail_conditions", "test_case", "testcase")
+_DATA_LINE = re.compile(
+    r"^(?:[\w./-]+:\d+:)?\s*(?:[-*]\s+)?(?:[\w.$\[\]'\"-]+\s*[:=]|[(\[{,]|return\b|yield\b|"
+    r"f?[rbuRBU]{0,2}[\"'`])")
 _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*:", re.IGNORECASE)
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
                             re.IGNORECASE)
+_LONG_WORD = re.compile(rb"[^ ]{16}")
+_ROT13_WORDS = ("rot13", "rot-13", "rot 13", "caesar", "n-za-m")
 _ROT13_HINT = re.compile(r"\brot-?13\b|\bcaesar\b|N-ZA-Mn-za-m", re.IGNORECASE)
 _STRONG_DISC = re.compile(r"\bprompt[- ]injection|\bjailbreak|\binjection attack|\bred[- ]team|"
                           r"\battack(?:s|er|ers)?\b|\bpayloads?\b|\bprobes?\b|\bdetect(?:or|ion)\b",
                           re.IGNORECASE)
 _QUOTES = ('"', "`", "\u201c", "\u201d")
+_CASED_FOR = {signal: name for name, (signal, _) in CASED.items()}
+_SECRET_SINKS = ("http", "@", "$(", "your", "sidenote", "comment", "message", "ticket", "reply",
+                 "post", "upload", "send", "curl")
 
 
 @dataclass(frozen=True)
@@ -157,24 +194,135 @@ class Scan:
         return {"injection": self.injection, "findings": [f.to_json() for f in self.findings]}
 
 
+UNIT = 400
+"""Lines longer than 1.5 x UNIT characters (JSON bodies, minified text) are judged in pieces of
+about UNIT characters, cut at paragraph or sentence breaks where possible."""
+
+
+def _split_long(line: str) -> list[str]:
+    """``line`` cut into pieces of at most about ``UNIT`` characters (no character lost)."""
+    if len(line) <= UNIT * 3 // 2:
+        return [line]
+    out: list[str] = []
+    start = 0
+    while len(line) - start > UNIT * 3 // 2:
+        lo, hi = start + UNIT // 2, start + UNIT
+        cut = line.rfind("  ", lo, hi)
+        if cut == -1:
+            cut = line.rfind(". ", lo, hi) + 1
+        if cut <= 0:
+            cut = line.rfind(" ", lo, hi)
+        if cut <= start:
+            cut = hi
+        out.append(line[start:cut])
+        start = cut
+    out.append(line[start:])
+    return out
+
+
 class _Lines:
-    """Per-line signal sets of one (normalised) text."""
+    """Per-line signal sets of one (normalised) text.
+
+    Two stages keep scanning cheap.  The request signals are matched only on lines holding one
+    of their gate words (:data:`tui.injection.signals.INTENT_GATES`, found with one
+    ``bytes.translate`` + ``split`` over the text); the context signals (who is addressed,
+    discussion, destinations) only on the lines around a request, by :meth:`context`.  Most
+    lines of ordinary content are never matched against any pattern.
+    """
 
     def __init__(self, text: str) -> None:
+        raw = text.split("\n")
+        if max(map(len, raw)) <= UNIT * 3 // 2:
+            self.lines = raw
+            self.phys: Sequence[int] = range(len(raw))
+        else:
+            self.lines = []
+            phys: list[int] = []
+            for n, line in enumerate(raw):
+                for unit in _split_long(line):
+                    self.lines.append(unit)
+                    phys.append(n)
+            self.phys = phys
+            text = "\n".join(self.lines)
         self.text = text
-        self.lines = text.split("\n")
-        starts = [0]
-        for line in self.lines[:-1]:
-            starts.append(starts[-1] + len(line) + 1)
-        self.starts = starts
-        self.sig: list[set[str]] = [set() for _ in self.lines]
+        low = text.lower()
+        self.low_lines = low.split("\n")
+        if len(self.low_lines) != len(self.lines):  # pragma: no cover - lower() never adds \n
+            self.low_lines = [line.lower() for line in self.lines]
+        self.starts = starts = [0, *accumulate(len(line) + 1 for line in self.low_lines[:-1])]
+        self.sig: defaultdict[int, set[str]] = defaultdict(set)
         self.spans: dict[tuple[int, str], tuple[int, int]] = {}
-        for name, pattern in SIGNALS.items():
-            for m in pattern.finditer(text):
-                i = bisect_right(starts, m.start()) - 1
-                self.sig[i].add(name)
-                self.spans.setdefault((i, name), (m.start() - starts[i], m.end() - starts[i]))
-        self.nonblank = [i for i, line in enumerate(self.lines) if line.strip()]
+        self._nonblank: list[int] | None = None
+        self.security_words = 0
+        self._context_done: set[int] = set()
+        candidates: dict[int, set[str]] = {}
+        word_bytes = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES)
+        words = set(word_bytes.split())
+        self.long_word = _LONG_WORD.search(word_bytes) is not None
+        self.low = low
+        for word in words & SECURITY_WORDS:
+            self.security_words += low.count(word.decode())
+        for word in words & INTENT_GATES.keys():
+            names = INTENT_GATES[word]
+            needle = word.decode()
+            pos = low.find(needle)
+            while pos != -1:
+                i = bisect_right(starts, pos) - 1
+                candidates.setdefault(i, set()).update(names)
+                pos = low.find(needle, pos + len(needle))
+        for anchor, phrases in INTENT_CHAR_GATES.items():
+            pos = low.find(anchor)
+            while pos != -1:
+                i = bisect_right(starts, pos) - 1
+                line = self.low_lines[i]
+                for phrase, name in phrases:
+                    if phrase == anchor or phrase in line:
+                        candidates.setdefault(i, set()).add(name)
+                pos = low.find(anchor, starts[i] + len(line) + 1)
+        for i, wanted in candidates.items():
+            for name in wanted:
+                self._match(i, name)
+        for role in ROLE_PREFIXES:
+            pos = low.find(role)
+            while pos != -1:
+                i = bisect_right(starts, pos) - 1
+                head = self.low_lines[i].lstrip(" \t>#*-")
+                if head.startswith(role) and head[len(role):].lstrip(" ").startswith(":"):
+                    self._match(i, "auth")
+                pos = low.find(role, starts[i] + len(self.low_lines[i]) + 1)
+
+    @property
+    def nonblank(self) -> list[int]:
+        """Indices of the lines holding a word character (computed on first use)."""
+        if self._nonblank is None:
+            self._nonblank = [i for i, line in enumerate(self.lines) if line.strip()]
+        return self._nonblank
+
+    def _match(self, i: int, name: str) -> None:
+        low = self.low_lines[i]
+        m = (SIGNALS[name] if name in ON_ORIGINAL else LOWER[name]).search(
+            self.lines[i] if name in ON_ORIGINAL else low)
+        if m is None and name in _CASED_FOR:
+            m = CASED[_CASED_FOR[name]][1].search(self.lines[i])
+        if m is not None:
+            self.sig[i].add(name)
+            self.spans.setdefault((i, name), (m.start(), m.end()))
+
+    def context(self, indices: list[int]) -> None:
+        """Match the context signals on the lines ``indices`` (once per line)."""
+        for i in indices:
+            if i in self._context_done:
+                continue
+            self._context_done.add(i)
+            low = self.low_lines[i]
+            names: set[str] = set()
+            for word in set(low.encode("utf-8", "surrogatepass").translate(WORD_BYTES).split()):
+                names |= CONTEXT_GATES.get(word[:GATE_PREFIX], frozenset())
+            for chars, name in CONTEXT_CHAR_GATES:
+                if chars in low:
+                    names.add(name)
+            for name in names:
+                self._match(i, name)
 
     def quoted(self, i: int, name: str) -> bool:
         """Whether the first ``name`` match on line ``i`` sits inside quotes or backticks."""
@@ -186,12 +334,14 @@ class _Lines:
             "\u201c" in before and "\u201d" not in before[before.rfind("\u201c"):])
 
 
-def _intents(sig: set[str], line: str) -> list[str]:
-    """The requests on one line, strongest first."""
+def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
+    """The requests on one line (``sig``; ``near``: signals of it and its neighbours),
+    strongest first."""
     found: list[str] = []
     if "override" in sig:
         found.append("override")
-    if "secret" in sig and ("dest" in sig or "reply" in sig) and "sendv" in sig:
+    if "secret" in sig and (("sendv_strong" in sig and "dest" in near)
+                            or ("sendv" in sig and "sink" in sig)):
         found.append("exfil")
     if "exec" in sig:
         found.append("exec")
@@ -214,29 +364,54 @@ def _intents(sig: set[str], line: str) -> list[str]:
     return found
 
 
-def _judge(lines: _Lines, doc_security: bool) -> list[tuple[int, str]]:
-    """(line index, intent) for each request that, in its region, instructs the agent."""
+def _judge(lines: _Lines, doc_security: bool, agent_file: bool, testdata: bool
+           ) -> list[tuple[int, str]]:
+    """(line index, intent) for each request that, in its region, instructs the agent.
+
+    ``agent_file``: the text is an agent-instruction file (AGENTS.md, CLAUDE.md...), addressed
+    to the agent throughout; its project conventions (build, test, install) are not requests.
+    ``doc_security``: the text is about attacks (many attack words): only words aimed at its
+    reader (a note for agents, a fake system turn) count.  ``testdata``: the text is tests,
+    probes or scanner rules: string literals and data fields holding injections are data.
+    """
     out: list[tuple[int, str]] = []
+    hits = sorted(i for i, found in lines.sig.items() if found)
+    if not hits:
+        return out
     nb = lines.nonblank
-    for k, i in enumerate(nb):
+    for i in hits:
+        k = bisect_left(nb, i)
+        window = nb[max(0, k - WINDOW): k + WINDOW + 1]
+        lines.context(window)
         sig = lines.sig[i]
-        intents = _intents(sig, lines.lines[i])
-        if not intents:
-            continue
         region: set[str] = set()
-        for j in nb[max(0, k - WINDOW): k + WINDOW + 1]:
+        for j in window:
             region |= lines.sig[j]
         near: set[str] = set()
         for j in nb[max(0, k - 1): k + 2]:
             near |= lines.sig[j]
-        addressed_strong = "addr_strong" in region or "auth" in region
-        addressed = addressed_strong or "addr" in near or "reply" in sig
+        after: set[str] = set()
+        for j in nb[k: k + 3]:
+            after |= lines.sig[j]
+        intents = _intents(sig, near, lines.lines[i])
+        reader = "addr_strong" in region or "auth" in region
+        addressed_strong = reader or "addr_role" in region
+        addressed = addressed_strong or "addr" in near or "reply" in sig or agent_file
+        imperative = "imper" in near or "imperline" in after
         discussed = "disc" in sig or ("disc" in near and doc_security)
-        intent = intents[0]
+        intent = intents[0] if intents else ""
         quoted = lines.quoted(i, "override") if intent == "override" else False
         if discussed and (quoted or doc_security):
             continue
-        if doc_security and not addressed_strong:
+        if doc_security and not reader:
+            continue  # a text about attacks quotes them; only words aimed at this reader count
+        if testdata and _DATA_LINE.match(lines.lines[i]):
+            continue  # a test case, probe or rule: the words are data
+        if not intents:
+            if "auth" in sig and (imperative or "addr_strong" in region):
+                out.append((i, "instruction"))
+            elif ("runcmd" in sig and addressed and "noask" in near and not agent_file):
+                out.append((i, "exec"))
             continue
         if intent == "override":
             if quoted and "disc" in region:
@@ -245,27 +420,34 @@ def _judge(lines: _Lines, doc_security: bool) -> list[tuple[int, str]]:
             continue
         if intent == "codeins":
             following: set[str] = set()
+            lines.context(nb[k: k + 14])
             for j in nb[k: k + 14]:
                 following |= lines.sig[j]
-            if "dangercode" in following or re.search(
-                    r"your\s+(?:response|answer|reply|elucidation)", lines.lines[i], re.I):
+            if "dangercode" in following or _REPLY_WORK.search(lines.lines[i]):
                 out.append((i, intent))
             continue
+        if intent == "backdoor" and not ("disc" in region and "dangercode" not in region):
+            out.append((i, intent))
+            continue
+        noask = "noask" in near or "conceal" in near
         dangerous_alone = (
-            ("exfil" in intents and "dest" in sig)
-            or ("settings" in intents and ("noask" in near or "conceal" in near))
-            or ("exec" in intents and ("noask" in near or "conceal" in near))
+            ("exfil" in intents and "dest" in near)
+            or ("settings" in intents and noask)
+            or ("exec" in intents and noask)
             or ("memory" in intents and ("noask" in near or "settings" in near))
+            or ("fetch" in intents and imperative)
             or (bool(_TODO.search(lines.lines[i])) and intent in (
-                "exfil", "exec", "settings", "goal", "memory", "fetch"))
+                "exfil", "exec", "settings", "goal", "memory", "fetch", "conceal"))
         )
+        if agent_file and intent == "exec" and not noask:
+            continue
         if addressed_strong or dangerous_alone:
             out.append((i, intent))
             continue
-        if addressed and intent in ("exec", "fetch", "exfil", "settings", "memory", "backdoor",
-                                    "output", "conceal", "goal"):
-            if intent in ("conceal", "goal") and not ({"imper", "noask"} & near or
-                                                      len(intents) > 1):
+        if addressed and intent in ("exec", "fetch", "exfil", "settings", "memory", "output",
+                                    "conceal", "goal"):
+            if intent in ("conceal", "goal") and not (imperative or "noask" in near
+                                                      or len(intents) > 1):
                 continue
             out.append((i, intent))
     return out
@@ -293,38 +475,42 @@ def _excerpt(line: str, span: tuple[int, int] | None) -> str:
     return visible(line[start:].strip())
 
 
-def _scan_text(text: str, depth: int) -> list[tuple[int, str, str, str]]:
+def _scan_text(text: str, depth: int, agent_file: bool = False
+               ) -> list[tuple[int, str, str, str]]:
     """(line, technique, excerpt, intent) for ``text``; hidden payloads are scanned again."""
     norm = normalise(text)
     lines = _Lines(norm.text)
-    security_words = len(_STRONG_DISC.findall(norm.text)) if "disc" in str(lines.sig) else 0
-    doc_security = security_words >= 6
+    doc_security = lines.security_words >= 6
     results: list[tuple[int, str, str, str]] = []
-    comments = ([(m.start(), m.end()) for m in _HTML_COMMENT.finditer(norm.text)]
-                if "<!--" in norm.text else [])
+    comments = ([(m.start(), m.end()) for m in _HTML_COMMENT.finditer(lines.text)]
+                if "<!--" in lines.text else [])
     seen: set[tuple[int, str]] = set()
-    for i, intent in _judge(lines, doc_security):
+    testdata = any(marker in lines.low for marker in _TESTDATA_MARKERS)
+    for i, intent in _judge(lines, doc_security, agent_file, testdata):
         if (i, intent) in seen:
             continue
         seen.add((i, intent))
-        channels = norm.channels.get(i + 1, set()) - {"unicode_tags"}
-        technique = TECHNIQUE[intent]
+        line_no = lines.phys[i] + 1
+        channels = norm.channels.get(line_no, set()) - {"unicode_tags"}
+        technique = TECHNIQUE.get(intent, "fake_authority")
         sig = lines.sig[i]
         if intent != "override" and "auth" in sig:
             technique = "fake_authority"
         channel = sorted(channels)[0] if channels else _context_channel(
-            lines.lines, norm.text, i, comments, lines.starts)
+            lines.lines, lines.text, i, comments, lines.starts)
         name = intent if intent != "exfil" else "secret"
         span = lines.spans.get((i, name))
-        results.append((i + 1, channel or technique, _excerpt(lines.lines[i], span),
+        results.append((line_no, channel or technique, _excerpt(lines.lines[i], span),
                         technique))
     hidden: list[Hidden] = list(norm.hidden)
-    if depth == 0:
-        hidden += decode_base64_blobs(norm.text)
-        if _ROT13_HINT.search(norm.text):
+    if depth == 0 and not doc_security:
+        if lines.long_word:
+            hidden += [Hidden(h.channel, lines.phys[h.line - 1] + 1, h.text)
+                       for h in decode_base64_blobs(lines.text)]
+        if any(hint in lines.low for hint in _ROT13_WORDS):
             for k, line in enumerate(lines.lines):
                 if _ROT13_HINT.search("\n".join(lines.lines[max(0, k - 3): k + 1])):
-                    hidden.append(Hidden("rot13", k + 1, rot13(line)))
+                    hidden.append(Hidden("rot13", lines.phys[k] + 1, rot13(line)))
     for h in hidden:
         inner = _scan_text(h.text, depth + 1) if depth < 2 else []
         if inner:
@@ -342,17 +528,19 @@ def scan(text: str, *, kind: Kind = "file", filename: str | None = None) -> Scan
         text: the content as the agent would read it (any size; invisible characters kept).
         kind: where it comes from: ``"file"``, ``"tool_output"``, ``"web_page"``,
             ``"mcp_result"`` or ``"tool_description"`` (an MCP tool's description).
-        filename: its name, if any (context only).
+        filename: its name, if any: an agent-instruction file (``AGENTS.md``,
+            ``CLAUDE.md``, ``GEMINI.md``, ``SKILL.md``, ``.cursorrules``...) is read as
+            addressed to the agent throughout.
 
     Returns:
         A :class:`Scan`; ``scan(...).injection`` is True when a finding was made.  Never
         raises on any string (a failure inside a rule is reported as a finding, fail closed).
     """
-    del filename  # accepted for callers' context; the rules read the text itself
+    agent_file = bool(filename and _AGENT_FILE.search(filename))
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     try:
-        raw = _scan_text(text, 0)
+        raw = _scan_text(text, 0, agent_file)
     except RecursionError:  # pragma: no cover - defensive: fail closed
         raw = [(1, "instruction", visible(text[:120]), "instruction")]
     findings: list[Finding] = []

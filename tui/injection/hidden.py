@@ -160,7 +160,7 @@ def normalise(text: str) -> Normalised:
     if text.isascii():
         norm.text = text
         return norm
-    if "\U000e0000" <= max(text):
+    if TAG_RUN.search(text):
         covered: set[int] = set()
         for m in FLAG_TAGS.finditer(text):
             covered.update(range(m.start(), m.end()))
@@ -208,7 +208,8 @@ def decode_base64_blobs(text: str, limit: int = 32) -> list[Hidden]:
     out: list[Hidden] = []
     for m in BASE64_BLOB.finditer(text):
         blob = m.group()
-        if len(blob) > 20000 or blob.isalpha() or blob.isdigit():
+        if (len(blob) > 20000 or blob.isalpha() or blob.isdigit()
+                or blob.count("/") * 16 > len(blob)):  # a path, not base64
             continue
         try:
             raw = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=False)
@@ -230,29 +231,20 @@ def rot13(text: str) -> str:
     return codecs.encode(text, "rot13")
 
 
+_SHOW = re.compile(f"([{INVISIBLE}\t\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+                   f"\x00-\x08\x0b-\x1f\x7f-\x9f\U000e0000-\U000e007f])\\1*")
+
+
+def _show(m: re.Match[str]) -> str:
+    ch = m.group(1)
+    if ch == "\t":
+        return " "
+    n = len(m.group())
+    return f"<U+{ord(ch):04X}>" if n == 1 else f"<U+{ord(ch):04X} x{n}>"
+
+
 def visible(text: str, limit: int = 120) -> str:
     """``text`` made safe to show: invisible and control characters as ``<U+XXXX>`` (runs
     collapsed, e.g. ``<U+200B x148>``), at most ``limit`` characters."""
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n and len("".join(out)) < limit * 2:
-        ch = text[i]
-        o = ord(ch)
-        if (ch in INVISIBLE or BIDI.match(ch) or CONTROL.match(ch) or 0xE0000 <= o <= 0xE007F
-                or ch == "\t"):
-            if ch == "\t":
-                out.append(" ")
-                i += 1
-                continue
-            j = i
-            while j < n and text[j] == ch:
-                j += 1
-            count = j - i
-            out.append(f"<U+{o:04X}>" if count == 1 else f"<U+{o:04X} x{count}>")
-            i = j
-            continue
-        out.append(ch)
-        i += 1
-    s = "".join(out).strip()
+    s = _SHOW.sub(_show, text[: limit * 4]).strip()
     return s if len(s) <= limit else s[: limit - 1] + "…"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SIGNALS"]
+__all__ = ["CASED", "LOWER", "ON_ORIGINAL", "SIGNALS"]
 
 _I = re.IGNORECASE
 _IM = re.IGNORECASE | re.MULTILINE
@@ -38,15 +38,25 @@ _AGENT_NOUN = (r"(?:AI|LLM|language[ -]models?|(?:coding|code|AI|digital|virtual
 
 SIGNALS: dict[str, re.Pattern[str]] = {
     # --- who is addressed -------------------------------------------------------------
+    "addr_cased": re.compile(
+        r"\b(?:AI|LLMs?|Claude|Copilot|Cursor|Gemini|ChatGPT|GPT-?\d\w*|Codex|Kiro|Cline|"
+        r"Windsurf|Devin|Aider|OpenClaw)\b|\bto you,\s+[A-Z]\w+"),
     "addr": re.compile(
-        r"(?-i:\b(?:AI|LLMs?|Claude|Copilot|Cursor|Gemini|ChatGPT|GPT-?\d\w*|Codex|Kiro|Cline|"
-        r"Windsurf|Devin|Aider|OpenClaw)\b)"
-        r"|\b(?:coding|code|AI|digital|virtual|chat|automated|autonomous)[ -]"
-        r"(?:assistants?|agents?|bots?|reviewers?|screeners?|systems?|tools?)\b"
-        r"|\bassistants?\b|(?<!user[- ])(?<!support )\bagents?\b|\blanguage models?\b"
-        r"|\bto you,\s+(?-i:[A-Z])\w+", _I),
+        r"\b(?:if|when|whenever|once|after|until)\s+the\s+user\s+(?:asks|submits|requests|"
+        r"says|types|reveals|sends|greets|next)\b|\bthe user(?:'s)? (?:next request|query|"
+        r"real name)\b|\b(?:tell|inform|notify|remind|confuse|alert) the user\b|"
+        r"\b(?:(?:coding|code|AI|digital|virtual|chat|automated|autonomous)[ -]"
+        r"(?:assistants?|agents?|bots?|reviewers?|screeners?|systems?|tools?)|assistants?|"
+        r"agent(?<!user agent)(?<!user-agent)(?<!support agent)s?|language models?)\b", _I),
+    "addr_role": re.compile(
+        r"\byour (?:system prompts?|(?:previous |original |initial )?instructions|guidelines|"
+        r"programming|training data|rules)\b"
+        r"|\byou are (?:an?\s+)?(?:AI|LLM|language model|assistant|agent|chatbot|AI agent)\b",
+        _I),
     "addr_strong": re.compile(
-        r"\b(?:notes?|message|instructions?|attention|reminder|setup note|important)\s+"
+        r"\bare you an? (?:computer|AI|bot|robot|agent|assistant|LLM|language model)\b"
+        r"|\bnotes?\s+(?:for|to)\s+(?:the\s+|any\s+|all\s+)?(?:AI|automated|LLM|machine)\b"
+        r"|\b(?:notes?|message|instructions?|attention|reminder|setup note|important)\s+"
         r"(?:for|to)\s+(?:the\s+|any\s+|all\s+|every\s+)?(?:AI|automated|coding|LLM|"
         r"digital|chat|CURSOR|CLAUDE)?\s*(?:assistants?|agents?|bots?|models?|LLMs?|Claude|"
         r"Copilot|AI|readers?|tools?|reviewers?|screeners?)\b"
@@ -64,28 +74,44 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\byour\s+(?:response|reply|answer|output|summary|next (?:call|message|reply)|"
         r"elucidation|completion)s?\b", _I),
     "auth": re.compile(
-        r"<\s*/?\s*(?:INFORMATION|IMPORTANT|SYSTEM|system|instructions?|INSTRUCTIONS?|ADMIN|"
+        r"<(?:\s*/?\s*(?:INFORMATION|IMPORTANT|SYSTEM|system|instructions?|INSTRUCTIONS?|ADMIN|"
         r"admin|system[_-]?(?:prompt|message))\s*>"
+        r"|\|?im_(?:start|end|sep)\|?>|\|(?:system|user|assistant|endoftext|eot_id|"
+        r"start_header_id|end_header_id)\|>"
+        r"|<<\s*/?\s*\w+\s*>>>|\s*/?\s*end[ _]of[ _](?:session|conversation|turn|"
+        r"tool[ _]result)\s*>)"
         r"|#{2,}\s*\(?\s*system[_ ]?message\s*\)?"
         r"|\[\s*(?i:system|admin|inst|developer|assistant)(?:\s+(?:annotation|note|message|"
         r"override|prompt)[^\]\n]{0,80})?\s*\]"
-        r"|<\|?im_(?:start|end|sep)\|?>|<\|(?:system|user|assistant|endoftext|eot_id|"
-        r"start_header_id|end_header_id)\|>"
         r"|^[ \t>#*\-]*(?:Human|Assistant|System|SYSTEM|USER|User|AI)\s*:"
-        r"|<<<\s*/?\s*\w+\s*>>>|<\s*/?\s*end[ _]of[ _](?:session|conversation|turn|"
-        r"tool[ _]result)\s*>|end_tool_call_result|start_user_message"
-        r"|\bIMPORTANT\s*!{2,}|={3,}\s*IMPORTANT|\bIMPORTANT (?:Instructions|MESSAGE|NOTE)\b"
-        r"|\bNEW INSTRUCTIONS?\b|\bBEGIN REPROGRAMMING\b|\bSYSTEM (?:ANNOTATION|OVERRIDE|"
-        r"MESSAGE|NOTE|PROMPT|UPDATE)\b|\bdeveloper mode\b", re.MULTILINE),
+        r"|\b(?:end_tool_call_result|start_user_message"
+        r"|IMPORTANT\s*!{2,}|IMPORTANT (?:Instructions|MESSAGE|NOTE)\b"
+        r"|NEW INSTRUCTIONS?\b|BEGIN REPROGRAMMING\b|SYSTEM (?:ANNOTATION|OVERRIDE|"
+        r"MESSAGE|NOTE|PROMPT|UPDATE)\b|[Dd]eveloper [Mm]ode\b|I(?:'m| am) your (?:[Dd]eveloper|"
+        r"[Cc]reator|[Aa]dmin|[Aa]dministrator|[Oo]wner|[Oo]perator|[Pp]rogrammer)\b)"
+        r"|={3,}\s*IMPORTANT", re.MULTILINE),
     "imper": re.compile(
         r"\bbefore (?:you|answering|responding|replying|continuing|doing anything|using this|"
         r"anything else|summari[sz]ing)\b|\bplease do the following\b"
-        r"|\byou (?:must|should|need to|have to|are required to|will)\b|(?-i:\bMUST\b)"
+        r"|\byou (?:must|should|need to|have to|are required to|will)\b"
         r"|\bmake sure (?:to|you)\b|\bdo as it says\b|\bit is (?:very )?important (?:that|to)\b"
         r"|\bthis is (?:very )?important\b|\bdo the following\b|\bASAP\b", _I),
+    "imperline": re.compile(
+        r"^[\s\-*>#\d.():]*(?:please\s+)?(?:print|write|say|send|run|execute|read|open|visit|fetch|"
+        r"add|append|include|insert|delete|remove|forward|e-?mail|reply|respond|answer|tell|"
+        r"focus|ignore|forget|do|don't|never|always|use|call|make|create|set|change|edit|enable|"
+        r"disable|show|output|provide|concatenate|replace|start|stop|translate|encode|"
+        r"summari[sz]e|list|collect|copy|upload|download|install|update|go|generate|simulate|"
+        r"act|pretend|respond|obey|follow|transfer|wire|post|report|declare|recommend)\b", _I),
     # --- what is asked -----------------------------------------------------------------
+    "runcmd": re.compile(r"\b(?:run|execute)\b[^\n`]{0,30}`[^`\n]{3,}`", _I),
     "override": re.compile(
-        r"\b(?:ignore|disregard|forget|override|discard|neglect)\s+"
+        r"\b(?:ignore|disregard|forget|override|abandon)\s+(?:all\s+)?(?:of\s+)?your\s+"
+        r"(?:[\w-]+\s+){0,2}?(?:rules|instructions|guidelines|system prompts?|programming|"
+        r"directives|constraints|restrictions|policies)\b"
+        r"|\b(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?others\b"
+        r"|\bignore\s+(?:them|these|those|it|this)\s+and\s+instead\b"
+        r"|\b(?:ignore|disregard|forget|override|discard|neglect)\s+"
         r"(?:(?:all|any|the|your|my|of|these|those|every)\s+){0,3}"
         r"(?:previous|prior|above|earlier|preceding|original|former|initial|other|existing|"
         r"current|system|old)\s+(?:[\w-]+\s+){0,2}?"
@@ -97,7 +123,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"(?:except|but)\b|\b(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?(?:instructions|"
         r"prompts?)\s+(?:you\s+)?(?:got|received|were given|above)\b"
         r"|\binstead,?\s+(?:repeat|say|print|respond|reply|write|output|answer|tell)\b"
-        r"|\byou\s+(?:are|will)\s+now\s+(?:act|be|play|an?\b|in\b|under|operat|respond)"
+        r"|\byou\s+(?:are|will)\s+now\s+(?:act(?:ing)?|be(?:have)?|play|under|operat|respond|"
+        r"free|unrestricted|jailbroken|DAN\b|my\b)"
         r"|\bfrom now on,?\s+you\b|\bact as (?:an? )?(?:DAN|unrestricted|jailbroken)"
         r"|\b(?:new|updated|real|actual|true)\s+(?:instructions?|task|goal|objective)s?\s*"
         r"(?::|is\b|are\b)"
@@ -105,13 +132,13 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\bforget (?:it|them|what you were told)\b"
         r"|\bdo not follow (?:the|your|any) (?:user|previous|original)", _I),
     "exec": re.compile(
-        r"\b(?:curl|wget|iwr|Invoke-WebRequest|irm)\b[^\n|;]{0,200}\|\s*(?:sudo\s+)?"
+        r"\b(?:(?:curl|wget|iwr|Invoke-WebRequest|irm)\b[^\n|;]{0,200}\|\s*(?:sudo\s+)?"
         r"(?:/usr)?(?:/bin/)?(?:ba|z|da|k|fi)?sh\b"
-        r"|\bbase64\s+(?:-d|--decode|-D)\b[^\n]{0,40}\|\s*(?:sudo\s+)?(?:/usr)?(?:/bin/)?"
+        r"|base64\s+(?:-d|--decode|-D)\b[^\n]{0,40}\|\s*(?:sudo\s+)?(?:/usr)?(?:/bin/)?"
         r"(?:ba|z)?sh\b"
-        r"|\bchmod\s+-R\s+0?[67][67][67]\s+~|\brm\s+-r?f?r?\s+(?:~|/|\$HOME)(?:\s|$|/\*)"
-        r"|\bnc\s+-e\s|/dev/tcp/|-exec\s+(?:ba)?sh\s+-c\b|\biex\s*\(|\|\s*iex\b"
-        r"|\bgo test -exec\b|\bpowershell\s+-(?:enc|e)\s", _I),
+        r"|chmod\s+-R\s+0?[67][67][67]\s+~|rm\s+-r?f?r?\s+(?:~|/|\$HOME)(?:\s|$|/\*)"
+        r"|nc\s+-e\s|iex\s*\(|go test -exec\b|powershell\s+-(?:enc|e)\s)"
+        r"|/dev/tcp/|-exec\s+(?:ba)?sh\s+-c\b|\|\s*iex\b", _I),
     "fetch": re.compile(
         r"\b(?:fetch|retrieve|download|visit|load|read|get|check)\b[^\n]{0,60}?\b"
         r"(?:instructions?|tasks?|commands?|to-?do)\b[^\n]{0,40}?\bfrom\b"
@@ -121,29 +148,38 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\bdecode\b[^\n]{0,60}?\b(?:and|then)\s+(?:follow|execute|run|apply|obey|do)\b"
         r"|\b(?:always|first)\s+fetch\b", _I),
     "secret": re.compile(
-        r"(?<![\w./-])\.env\b(?![.\w-])|~/\.ssh|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|"
-        r"\.aws/credentials|\.npmrc|\.netrc|\.git-credentials|\.pypirc|\bmcp\.json\b|"
-        r"\bAPI[_ ]?KEYS?\b|\bapi_?key\b|\bsecrets?\b|\bcredentials?\b|\bprivate keys?\b|"
-        r"\b(?:access|auth|integration|api|bearer|session)[_ ]tokens?\b|\bpasswords?\b|"
-        r"\bsecurity codes?\b|\bwallets?\b|\bseed phrases?\b|\benv(?:ironment)? var"
-        r"(?:iable)?s\b|\bprintenv\b|\benv\s*\||\bpassport\b|\bbank[_ ]account|"
-        r"\bchat history\b|\bprivate (?:data|e-?mails?|messages?|repos?)", _I),
+        r"\b(?:id_(?:rsa|ed25519|ecdsa|dsa)|mcp\.json|API[_ ]?KEYS?|api_?key|secrets?|"
+        r"credentials?|private (?:keys?|data|e-?mails?|messages?|repos?)|"
+        r"(?:access|auth|integration|api|bearer|session)[_ ]tokens?|passwords?|"
+        r"security codes?|wallets?|seed phrases?|env(?:ironment)? var(?:iable)?s|printenv|"
+        r"env\s*\||passport|bank[_ ]account|chat history|(?:previous|last|prior) "
+        r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b"
+        r"|\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh"
+        r"|\.(?:aws/credentials|npmrc|netrc|git-credentials|pypirc)", _I),
+    "sendv_strong": re.compile(
+        r"\b(?:send|sends|upload|uploads|post|exfiltrate|leak|transmit|forward|e-?mail|bcc|"
+        r"submit)\b|\b(?:ping|nslookup|dig|host|curl|wget|nc)\s|--data(?:-binary)?\s+@|"
+        r"\s-d\s+@|-X\s+POST|-F\s+[\w-]+=@", _I),
     "sendv": re.compile(
         r"\b(?:send|sends|sent|upload|post|e-?mail|forward|exfiltrate|leak|transmit|pass|"
         r"paste|copy|include|print|attach|submit|share|bcc|report|render|append|put|add)\b"
-        r"|--data(?:-binary)?\s+@|\s-d\s+@|-X\s+POST", _I),
+        r"|\b(?:ping|nslookup|dig|host|curl|wget|nc)\s|--data(?:-binary)?\s+@|\s-d\s+@|"
+        r"-X\s+POST|-F\s+[\w-]+=@", _I),
     "dest": re.compile(
-        r"https?://[^\s)\]>\"'`]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\+\d{8,}|"
-        r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,}\b|\$\([^()\n]{1,80}\)\.[\w-]+\.|\bas '?sidenote\b|"
-        r"\bnew (?:message|comment|reply) (?:in|on) this\b|\breply comment\b", _I),
+        r"https?://[^\s)\]>\"'`]+|@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+\b|\+\d{8,}|"
+        r"\$\([^()\n]{1,80}\)\.[\w-]+\.|\b[A-Z]{2}\d{2}[A-Z0-9]{10,}\b", _I),
+    "sink": re.compile(
+        r"\b(?:as '?sidenote|(?:into|in|to) your (?:reply|response|answer|output|next call)|"
+        r"new (?:message|comment|reply) (?:in|on) this|(?:a |as a )?(?:single )?reply comment)\b",
+        _I),
     "settings": re.compile(
-        r"bypassPermissions|dangerously-?skip-?permissions|--yolo\b|\byolo mode\b|"
-        r"trust-all-tools|auto-?approve|autoApprove|enableAllProjectMcpServers|\bmcpServers\b|"
-        r"(?:\.claude|\.vscode|\.cursor|\.gemini)/(?:settings(?:\.local)?|mcp)\.json|"
-        r"\bdefaultMode\b|\ballowedTools\b|\ballow ?list\b|approval[_ -]mode|"
-        r"\b(?:add|register|install|configure|enable)\s+(?:a\s+|an\s+|the\s+|this\s+)?"
-        r"(?:new\s+)?MCP\s+server|\bpermission(?:s| mode)\b[^\n]{0,40}\b(?:allow|all|bypass)"
-        r"|\bBash\(\*\)", _I),
+        r"\b(?:bypassPermissions|dangerously-?skip-?permissions|yolo mode|trust-all-tools|"
+        r"auto-?approve|autoApprove|enableAllProjectMcpServers|mcpServers|defaultMode|"
+        r"allowedTools|allow ?list|approval[_ -]mode|"
+        r"(?:add|register|install|configure|enable)\s+(?:a\s+|an\s+|the\s+|this\s+)?"
+        r"(?:new\s+)?MCP\s+server|permission(?:s| mode)\b[^\n]{0,40}\b(?:allow|all|bypass)"
+        r"|Bash\(\*\))|--yolo\b|\.(?:claude|vscode|cursor|gemini)/(?:settings(?:\.local)?|mcp)"
+        r"\.json", _I),
     "memory": re.compile(
         r"\b(?:append|add|write|insert|save|persist|commit|store|put)\b[^\n]{0,80}?"
         r"(?:CLAUDE\.md|AGENTS\.md|GEMINI\.md|\.cursorrules|\.clinerules|\bmemory\b|"
@@ -162,41 +198,49 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\bdo not give any output\b|\bmere implementation detail\b|\bin the background\b"
         r"|\bdo not (?:show|display) this (?:command|message|text)\b|\bsilently\b", _I),
     "output": re.compile(
-        r"\b(?:translate|encode|encrypt|rewrite|modify|format|convert|change|end|begin|start)"
+        r"\b(?:(?:translate|encode|encrypt|rewrite|modify|format|convert|change|end|begin|start)"
         r"\s+your\s+(?:response|answer|reply|output|summary)s?\b"
-        r"|\b(?:add|append|include|insert|put)\b[^\n]{0,200}?\b(?:to|in|into|at the end of)\s+"
+        r"|(?:add|append|include|insert|put)\b[^\n]{0,200}?\b(?:to|in|into|at the end of)\s+"
         r"your\s+(?:response|answer|reply|output|summary)s?\b"
-        r"|(?:^|[.!:>\"]\s*)(?:please\s+)?(?:respond|reply|answer)\s+(?:only\s+)?with\b"
-        r"|\brepeat the (?:phrase|text|words?|following)\b|\b(?:print|output|say)\s+"
-        r"(?:only\s+)?(?:the\s+)?(?:text|phrase|words?)\b|\bsay that\b|\btell the user\b"
-        r"|\b(?:report|declare|state|rate|classify)\s+(?:this|the|that)\s+[\w ]{1,30}?\s+"
+        r"|(?:respond|reply|answer)\s+(?:only\s+)?with\s*[:\"'\u201c*]"
+        r"|repeat the (?:phrase|text|words?|following)\b|(?:print|output|say)\s+"
+        r"(?:only\s+)?(?:the\s+)?(?:text|phrase|words?)\b|say that\b|tell the user (?:that|to)\b"
+        r"|(?:report|declare|state|rate|classify)\s+(?:this|the|that)\s+[\w ]{1,30}?\s+"
         r"(?:as|is)\s+(?:not\s+)?(?:safe|benign|malicious|clean|qualified|the best|"
-        r"the most)", _IM),
+        r"the most))", _I),
     "codephrase": re.compile(
         r"\b(?:following|below|subsequent|given|this)\s+code\s+(?:snippet|block|excerpt|"
         r"section|segment|fragment|piece|lines?)s?\b", _I),
     "yourwork": re.compile(
         r"\byour\s+(?:response|answer|reply|elucidation|solution|code|implementation|codebase|"
-        r"program|algorithm|script|project|logic|functionality|development|work)\b", _I),
+        r"program|algorithm|script|project|logic|functionality|development|work)\b"
+        r"|\bcode\s+you\s+(?:develop|write|produce|create|generate|build)\b", _I),
     "dangercode": re.compile(
-        r"\bsocket\.socket\b|\.connect\(\(|\bsendall\(|\brequests\.(?:post|get)\(\s*[\"']https?:|"
-        r"\bos\.system\(|\bsubprocess\.\w+\(|\bpynput\b|\bkeyboard\.on_press|getpass\.getuser|"
-        r"\bFernet\b|authorized_keys|ipconfig|\breboot\b|\bshutdown\b|nc -e|ImageGrab|"
-        r"pyautogui|platform\.(?:system|node|version)\(|\.encrypt\(|shutil\.rmtree|"
-        r"while True:\s*$|\bkeylog", _IM),
+        r"\b(?:socket\.socket|sendall\(|requests\.(?:post|get)\(\s*[\"']https?:|os\.system\(|"
+        r"subprocess\.\w+\(|pynput|keyboard\.on_press|getpass\.getuser|Fernet|authorized_keys|"
+        r"ipconfig|reboot|shutdown|nc -e|ImageGrab|pyautogui|platform\.(?:system|node|version)\(|"
+        r"shutil\.rmtree|keylog|while True:\s*$)|\.(?:connect\(\(|encrypt\()", _IM),
     "backdoor": re.compile(
-        r"\b(?:append|attach|add|insert|include|inject)\b[^\n]{0,60}?<script\b[^\n]{0,40}?"
-        r"\bsrc=|<script\b[^\n]{0,80}?\bsrc=[^\n]{0,120}?\b(?:to|into|in)\s+(?:every|all|each)\b"
-        r"|\b(?:never|do not|don't)\s+call\s+this\s+function\b|\bshell=True\)"
-        r"|\balways\s+(?:use|call|import)\b[^\n]{0,60}?\b(?:subprocess|eval|exec)\b", _I),
+        r"\b(?:(?:append|attach|add|insert|include|inject)\b[^\n]{0,60}?<script\b[^\n]{0,40}?"
+        r"\bsrc=|(?:never|do not|don't)\s+call\s+this\s+function\b|shell=True\)"
+        r"|always\s+(?:use|call|import)\b[^\n]{0,60}?\b(?:subprocess|eval|exec)\b)"
+        r"|<script\b[^\n]{0,80}?\bsrc=[^\n]{0,120}?\b(?:to|into|in)\s+(?:every|all|each)\b", _I),
     "goal": re.compile(
         r"\bsend\s+(?:as\s+much\s+)?money\b|\b(?:wire|transfer)\s+(?:\$|money|funds)|"
         r"\bchange the password\b|\bdelete (?:the|all) (?:files?|emails?|messages?)\b|"
-        r"\b(?:send|forward|e-?mail)\b[^\n]{0,100}?\bto\s+['\"]?[\w.+-]+@[\w-]+\.|"
+        r"\b(?:send|forward|e-?mail|bcc)\b[^\n]{0,120}?@(?<=[\w.+-]@)[\w-]+\.|"
+        r"\b(?:collect|gather|copy|dump|export|read|list)\b[^\n]{0,80}?\b(?:every|all)\s+"
+        r"(?:(?:other|open|single|of the|the|my|your)\s+){0,2}(?:tickets?|issues?|repos?|"
+        r"repositories|customers?|users?|messages?|e-?mails?|files?|documents?|records?|"
+        r"conversations?|channels?|persons?|people|contacts?)\b|"
+        r"\bsend\b[^\n]{0,40}?\be-?mails?\b[^\n]{0,40}?\b(?:every|all|each)\b|"
+        r"\bdelete\b[^\n]{0,40}?\b(?:file-?system|cloud resources|everything|all (?:files|data|"
+        r"resources))|\bnear-factory state\b|\bwipe (?:the|all|every)\b|"
         r"\b(?:send|forward)\b[^\n]{0,60}?\b(?:all|every)\b[^\n]{0,40}?\b(?:messages?|"
         r"e-?mails?|files?|contacts?)\b|\bto all (?:your|my) contacts\b|\bsocial engineering\b|"
-        r"\bsystem prompt\b|\binitial instructions\b|\b(?:print|reveal|show|output|repeat)"
-        r"\s+(?:your|the)\s+(?:instructions|prompt)\b", _I),
+        r"\b(?:print|reveal|show|output|repeat|share|tell me|what (?:is|are)|give me|dump|leak|"
+        r"display|write out|sentences of|words of)\b[^\n]{0,40}?\b(?:your|the)\s+(?:system "
+        r"prompts?|initial instructions|instructions|prompt)\b", _I),
     # --- context that discounts ------------------------------------------------------
     "disc": re.compile(
         r"\bprompt[- ]injections?\b|\binjection (?:attacks?|strings?|payloads?|prompts?|"
@@ -208,4 +252,182 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\b(?:in|from|open) (?:your|a) (?:terminal|shell|command[- ]line|console)\b|"
         r"\bcopy and paste\b|\binstall(?:ation|er)?\b", _I),
 }
-"""Signal name -> compiled pattern.  Matched over the whole normalised text once each."""
+"""Signal name -> compiled pattern, as written (readable, case-insensitive where marked)."""
+
+CASED: dict[str, tuple[str, re.Pattern[str]]] = {
+    "addr_cased": ("addr", SIGNALS.pop("addr_cased")),
+    "must": ("imper", re.compile(r"\bMUST\b")),
+}
+"""Case-sensitive parts of signals: name -> (signal it counts as, pattern on the line as is)."""
+
+
+def _lowercase_source(source: str) -> str:
+    """A pattern source for lowercase text: literal letters lowered, escapes (``\\S``,
+    ``\\B``, ``\\u201c``...) and the ``(?i:`` marker kept."""
+    out: list[str] = []
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\" and i + 1 < len(source):
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
+
+
+LOWER: dict[str, re.Pattern[str]] = {
+    name: (re.compile(_lowercase_source(p.pattern), p.flags & ~re.IGNORECASE)
+           if p.flags & re.IGNORECASE else p)
+    for name, p in SIGNALS.items()
+}
+"""What :mod:`tui.injection` runs: the case-insensitive signals recompiled for the lowercased
+line (case-sensitive matching of lowered literals is several times faster than re.IGNORECASE);
+``auth`` stays case-sensitive and runs on the line as is (see :data:`ON_ORIGINAL`)."""
+ON_ORIGINAL = frozenset(name for name, p in SIGNALS.items() if not p.flags & re.IGNORECASE)
+"""Signals matched on the original line (their case matters)."""
+
+_INTENT_GATES: dict[str, str] = {
+    "override": "ignore disregard forget override discard neglect abandon instead dan unrestricted "
+                "jailbroken instructions instruction offline",
+    "exec": "curl wget iwr invoke irm base64 chmod rm nc tcp exec iex powershell",
+    "fetch": "fetch fetched retrieve retrieved download downloaded decode visit todo",
+    "settings": "bypasspermissions dangerously yolo autoapprove enableallprojectmcpservers "
+                "mcpservers defaultmode allowedtools allowlist permission permissions",
+    "memory": "memory heartbeat future cursorrules clinerules",
+    "conceal": "mention mentioning tell telling inform informing notify notifying show showing "
+               "reveal revealing disclose alert alerting report hide conceal implementation "
+               "background silently display",
+    "output": "respond repeat phrase say tell declare classify",
+    "backdoor": "",
+    "goal": "money wire transfer password delete contacts social forward collect gather dump "
+            "export every wipe factory bcc",
+    "runcmd": "run execute",
+    "secret": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
+              "pypirc api_key apikey api_keys apikeys secret secrets private token tokens "
+              "password passwords wallet wallets printenv passport bank_account vars variables "
+              "conversation",
+    "auth": "important system_message im_start im_end im_sep endoftext eot_id start_header_id "
+            "end_header_id end_tool_call_result start_user_message inst developer begin",
+    "codephrase": "",
+}
+"""Request signals: a line is matched against one only when it holds one of these words."""
+
+_CONTEXT_GATES: dict[str, str] = {
+    "addr": "ai llm llms claude copilot cursor gemini chatgpt gpt codex kiro cline windsurf devin "
+            "aider openclaw assistant agent language you user",
+    "addr_role": "your you",
+    "addr_strong": "note notes message instruction instructions attention reminder setup "
+                   "important this following if whoever to for ai llm contributors humans are "
+                   "your you",
+    "imperline": "print write say send run execute read open visit fetch add append include "
+                 "insert delete remove forward email mail reply respond answer tell focus "
+                 "ignore forget do don never always use call make create set change edit "
+                 "enable disable show output provide concatenate replace start stop translate "
+                 "encode summarize summarise list collect copy upload download install update "
+                 "go generate simulate act pretend obey follow transfer wire post report "
+                 "declare recommend please",
+    "reply": "your",
+    "imper": "before please you must make do it this asap",
+    "secret": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa aws npmrc netrc git pypirc mcp api "
+              "api_key apikey api_keys apikeys secret secrets credential credentials private "
+              "access auth integration bearer session password passwords security wallet "
+              "wallets seed environment printenv passport bank bank_account chat",
+    "sendv_strong": "send sends upload uploads post exfiltrate leak transmit forward e mail "
+                    "email bcc submit ping nslookup dig host curl wget nc data d x f",
+    "sendv": "send sends sent upload post e mail email forward exfiltrate leak transmit pass "
+             "paste copy include print attach submit share bcc report render append put add "
+             "data d x f ping nslookup dig host curl wget nc",
+    "dest": "http https",
+    "sink": "sidenote your new reply",
+    "noask": "without ask confirm wait request approved preapproved confirmation approval not",
+    "yourwork": "your develop write produce create generate build",
+    "dangercode": "socket connect sendall requests os subprocess pynput keyboard getpass fernet "
+                  "authorized_keys ipconfig reboot shutdown nc imagegrab pyautogui platform "
+                  "encrypt shutil while keylog keylogger keylogging",
+    "disc": "prompt injection injections jailbreak attack attacker attackers attacks malicious "
+            "adversarial adversary payload payloads example examples e g instance such detect "
+            "detector detection classifier scanner scanners probe probes red exploit "
+            "vulnerability vulnerable mitigate mitigation defense defence defensive threat "
+            "threats sanitize sanitise sanitization",
+    "human": "in from open copy install installation installer",
+}
+"""Context signals: matched lazily on the lines around a request, gated by word prefix."""
+
+GATE_PREFIX = 4
+"""Context gates look tokens up by their first GATE_PREFIX characters (inflections share)."""
+
+
+def _gate_table(table: dict[str, str], prefix: int | None) -> dict[bytes, frozenset[str]]:
+    out: dict[bytes, frozenset[str]] = {}
+    for name, words in table.items():
+        for word in words.split():
+            key = word.encode()[:prefix] if prefix else word.encode()
+            out[key] = out.get(key, frozenset()) | {name}
+    return out
+
+
+INTENT_GATES = _gate_table(_INTENT_GATES, None)
+"""Whole lowercase word (bytes) -> request signals it gates."""
+CONTEXT_GATES = _gate_table(_CONTEXT_GATES, GATE_PREFIX)
+"""Lowercase word prefix (bytes) -> context signals it gates."""
+_PHRASE_GATES: tuple[tuple[str, str], ...] = (
+    ("<<<", "auth"), ("<|", "auth"), ("<end", "auth"), ("###", "auth"), ("<information", "auth"),
+    ("</information", "auth"), ("<system", "auth"), ("[system", "auth"), ("system message", "auth"),
+    ("system annotation", "auth"), ("system override", "auth"), ("system note", "auth"),
+    ("system prompt", "auth"), ("system update", "auth"), ("<admin", "auth"), ("[admin", "auth"),
+    ("<instruction", "auth"), ("</instruction", "auth"), ("new instruction", "auth"),
+    ("are now", "override"), ("will now", "override"), ("now on", "override"),
+    ("not follow", "override"), ("new task", "override"), ("act as", "override"),
+    ("shell=true", "backdoor"), ("<script", "backdoor"), ("call this function", "backdoor"),
+    ("always use", "backdoor"), ("always call", "backdoor"), ("always import", "backdoor"),
+    ("code snippet", "codephrase"), ("code block", "codephrase"), ("code excerpt", "codephrase"),
+    ("code section", "codephrase"), ("code segment", "codephrase"),
+    ("code fragment", "codephrase"), ("code piece", "codephrase"), ("code line", "codephrase"),
+    ("your resp", "output"), ("your answ", "output"), ("your repl", "output"),
+    ("your outp", "output"), ("your summ", "output"), ("your develop", "auth"),
+    ("your creator", "auth"), ("your admin", "auth"), ("your owner", "auth"),
+    ("your operator", "auth"), ("your programmer", "auth"),
+    ("@", "goal"), ("system prompt", "goal"), ("initial instructions", "goal"),
+    ("your instructions", "goal"), ("your prompt", "goal"), ("the prompt", "goal"),
+    ("trust-all-tools", "settings"), ("auto-approve", "settings"), ("allow list", "settings"),
+    ("approval mode", "settings"), ("approval_mode", "settings"), ("approval-mode", "settings"),
+    ("mcp server", "settings"), ("bash(*)", "settings"), ("/settings.json", "settings"),
+    ("/settings.local.json", "settings"), ("/mcp.json", "settings"), ("mcp.json", "secret"),
+    ("api key", "secret"), ("private key", "secret"), ("chat history", "secret"),
+    ("~/.ssh", "secret"), (".aws/", "secret"), ("claude.md", "memory"), ("agents.md", "memory"),
+    ("gemini.md", "memory"),
+)
+_ANCHORS = ("<", "[", "###", "system ", "new ", "now", "not follow", "act as", "shell=true",
+            "call this function", "always ", "code ", "your ", "@", "initial instructions",
+            "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
+            "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
+            ".md")
+
+
+def _anchor_of(phrase: str) -> str:
+    for anchor in _ANCHORS:
+        if anchor in phrase:
+            return anchor
+    raise ValueError(f"no anchor for phrase gate {phrase!r}")
+
+
+INTENT_CHAR_GATES: dict[str, tuple[tuple[str, str], ...]] = {}
+for _phrase, _signal in _PHRASE_GATES:
+    _anchor = _anchor_of(_phrase)
+    INTENT_CHAR_GATES[_anchor] = (*INTENT_CHAR_GATES.get(_anchor, ()), (_phrase, _signal))
+"""Anchor substring -> (phrase, request signal) gates that are not single words: the text is
+searched for each anchor once; the phrases are checked only on the lines holding it."""
+CONTEXT_CHAR_GATES: tuple[tuple[str, str], ...] = (("@", "dest"), ("$(", "dest"), ("+", "dest"))
+"""(substring of the lowercase line, context signal)."""
+WORD_BYTES = bytes((b if (48 <= b <= 57 or 97 <= b <= 122 or b == 95 or b >= 128) else 32)
+                   for b in range(256))
+"""bytes.translate table: ASCII punctuation and spaces -> space, so split() gives words."""
+SECURITY_WORDS = frozenset(w.encode() for w in (
+    "injection", "injections", "jailbreak", "jailbreaks", "jailbreaking", "attack", "attacks",
+    "attacker", "attackers", "payload", "payloads", "probe", "probes", "detector", "detectors",
+    "detection", "adversarial", "exploit", "exploits", "malicious"))
+"""Words of a text about attacks; many of them make the text a security document."""
+ROLE_PREFIXES = ("human", "assistant", "system", "user", "ai")
+"""A line starting (after markup) with one of these and a colon may be a fake chat turn."""
