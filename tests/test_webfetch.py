@@ -62,6 +62,19 @@ def test_http_is_upgraded_to_https_and_the_port_is_kept() -> None:
     assert target_of("http://127.0.0.1:8080/x").fetch_url == "https://127.0.0.1:8080/x"
 
 
+@pytest.mark.parametrize("url, fetched", [
+    ("http://Example.COM./a?b=1#top", "https://example.com/a?b=1"),
+    ("https://[::1]:8443", "https://[::1]:8443/"),
+    ("http://2130706433/", "https://127.0.0.1/"),
+    ("https://user@example.com/", None),
+    ("gopher://example.com/", None),
+])
+def test_the_url_rules_are_checked_against(url: str, fetched: str | None) -> None:
+    from tui.permissions.domains import https_url
+
+    assert https_url(url) == fetched
+
+
 @pytest.mark.parametrize("url, why", [
     ("ftp://example.com/file", "http and https URLs only"),
     ("file:///etc/passwd", "http and https URLs only"),
@@ -118,6 +131,23 @@ def test_long_pages_are_cut_with_a_note() -> None:
     assert to_markdown(html)[1]
     short = Page("https://x/", 200, "text/html", 0, "<p>a</p>")
     assert to_markdown(short) == ("a", False)
+
+
+async def test_warden_check_and_the_call_decide_on_the_url_that_is_fetched(
+        tmp_path: Path) -> None:
+    """``http://example.com/`` reaches port 443: a deny rule on ``example.com:443`` denies it,
+    both in ``warden check`` (raw input) and for the tool's prepared call."""
+    from tui.permissions import decide
+    from tui.permissions.engine import CallView
+
+    policy = Policy()
+    policy.add("WebFetch(domain:example.com:443)", "deny", anchor=tmp_path,
+               source=SessionSource())
+    ctx = PermissionContext((tmp_path,), policy=policy)
+    tool_input = {"url": "http://example.com/", "prompt": PROMPT}
+    checked = decide(CallView.from_input("WebFetch", tool_input, tmp_path), ctx)
+    call = await WebFetch().prepare("toolu_1", tool_input, ToolContext(cwd=tmp_path))
+    assert checked.behavior == decide(call, ctx).behavior == "deny"
 
 
 # --- fetching from the loopback site ------------------------------------------------------------

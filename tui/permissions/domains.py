@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from tui.glob import star_match
 
@@ -28,6 +28,7 @@ __all__ = [
     "domain_pattern_problem",
     "host_of",
     "host_port_of",
+    "https_url",
 ]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -140,6 +141,30 @@ def host_port_of(url: str) -> str | None:
     """
     split = _split_url(url)
     return f"{split[0]}:{split[1]}" if split is not None else None
+
+
+def https_url(url: str) -> str | None:
+    """The URL WebFetch requests for ``url``: ``http`` upgraded to ``https`` (a port the URL
+    names is kept), the host in :func:`host_of` form, no fragment (REF §7.4: WebFetch upgrades
+    HTTP to HTTPS).  The engine decides a WebFetch call on this URL, so a rule with a port
+    sees the port that is reached.
+
+    ``http://Example.com/a?b#c`` → ``"https://example.com/a?b"``; ``None`` when
+    :func:`host_of` gives ``None`` or the URL carries a user name or password.  Never raises.
+    """
+    if not isinstance(url, str) or _split_url(url) is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None
+    host = _split_url(url)
+    assert host is not None
+    netloc = host[0] if port is None else f"{host[0]}:{port}"
+    return urlunsplit(("https", netloc, parts.path or "/", parts.query, ""))
 
 
 def _split_host_port(text: str) -> tuple[str, str | None]:

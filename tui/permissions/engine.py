@@ -125,6 +125,10 @@ class CallView:
         paths = tuple(absolute(p, cwd) for p in raw)
         command = tool_input.get("command") if tool == "Bash" else None
         url = tool_input.get("url")
+        if tool == "WebFetch" and isinstance(url, str):
+            from tui.permissions.domains import https_url
+
+            url = https_url(url) or url  # what the tool fetches (its prepared call's URL)
         return cls(tool, tool_input, paths, command if isinstance(command, str) else None,
                    url if isinstance(url, str) else None, tuple(raw))
 

@@ -40,9 +40,9 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-from tui.permissions.domains import host_of
+from tui.permissions.domains import host_of, https_url
 
 if TYPE_CHECKING:  # imported when a fetch runs: importing the tools stays cheap
     import httpx2
@@ -228,11 +228,10 @@ def target_of(url: str) -> Target:
     if host is None:
         raise FetchProblem(f"Warden cannot tell which host {url!r} reaches, so it does not "
                            "fetch it.")
-    if parts.username is not None or parts.password is not None:
+    fetch_url = https_url(url)
+    if fetch_url is None:
         raise FetchProblem("WebFetch does not fetch URLs with a user name or password in them "
                            "(it never sends credentials).")
-    netloc = host if port is None else f"{host}:{port}"
-    fetch_url = urlunsplit(("https", netloc, parts.path or "/", parts.query, ""))
     return Target(url=url, fetch_url=fetch_url, host=host, port=port or 443,
                   kind=host_kind(host))
 
