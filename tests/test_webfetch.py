@@ -16,7 +16,7 @@ from tui.agent.loop import Agent
 from tui.approvals import Answer, ApprovalRequest
 from tui.demo.build_cassettes import NodeSpec, Tool, build_cassette
 from tui.demo.server import ReplayServer
-from tui.demo.web_site import LoopbackSite
+from tui.demo.web_site import LoopbackSite, Reply
 from tui.permissions import PermissionContext
 from tui.permissions.policy import Policy, SessionSource
 from tui.tools import default_tools
@@ -204,6 +204,21 @@ async def test_oversized_non_text_and_failing_pages_are_refused(
         site: LoopbackSite, path: str, why: str) -> None:
     with pytest.raises(FetchProblem, match=why):
         await Fetcher(verify=site.client_context()).fetch(site.url(path))
+
+
+async def test_redirect_loops_other_schemes_and_slow_sites_end_the_fetch(
+        site: LoopbackSite) -> None:
+    site.route("/loop", Reply(302, {"Location": "/loop"}))
+    site.route("/to-ftp", Reply(301, {"Location": "ftp://127.0.0.1/file"}))
+    site.route("/slow", Reply(200, {"Content-Type": "text/plain"}, b"late", delay=2.0))
+    fetcher = Fetcher(verify=site.client_context(), total_timeout=0.5)
+    with pytest.raises(FetchProblem, match="redirected more than 10 times"):
+        await Fetcher(verify=site.client_context()).fetch(site.url("/loop"))
+    with pytest.raises(FetchProblem, match="which WebFetch does not follow: WebFetch fetches "
+                                           "http and https URLs only"):
+        await fetcher.fetch(site.url("/to-ftp"))
+    with pytest.raises(FetchProblem, match="longer than 0.5 s"):
+        await fetcher.fetch(site.url("/slow"))
 
 
 async def test_no_cookies_or_credentials_are_sent(site: LoopbackSite) -> None:

@@ -21,6 +21,7 @@ import ipaddress
 import ssl
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -128,12 +129,13 @@ def make_test_ca(directory: Path) -> TestCA:
 @dataclass
 class Reply:
     """A route's answer: status, headers and body; ``chunked`` sends the body without a
-    ``Content-Length``, in 64 KiB chunks."""
+    ``Content-Length``, in 64 KiB chunks; ``delay`` seconds pass before the answer starts."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     chunked: bool = False
+    delay: float = 0.0
 
 
 class LoopbackSite:
@@ -259,6 +261,8 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             reply = site.routes.get(path, Reply(404, {"Content-Type": "text/plain"},
                                                 b"not found"))
+        if reply.delay:
+            time.sleep(reply.delay)
         self.send_response(reply.status)
         for key, value in reply.headers.items():
             self.send_header(key, value)
