@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Target
+from bench.common import BenchError, Target
 
 NAME = "webfetch"
 ROUNDS = 31
@@ -60,7 +60,7 @@ async def _measure(cwd: Path) -> tuple[list[float], list[float]]:
     from tui.demo.server import ReplayServer
     from tui.demo.web_site import LoopbackSite, Reply
     from tui.tools.base import ToolContext
-    from tui.tools.web_http import Fetcher, to_markdown
+    from tui.tools.web_http import Fetcher, Page, to_markdown
     from tui.tools.web_isolation import WEB_FETCH_MARKER, IsolatedModel
     from tui.tools.webfetch import WebFetch
 
@@ -82,13 +82,13 @@ async def _measure(cwd: Path) -> tuple[list[float], list[float]]:
             for i in range(WARMUP + ROUNDS):
                 start = time.perf_counter()
                 page = await fetcher.fetch(url)
-                await asyncio.to_thread(to_markdown, page)  # type: ignore[arg-type]
+                if not isinstance(page, Page):
+                    raise BenchError(f"{url} redirected to {page.target}")
+                await asyncio.to_thread(to_markdown, page)
                 middle = time.perf_counter()
                 result = await tool.run(call, ctx)
                 end = time.perf_counter()
                 if result.is_error or ANSWER not in result.content:
-                    from bench.common import BenchError
-
                     raise BenchError(f"the isolated fetch failed: {result.content[:300]}")
                 if i >= WARMUP:
                     raw.append((middle - start) * 1000)
