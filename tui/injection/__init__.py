@@ -97,7 +97,7 @@ CHANNEL_WORDS: dict[str, str] = {
 }
 
 INTENT_SIGNALS = frozenset({
-    "override", "exec", "fetch", "secret", "settings", "memory", "conceal", "output",
+    "override", "exec", "fetch", "exfil", "settings", "memory", "conceal", "output",
     "codephrase", "backdoor", "goal", "auth"})
 """Signals matched on every gated line; the others are context, matched near these."""
 
@@ -121,6 +121,7 @@ _ALT_TEXT = re.compile(r"!\[[^\]\n]{12,}\]|\balt\s*=\s*\"[^\"\n]{12,}\""
 _HIDDEN_HTML = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01]px|"
                           r"color\s*:\s*#?(?:fff(?:fff)?|white)\b|aria-hidden|\bhidden\b|<template",
                           re.IGNORECASE)
+_OPEN_SINGLE = re.compile(r"(?:^|[\s(\[=:,])'[^'\n]*$")
 _REPLY_WORK = re.compile(r"your\s+(?:response|answer|reply|elucidation)", re.IGNORECASE)
 _AGENT_FILE = re.compile(
     r"(?:^|[/\\])(?:agents|claude|gemini|copilot-instructions|skill|heartbeat|"
@@ -329,9 +330,13 @@ class _Lines:
         span = self.spans.get((i, name))
         if span is None:
             return False
-        before = self.lines[i][: span[0]]
-        return any(before.count(q) % 2 == 1 for q in ('"', "`")) or (
-            "\u201c" in before and "\u201d" not in before[before.rfind("\u201c"):])
+        line = self.lines[i]
+        before = line[: span[0]]
+        if any(before.count(q) % 2 == 1 for q in ('"', "`")) or (
+                "\u201c" in before and "\u201d" not in before[before.rfind("\u201c"):]):
+            return True
+        m = _OPEN_SINGLE.search(before)  # 'like this', not an apostrophe
+        return m is not None and "'" in line[span[1]:]
 
 
 def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
@@ -340,8 +345,7 @@ def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
     found: list[str] = []
     if "override" in sig:
         found.append("override")
-    if "secret" in sig and (("sendv_strong" in sig and "dest" in near)
-                            or ("sendv" in sig and "sink" in sig)):
+    if "exfil" in sig and ("dest" in near or "sink" in sig):
         found.append("exfil")
     if "exec" in sig:
         found.append("exec")
@@ -444,8 +448,8 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool, testdata: bool
         if addressed_strong or dangerous_alone:
             out.append((i, intent))
             continue
-        if addressed and intent in ("exec", "fetch", "exfil", "settings", "memory", "output",
-                                    "conceal", "goal"):
+        if addressed and intent in ("exec", "fetch", "exfil", "memory", "output", "conceal",
+                                    "goal"):
             if intent in ("conceal", "goal") and not (imperative or "noask" in near
                                                       or len(intents) > 1):
                 continue
@@ -498,8 +502,7 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
             technique = "fake_authority"
         channel = sorted(channels)[0] if channels else _context_channel(
             lines.lines, lines.text, i, comments, lines.starts)
-        name = intent if intent != "exfil" else "secret"
-        span = lines.spans.get((i, name))
+        span = lines.spans.get((i, intent))
         results.append((line_no, channel or technique, _excerpt(lines.lines[i], span),
                         technique))
     hidden: list[Hidden] = list(norm.hidden)

@@ -10,7 +10,7 @@ Each signal answers one question of the corpus's labelling rule
   ``<<<end_tool_call_result>>>``), ``imper`` (orders: "you must", "before you answer");
 * **what is asked** -- ``override`` ("ignore previous instructions"), ``exec`` (download-and-run,
   destructive or decoded-and-piped commands), ``fetch`` (fetch and follow remote instructions),
-  ``secret`` + ``sendv`` + ``dest`` (read secrets and send them somewhere), ``settings``
+  ``exfil`` + ``dest``/``sink`` (send secrets or private data somewhere), ``settings``
   (permission modes, auto-approve, MCP configuration), ``memory`` (persist rules into agent
   memory files), ``noask`` ("without asking", "pre-approved"), ``conceal`` ("do not tell the
   user"), ``output`` (manipulate the answer), ``codephrase``/``dangercode`` (insert the following
@@ -36,6 +36,17 @@ _AGENT_NOUN = (r"(?:AI|LLM|language[ -]models?|(?:coding|code|AI|digital|virtual
                r"reviewers?|screeners?)|assistants?|agents?|bots?|copilots?|models?|Claude|"
                r"Copilot|Cursor|Gemini|ChatGPT|GPT|Codex|Kiro|Cline|Devin|Aider)")
 
+_SECRET = (r"(?:\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh\b|\$HOME/\.ssh|"
+           r"\bid_(?:rsa|ed25519|ecdsa|dsa)\b|"
+           r"\.aws/credentials|\.npmrc\b|\.netrc\b|\.git-credentials|\.pypirc\b|\bmcp\.json\b|"
+           r"\b(?:api[_ ]?keys?|secrets?|credentials?|private (?:keys?|data|e-?mails?|messages?|"
+           r"repos?)|(?:access|auth|integration|api|bearer|session)[_ ]tokens?|passwords?|"
+           r"security codes?|wallets?|seed phrases?|ssh keys?|env(?:ironment)? var(?:iable)?s|"
+           r"printenv|passport\w*|bank[_ ]account\w*|chat history|(?:previous|last|prior) "
+           r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b)")
+_SEND = (r"\b(?:send|upload|post|exfiltrate|leak|transmit|forward|e-?mail|bcc|copy|paste|print|"
+         r"include|pass|append|add|put|share|submit|write|dump|output|reveal|attach)\b")
+
 SIGNALS: dict[str, re.Pattern[str]] = {
     # --- who is addressed -------------------------------------------------------------
     "addr_cased": re.compile(
@@ -54,7 +65,9 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\byou are (?:an?\s+)?(?:AI|LLM|language model|assistant|agent|chatbot|AI agent)\b",
         _I),
     "addr_strong": re.compile(
-        r"\bare you an? (?:computer|AI|bot|robot|agent|assistant|LLM|language model)\b"
+        r"\b(?:hey|hi|hello|dear|attention|psst|yo|ok|okay),?\s+(?:AI|assistant|agent|bot|model|"
+        r"LLM|Claude|Copilot|Gemini|ChatGPT|Cursor|Codex)\b"
+        r"|\bare you an? (?:computer|AI|bot|robot|agent|assistant|LLM|language model)\b"
         r"|\bnotes?\s+(?:for|to)\s+(?:the\s+|any\s+|all\s+)?(?:AI|automated|LLM|machine)\b"
         r"|\b(?:notes?|message|instructions?|attention|reminder|setup note|important)\s+"
         r"(?:for|to)\s+(?:the\s+|any\s+|all\s+|every\s+)?(?:AI|automated|coding|LLM|"
@@ -147,24 +160,12 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"from (?:the|my|this|that) (?:server|url|site|page|link))"
         r"|\bdecode\b[^\n]{0,60}?\b(?:and|then)\s+(?:follow|execute|run|apply|obey|do)\b"
         r"|\b(?:always|first)\s+fetch\b", _I),
-    "secret": re.compile(
-        r"\b(?:id_(?:rsa|ed25519|ecdsa|dsa)|mcp\.json|API[_ ]?KEYS?|api_?key|secrets?|"
-        r"credentials?|private (?:keys?|data|e-?mails?|messages?|repos?)|"
-        r"(?:access|auth|integration|api|bearer|session)[_ ]tokens?|passwords?|"
-        r"security codes?|wallets?|seed phrases?|env(?:ironment)? var(?:iable)?s|printenv|"
-        r"env\s*\||passport|bank[_ ]account|chat history|(?:previous|last|prior) "
-        r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b"
-        r"|\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh"
-        r"|\.(?:aws/credentials|npmrc|netrc|git-credentials|pypirc)", _I),
-    "sendv_strong": re.compile(
-        r"\b(?:send|sends|upload|uploads|post|exfiltrate|leak|transmit|forward|e-?mail|bcc|"
-        r"submit)\b|\b(?:ping|nslookup|dig|host|curl|wget|nc)\s|--data(?:-binary)?\s+@|"
-        r"\s-d\s+@|-X\s+POST|-F\s+[\w-]+=@", _I),
-    "sendv": re.compile(
-        r"\b(?:send|sends|sent|upload|post|e-?mail|forward|exfiltrate|leak|transmit|pass|"
-        r"paste|copy|include|print|attach|submit|share|bcc|report|render|append|put|add)\b"
-        r"|\b(?:ping|nslookup|dig|host|curl|wget|nc)\s|--data(?:-binary)?\s+@|\s-d\s+@|"
-        r"-X\s+POST|-F\s+[\w-]+=@", _I),
+    "exfil": re.compile(
+        _SEND + r"[^.\n]{0,60}?" + _SECRET
+        + r"|" + _SECRET + r"[^.\n]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?" + _SEND
+        + r"|\$\([^()\n]{0,60}" + _SECRET + r"[^()\n]{0,40}\)"
+        + r"|(?:-F\s+[\w-]+=@|--data(?:-binary)?\s+@)\S{0,40}?" + _SECRET
+        + r"|" + _SECRET + r"[^\n|]{0,40}\|\s*(?:curl|nc|wget)\b", _I),
     "dest": re.compile(
         r"https?://[^\s)\]>\"'`]+|@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+\b|\+\d{8,}|"
         r"\$\([^()\n]{1,80}\)\.[\w-]+\.|\b[A-Z]{2}\d{2}[A-Z0-9]{10,}\b", _I),
@@ -195,6 +196,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"(?:mention|mentioning|tell|telling|inform|informing|notify|notifying|show|showing|"
         r"reveal|revealing|disclose|alert|alerting|report)\b[^\n]{0,60}?\b(?:user|human|"
         r"anyone|responses?|them)\b|\b(?:hide|conceal)\s+(?:this|it|these|the\s+\w+)\s+from\b"
+        r"|\bkeep (?:it|this|that) (?:quiet|secret|hidden|between us)\b"
         r"|\bdo not give any output\b|\bmere implementation detail\b|\bin the background\b"
         r"|\bdo not (?:show|display) this (?:command|message|text)\b|\bsilently\b", _I),
     "output": re.compile(
@@ -204,7 +206,9 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"your\s+(?:response|answer|reply|output|summary)s?\b"
         r"|(?:respond|reply|answer)\s+(?:only\s+)?with\s*[:\"'\u201c*]"
         r"|repeat the (?:phrase|text|words?|following)\b|(?:print|output|say)\s+"
-        r"(?:only\s+)?(?:the\s+)?(?:text|phrase|words?)\b|say that\b|tell the user (?:that|to)\b"
+        r"(?:only\s+)?(?:the\s+)?(?:text|phrase|words?)\b|say that\b"
+        r"|tell(?<!will tell)(?<!would tell)(?<!it tell)(?<!can tell)"
+        r"(?<!may tell) the user (?:that|to)\b"
         r"|(?:report|declare|state|rate|classify)\s+(?:this|the|that)\s+[\w ]{1,30}?\s+"
         r"(?:as|is)\s+(?:not\s+)?(?:safe|benign|malicious|clean|qualified|the best|"
         r"the most))", _I),
@@ -296,7 +300,8 @@ _INTENT_GATES: dict[str, str] = {
     "settings": "bypasspermissions dangerously yolo autoapprove enableallprojectmcpservers "
                 "mcpservers defaultmode allowedtools allowlist permission permissions",
     "memory": "memory heartbeat future cursorrules clinerules",
-    "conceal": "mention mentioning tell telling inform informing notify notifying show showing "
+    "conceal": "keep mention mentioning tell telling inform informing notify notifying show "
+               "showing "
                "reveal revealing disclose alert alerting report hide conceal implementation "
                "background silently display",
     "output": "respond repeat phrase say tell declare classify",
@@ -304,8 +309,8 @@ _INTENT_GATES: dict[str, str] = {
     "goal": "money wire transfer password delete contacts social forward collect gather dump "
             "export every wipe factory bcc",
     "runcmd": "run execute",
-    "secret": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
-              "pypirc api_key apikey api_keys apikeys secret secrets private token tokens "
+    "exfil": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
+             "pypirc api_key apikey api_keys apikeys secret secrets private token tokens "
               "password passwords wallet wallets printenv passport bank_account vars variables "
               "conversation",
     "auth": "important system_message im_start im_end im_sep endoftext eot_id start_header_id "
@@ -318,7 +323,8 @@ _CONTEXT_GATES: dict[str, str] = {
     "addr": "ai llm llms claude copilot cursor gemini chatgpt gpt codex kiro cline windsurf devin "
             "aider openclaw assistant agent language you user",
     "addr_role": "your you",
-    "addr_strong": "note notes message instruction instructions attention reminder setup "
+    "addr_strong": "hey hi hello dear psst yo ok okay note notes message instruction "
+                   "instructions attention reminder setup "
                    "important this following if whoever to for ai llm contributors humans are "
                    "your you",
     "imperline": "print write say send run execute read open visit fetch add append include "
@@ -330,15 +336,6 @@ _CONTEXT_GATES: dict[str, str] = {
                  "declare recommend please",
     "reply": "your",
     "imper": "before please you must make do it this asap",
-    "secret": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa aws npmrc netrc git pypirc mcp api "
-              "api_key apikey api_keys apikeys secret secrets credential credentials private "
-              "access auth integration bearer session password passwords security wallet "
-              "wallets seed environment printenv passport bank bank_account chat",
-    "sendv_strong": "send sends upload uploads post exfiltrate leak transmit forward e mail "
-                    "email bcc submit ping nslookup dig host curl wget nc data d x f",
-    "sendv": "send sends sent upload post e mail email forward exfiltrate leak transmit pass "
-             "paste copy include print attach submit share bcc report render append put add "
-             "data d x f ping nslookup dig host curl wget nc",
     "dest": "http https",
     "sink": "sidenote your new reply",
     "noask": "without ask confirm wait request approved preapproved confirmation approval not",
@@ -394,16 +391,17 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("trust-all-tools", "settings"), ("auto-approve", "settings"), ("allow list", "settings"),
     ("approval mode", "settings"), ("approval_mode", "settings"), ("approval-mode", "settings"),
     ("mcp server", "settings"), ("bash(*)", "settings"), ("/settings.json", "settings"),
-    ("/settings.local.json", "settings"), ("/mcp.json", "settings"), ("mcp.json", "secret"),
-    ("api key", "secret"), ("private key", "secret"), ("chat history", "secret"),
-    ("~/.ssh", "secret"), (".aws/", "secret"), ("claude.md", "memory"), ("agents.md", "memory"),
+    ("/settings.local.json", "settings"), ("/mcp.json", "settings"), ("mcp.json", "exfil"),
+    ("api key", "exfil"), ("private key", "exfil"), ("chat history", "exfil"),
+    ("~/.ssh", "exfil"), (".aws/", "exfil"), ("ssh key", "exfil"), ("-f ", "exfil"),
+    ("--data", "exfil"), ("$(", "exfil"), ("claude.md", "memory"), ("agents.md", "memory"),
     ("gemini.md", "memory"),
 )
 _ANCHORS = ("<", "[", "###", "system ", "new ", "now", "not follow", "act as", "shell=true",
             "call this function", "always ", "code ", "your ", "@", "initial instructions",
             "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
             "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
-            ".md")
+            ".md", "ssh key", "-f ", "--data", "$(")
 
 
 def _anchor_of(phrase: str) -> str:
