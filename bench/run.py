@@ -33,7 +33,7 @@ from bench.common import Target  # noqa: E402
 
 GROUPS = ("startup", "streaming", "keypress", "permissions", "sandbox", "reload", "diff",
           "headless", "trust", "hooks", "long_stream", "long_session", "webfetch",
-          "mcp")
+          "mcp", "injection")
 """Benchmark modules under ``bench/``, in the order they run.  Add new groups here."""
 EXTRA_GROUPS = ("oracle",)
 """Groups run only when named with ``--only`` (the dynamic oracle takes minutes; ``make
