@@ -31,13 +31,15 @@ class ClientConfig:
 
 
 def make_client(config: ClientConfig) -> tuple[Any, Any]:
-    """Build an ``anthropic.AsyncAnthropic`` client.
+    """Build an ``anthropic.AsyncAnthropic`` client: a
+    :class:`~tui.agent.sdk_client.WardenAnthropic`, whose ``messages.stream`` skips the SDK's
+    per-request copy of the conversation.
 
     Returns:
         ``(client, recording)``: ``recording`` is ``config.recording`` (``None`` when the
         session is not recorded).
     """
-    import anthropic
+    from tui.agent.sdk_client import WardenAnthropic
 
     kwargs: dict[str, Any] = {"api_key": config.api_key, "max_retries": config.max_retries}
     if config.base_url:
@@ -48,4 +50,4 @@ def make_client(config: ClientConfig) -> tuple[Any, Any]:
         import httpx2
 
         kwargs["http_client"] = httpx2.AsyncClient(transport=config.recording.transport())
-    return anthropic.AsyncAnthropic(**kwargs), config.recording
+    return WardenAnthropic(**kwargs), config.recording

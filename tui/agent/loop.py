@@ -65,7 +65,10 @@ class Agent(HookSteps):
         sink: receives every :mod:`tui.agent.events` event, in order.
         system: the system prompt.
         max_tokens: ``max_tokens`` of each request.
-        messages: the conversation so far, in the API's shape (user/assistant dicts).
+        messages: the conversation so far, in the API's shape (user/assistant dicts).  Only
+            the last message is ever changed in place (tool results and notes join it); the
+            client keeps the JSON of the others between requests
+            (:class:`tui.agent.sdk_client.HistoryEncoder`).
     """
 
     client: Any
