@@ -16,7 +16,7 @@ from tui.agent.loop import Agent
 from tui.approvals import Answer, ApprovalRequest
 from tui.demo.build_cassettes import NodeSpec, Tool, build_cassette
 from tui.demo.server import ReplayServer
-from tui.demo.web_site import LoopbackSite, Reply
+from tui.demo.web_site import PAGE_HTML, LoopbackSite, Reply
 from tui.permissions import PermissionContext
 from tui.permissions.policy import Policy, SessionSource
 from tui.tools import default_tools
@@ -331,7 +331,9 @@ async def test_only_the_isolated_answer_reaches_the_conversation(
     note = sent.split("</untrusted-content>", 1)[1]
     assert "(Note from Warden: its injection detector found" in note
     assert "hidden_html_comment" in note
-    assert WebFetch().summarise(result).startswith("fetched ")
+    assert WebFetch().summarise(result) == (f"fetched {len(PAGE_HTML.encode())} B from "
+                                            "127.0.0.1 · answer: 1 line · ⚠ the page tries "
+                                            "to instruct the agent")
 
 
 async def test_a_call_without_a_rule_asks_and_suggests_the_domain_rule(

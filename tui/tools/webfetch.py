@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field
 
@@ -166,18 +167,20 @@ class WebFetch(Tool[WebFetchInput]):
         return ToolResult(_answer_text(outcome, cut, answer), findings=findings)
 
     def summarise(self, result: ToolResult) -> str:
-        """``fetched 12.3 KiB from HOST · answer: N lines`` (a ``⚠`` when the detector flagged
-        the page), or ``redirected to another host: URL``."""
+        """``fetched 12.3 KiB from HOST · answer: N lines`` (with a warning when the detector
+        flagged the page), or ``redirected to another host: URL``."""
         lines = result_lines(result)
         first = lines[0] if lines else "(no output)"
-        if " redirected (HTTP " in first and len(lines) > 0:
-            return "redirected to another host: " + first.rsplit(": ", 1)[-1]
-        if not first.startswith("Fetched "):
+        if " redirected (HTTP " in first and " to another host: " in first:
+            return "redirected to another host: " + first.split(" to another host: ", 1)[1]
+        if not first.startswith("Fetched ") or " from " not in first:
             return first
+        size, _, rest = first.removeprefix("Fetched ").partition(" from ")
+        host = urlsplit(rest.split(" ", 1)[0]).hostname or rest.split(" ", 1)[0]
         answer = [line for line in _between_tags(lines) if line.strip()]
         flag = " · ⚠ the page tries to instruct the agent" if result.findings else ""
-        head = first.split(" (", 1)[0].removeprefix("Fetched ")
-        return f"fetched {head} · answer: {len(answer)} lines{flag}"
+        count = f"{len(answer)} line{'' if len(answer) == 1 else 's'}"
+        return f"fetched {size} from {host} · answer: {count}{flag}"
 
 
 def _between_tags(lines: list[str]) -> list[str]:
