@@ -36,7 +36,7 @@ is the shell front end (:mod:`tui.injection.cli`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,7 +97,7 @@ CHANNEL_WORDS: dict[str, str] = {
 }
 
 INTENT_SIGNALS = frozenset({
-    "override", "exec", "fetch", "exfil", "settings", "memory", "conceal", "output",
+    "override", "exec", "fetch", "exfil", "settings", "noask", "memory", "conceal", "output",
     "codephrase", "backdoor", "goal", "auth"})
 """Signals matched on every gated line; the others are context, matched near these."""
 
@@ -137,7 +137,7 @@ _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*:", re.IGNORECASE)
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
                             re.IGNORECASE)
-_LONG_WORD = re.compile(rb"[^ ]{16}")
+_LONG_WORD = re.compile(rb"[^ ]{20,}")
 _ROT13_WORDS = ("rot13", "rot-13", "rot 13", "caesar", "n-za-m")
 _ROT13_HINT = re.compile(r"\brot-?13\b|\bcaesar\b|N-ZA-Mn-za-m", re.IGNORECASE)
 _STRONG_DISC = re.compile(r"\bprompt[- ]injection|\bjailbreak|\binjection attack|\bred[- ]team|"
@@ -253,51 +253,66 @@ class _Lines:
         self.starts = starts = [0, *accumulate(len(line) + 1 for line in self.low_lines[:-1])]
         self.sig: defaultdict[int, set[str]] = defaultdict(set)
         self.spans: dict[tuple[int, str], tuple[int, int]] = {}
-        self._nonblank: list[int] | None = None
+        self._testdata: bool | None = None
         self.security_words = 0
         self._context_done: set[int] = set()
         candidates: dict[int, set[str]] = {}
         word_bytes = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES)
         words = set(word_bytes.split())
-        self.long_word = _LONG_WORD.search(word_bytes) is not None
+        self.long_words: list[bytes] = _LONG_WORD.findall(word_bytes)[:64]
         self.low = low
         for word in words & SECURITY_WORDS:
             self.security_words += low.count(word.decode())
         for word in words & INTENT_GATES.keys():
             names = INTENT_GATES[word]
             needle = word.decode()
+            size = len(needle)
             pos = low.find(needle)
             while pos != -1:
-                i = bisect_right(starts, pos) - 1
-                candidates.setdefault(i, set()).update(names)
-                pos = low.find(needle, pos + len(needle))
-        for anchor, phrases in INTENT_CHAR_GATES.items():
-            pos = low.find(anchor)
-            while pos != -1:
-                i = bisect_right(starts, pos) - 1
-                line = self.low_lines[i]
-                for phrase, name in phrases:
-                    if phrase == anchor or phrase in line:
-                        candidates.setdefault(i, set()).add(name)
-                pos = low.find(anchor, starts[i] + len(line) + 1)
+                end = pos + size
+                if not ((pos and low[pos - 1].isalnum()) or low[end:end + 1].isalnum()):
+                    i = bisect_right(starts, pos) - 1  # a whole word, not part of one
+                    candidates.setdefault(i, set()).update(names)
+                pos = low.find(needle, end)
+        for anchor, token, pattern, signals in INTENT_CHAR_GATES:
+            if (token not in words) if token else (anchor not in low):
+                continue
+            for m in pattern.finditer(low):
+                i = bisect_right(starts, m.start()) - 1
+                candidates.setdefault(i, set()).update(signals[m.group()])
         for i, wanted in candidates.items():
             for name in wanted:
                 self._match(i, name)
-        for role in ROLE_PREFIXES:
+        for role in ROLE_PREFIXES:  # "human:", "assistant:"... at the start of a line
             pos = low.find(role)
             while pos != -1:
                 i = bisect_right(starts, pos) - 1
-                head = self.low_lines[i].lstrip(" \t>#*-")
-                if head.startswith(role) and head[len(role):].lstrip(" ").startswith(":"):
+                if self.low_lines[i].lstrip(" \t>#*-").startswith(role):
                     self._match(i, "auth")
                 pos = low.find(role, starts[i] + len(self.low_lines[i]) + 1)
 
     @property
-    def nonblank(self) -> list[int]:
-        """Indices of the lines holding a word character (computed on first use)."""
-        if self._nonblank is None:
-            self._nonblank = [i for i, line in enumerate(self.lines) if line.strip()]
-        return self._nonblank
+    def testdata(self) -> bool:
+        """Whether the text looks like tests, probes or scanner rules (computed once)."""
+        if self._testdata is None:
+            self._testdata = any(marker in self.low for marker in _TESTDATA_MARKERS)
+        return self._testdata
+
+    def around(self, i: int, before: int, after: int) -> list[int]:
+        """Line ``i`` with up to ``before``/``after`` non-blank lines on each side, in order."""
+        up: list[int] = []
+        j = i - 1
+        while j >= 0 and len(up) < before:
+            if self.lines[j].strip():
+                up.append(j)
+            j -= 1
+        down: list[int] = []
+        j = i + 1
+        while j < len(self.lines) and len(down) < after:
+            if self.lines[j].strip():
+                down.append(j)
+            j += 1
+        return [*reversed(up), i, *down]
 
     def _match(self, i: int, name: str) -> None:
         low = self.low_lines[i]
@@ -368,34 +383,31 @@ def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
     return found
 
 
-def _judge(lines: _Lines, doc_security: bool, agent_file: bool, testdata: bool
-           ) -> list[tuple[int, str]]:
+def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[int, str]]:
     """(line index, intent) for each request that, in its region, instructs the agent.
 
     ``agent_file``: the text is an agent-instruction file (AGENTS.md, CLAUDE.md...), addressed
     to the agent throughout; its project conventions (build, test, install) are not requests.
     ``doc_security``: the text is about attacks (many attack words): only words aimed at its
-    reader (a note for agents, a fake system turn) count.  ``testdata``: the text is tests,
-    probes or scanner rules: string literals and data fields holding injections are data.
+    reader (a note for agents, a fake system turn) count.  Tests, probes and scanner rules
+    (:data:`_TESTDATA_MARKERS`): their string literals and data fields are data.
     """
     out: list[tuple[int, str]] = []
     hits = sorted(i for i, found in lines.sig.items() if found)
     if not hits:
         return out
-    nb = lines.nonblank
     for i in hits:
-        k = bisect_left(nb, i)
-        window = nb[max(0, k - WINDOW): k + WINDOW + 1]
+        window = lines.around(i, WINDOW, WINDOW)
         lines.context(window)
         sig = lines.sig[i]
         region: set[str] = set()
         for j in window:
             region |= lines.sig[j]
         near: set[str] = set()
-        for j in nb[max(0, k - 1): k + 2]:
+        for j in lines.around(i, 1, 1):
             near |= lines.sig[j]
         after: set[str] = set()
-        for j in nb[k: k + 3]:
+        for j in lines.around(i, 0, 2):
             after |= lines.sig[j]
         intents = _intents(sig, near, lines.lines[i])
         reader = "addr_strong" in region or "auth" in region
@@ -409,12 +421,12 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool, testdata: bool
             continue
         if doc_security and not reader:
             continue  # a text about attacks quotes them; only words aimed at this reader count
-        if testdata and _DATA_LINE.match(lines.lines[i]):
+        if _DATA_LINE.match(lines.lines[i]) and lines.testdata:
             continue  # a test case, probe or rule: the words are data
         if not intents:
             if "auth" in sig and (imperative or "addr_strong" in region):
                 out.append((i, "instruction"))
-            elif ("runcmd" in sig and addressed and "noask" in near and not agent_file):
+            elif "noask" in sig and addressed and not agent_file and "runcmd" in near:
                 out.append((i, "exec"))
             continue
         if intent == "override":
@@ -424,8 +436,9 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool, testdata: bool
             continue
         if intent == "codeins":
             following: set[str] = set()
-            lines.context(nb[k: k + 14])
-            for j in nb[k: k + 14]:
+            below = lines.around(i, 0, 13)
+            lines.context(below)
+            for j in below:
                 following |= lines.sig[j]
             if "dangercode" in following or _REPLY_WORK.search(lines.lines[i]):
                 out.append((i, intent))
@@ -489,8 +502,7 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
     comments = ([(m.start(), m.end()) for m in _HTML_COMMENT.finditer(lines.text)]
                 if "<!--" in lines.text else [])
     seen: set[tuple[int, str]] = set()
-    testdata = any(marker in lines.low for marker in _TESTDATA_MARKERS)
-    for i, intent in _judge(lines, doc_security, agent_file, testdata):
+    for i, intent in _judge(lines, doc_security, agent_file):
         if (i, intent) in seen:
             continue
         seen.add((i, intent))
@@ -507,9 +519,14 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
                         technique))
     hidden: list[Hidden] = list(norm.hidden)
     if depth == 0 and not doc_security:
-        if lines.long_word:
-            hidden += [Hidden(h.channel, lines.phys[h.line - 1] + 1, h.text)
-                       for h in decode_base64_blobs(lines.text)]
+        blob_lines = set()
+        for word in lines.long_words:  # base64 blobs hold long runs of letters and digits
+            pos = lines.low.find(word.decode("utf-8", "surrogatepass"))
+            if pos != -1:
+                blob_lines.add(bisect_right(lines.starts, pos) - 1)
+        for k in sorted(blob_lines):
+            hidden += [Hidden(h.channel, lines.phys[k] + 1, h.text)
+                       for h in decode_base64_blobs(lines.lines[k])]
         if any(hint in lines.low for hint in _ROT13_WORDS):
             for k, line in enumerate(lines.lines):
                 if _ROT13_HINT.search("\n".join(lines.lines[max(0, k - 3): k + 1])):

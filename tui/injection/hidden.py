@@ -45,6 +45,9 @@ WORD_SPLIT = re.compile(f"[^\\W\\d_][{INVISIBLE}]+[^\\W\\d_]")
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 JSON_ESCAPE = re.compile(r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
                          r"|u([0-9a-fA-F]{4})|([nrt\"\\/]))")
+SPECIAL = re.compile(f"[\U000e0000-\U000e007f{INVISIBLE}\u202a-\u202e\u2066-\u2069\u200e\u200f"
+                     f"\u061c\u0370-\u04ff]")
+"""Any character one of the channels below cares about (a text without one is left as is)."""
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BASE64_BLOB = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")
 
@@ -157,7 +160,7 @@ def normalise(text: str) -> Normalised:
     norm = Normalised(text)
     if "\\" in text and ("\\n" in text or "\\u" in text or '\\"' in text):
         text = JSON_ESCAPE.sub(_json_unescape, text)
-    if text.isascii():
+    if text.isascii() or not SPECIAL.search(text):
         norm.text = text
         return norm
     if TAG_RUN.search(text):

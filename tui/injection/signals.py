@@ -308,7 +308,8 @@ _INTENT_GATES: dict[str, str] = {
     "backdoor": "",
     "goal": "money wire transfer password delete contacts social forward collect gather dump "
             "export every wipe factory bcc",
-    "runcmd": "run execute",
+    "noask": "asking ask confirm confirmation confirming approval approved preapproved "
+             "prompting",
     "exfil": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
              "pypirc api_key apikey api_keys apikeys secret secrets private token tokens "
               "password passwords wallet wallets printenv passport bank_account vars variables "
@@ -338,7 +339,7 @@ _CONTEXT_GATES: dict[str, str] = {
     "imper": "before please you must make do it this asap",
     "dest": "http https",
     "sink": "sidenote your new reply",
-    "noask": "without ask confirm wait request approved preapproved confirmation approval not",
+    "runcmd": "run execute",
     "yourwork": "your develop write produce create generate build",
     "dangercode": "socket connect sendall requests os subprocess pynput keyboard getpass fernet "
                   "authorized_keys ipconfig reboot shutdown nc imagegrab pyautogui platform "
@@ -397,11 +398,12 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("--data", "exfil"), ("$(", "exfil"), ("claude.md", "memory"), ("agents.md", "memory"),
     ("gemini.md", "memory"),
 )
-_ANCHORS = ("<", "[", "###", "system ", "new ", "now", "not follow", "act as", "shell=true",
+_ANCHORS = ("<", "[", "###", "system ", "new ", "are now", "will now", "now on", "not follow",
+            "act as", "shell=true",
             "call this function", "always ", "code ", "your ", "@", "initial instructions",
             "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
             "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
-            ".md", "ssh key", "-f ", "--data", "$(")
+            "claude.md", "agents.md", "gemini.md", "ssh key", "-f ", "--data", "$(")
 
 
 def _anchor_of(phrase: str) -> str:
@@ -411,12 +413,27 @@ def _anchor_of(phrase: str) -> str:
     raise ValueError(f"no anchor for phrase gate {phrase!r}")
 
 
-INTENT_CHAR_GATES: dict[str, tuple[tuple[str, str], ...]] = {}
+_BY_ANCHOR: dict[str, dict[str, set[str]]] = {}
 for _phrase, _signal in _PHRASE_GATES:
-    _anchor = _anchor_of(_phrase)
-    INTENT_CHAR_GATES[_anchor] = (*INTENT_CHAR_GATES.get(_anchor, ()), (_phrase, _signal))
-"""Anchor substring -> (phrase, request signal) gates that are not single words: the text is
-searched for each anchor once; the phrases are checked only on the lines holding it."""
+    _BY_ANCHOR.setdefault(_anchor_of(_phrase), {}).setdefault(_phrase, set()).add(_signal)
+
+
+def _anchor_token(anchor: str) -> bytes | None:
+    """The longest word of ``anchor`` (its presence is a set lookup), or None (no word)."""
+    words = re.findall(r"[a-z0-9_]+", anchor)
+    return max(words, key=len).encode() if words else None
+
+
+INTENT_CHAR_GATES: tuple[
+    tuple[str, bytes | None, re.Pattern[str], dict[str, frozenset[str]]], ...] = tuple(
+    (anchor, _anchor_token(anchor),
+     re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))),
+     {p: frozenset(names) for p, names in phrases.items()})
+    for anchor, phrases in _BY_ANCHOR.items())
+"""Gates that are not single words: (anchor, its longest word, pattern of the phrases holding
+the anchor, phrase -> request signals); a pattern runs only when the anchor's word is among the
+text's words (or, for an anchor without a word such as ``<``, when the anchor occurs); only
+real phrase hits cost any Python work."""
 CONTEXT_CHAR_GATES: tuple[tuple[str, str], ...] = (("@", "dest"), ("$(", "dest"), ("+", "dest"))
 """(substring of the lowercase line, context signal)."""
 WORD_BYTES = bytes((b if (48 <= b <= 57 or 97 <= b <= 122 or b == 95 or b >= 128) else 32)
@@ -427,5 +444,6 @@ SECURITY_WORDS = frozenset(w.encode() for w in (
     "attacker", "attackers", "payload", "payloads", "probe", "probes", "detector", "detectors",
     "detection", "adversarial", "exploit", "exploits", "malicious"))
 """Words of a text about attacks; many of them make the text a security document."""
-ROLE_PREFIXES = ("human", "assistant", "system", "user", "ai")
+ROLE_PREFIXES = ("human:", "assistant:", "system:", "user:", "ai:", "human :", "assistant :",
+                 "system :", "user :")
 """A line starting (after markup) with one of these and a colon may be a fake chat turn."""
