@@ -168,3 +168,33 @@ def test_warden_mcp_check_command_line(tmp_path: Path) -> None:
     assert "s  stdio  npx  (env: TOKEN)" in done.stdout and "hunter22" not in done.stdout
     assert f'error: {bad}:3:11: server "s": unknown "type" "ws"' in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_warden_mcp_list_shows_scope_state_and_pins(tmp_path: Path, monkeypatch,
+                                                    capsys) -> None:
+    from tui.mcp.approvals import ToolInfo, default_store, server_key
+    from tui.mcp.cli import mcp_main
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / ".mcp.json").write_text(json.dumps({"mcpServers": {
+        "repo": {"command": "npx", "args": ["-y", "repo-server"], "env": {"KEY": "s3cret"}}}}))
+    user_file = user_config_path()
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    user_file.write_text(json.dumps({"mcpServers": {"mine": {"type": "http",
+                                                             "url": "https://x.example/mcp"}}}))
+    monkeypatch.chdir(project)
+    config = load_servers(project)
+    store = default_store()
+    store.pin(server_key(config.servers["mine"], project), [ToolInfo("search", "Search.", {})])
+    assert mcp_main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "repo  [project]  waiting-for-trust" in out  # no stored trust decision
+    assert "stdio  npx -y repo-server  (env: KEY)" in out and "s3cret" not in out
+    assert "mine  [user]  approved" in out and "tool search: pinned" in out
+
+    from tui.trust import default_store as trust_store, trust_key
+
+    trust_store().set(trust_key(project).root, True, "test")
+    assert mcp_main(["list"]) == 0
+    assert "repo  [project]  pending" in capsys.readouterr().out

@@ -33,7 +33,7 @@ def test_the_main_screen_registers_every_command_once() -> None:
     import tui.screens.main  # noqa: F401
 
     assert SLASH_COMMANDS.names() == ["/help", "/clear", "/find", "/permissions", "/hooks",
-                                      "/sandbox", "/quit"]
+                                      "/sandbox", "/mcp", "/quit"]
 
 
 async def test_completion_help_and_the_palette_come_from_the_registry(tmp_path: Path) -> None:

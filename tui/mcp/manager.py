@@ -101,8 +101,8 @@ class ServerStatus:
 @dataclass
 class McpApproval:
     """A question for the user; resolve :attr:`future` with ``"approve"``, ``"approve_all"``
-    (server questions only) or ``"reject"``.  Cancelling it counts as no answer (nothing is
-    stored; the server or tools stay off).
+    (server questions only), ``"reject"`` or ``"later"`` (no answer: nothing is stored; the
+    server or tools stay off until ``/mcp`` asks again).
 
     Attributes:
         kind: ``"server"`` (before the first connection) or ``"tools"`` (new or changed tools).
@@ -355,9 +355,7 @@ class McpManager:
             record = self._record(status.key)
         status.tools = [(t, tool_status(record, t)) for t in tools]
         self._publish()
-        changes = tuple(ToolChange(t, s, record.tools[t.name].description
-                                   if s == "changed" and record is not None else None)
-                        for t, s in status.tools if s in ("new", "changed"))
+        changes = self.waiting_tools(name)
         if not changes:
             return
         changed = [c.info.name for c in changes if c.status == "changed"]
@@ -399,15 +397,39 @@ class McpManager:
     # -- questions -----------------------------------------------------------------------------
 
     async def _put(self, approval: McpApproval) -> str | None:
+        """Ask, and wait; None for no answer (``"later"``, or no UI)."""
         if self.ask is None:
             return None
         self.ask(approval)
         try:
-            return await approval.future
+            answer = await approval.future
         except asyncio.CancelledError:
             if not approval.future.done():
                 approval.future.cancel()
-            return None
+            raise
+        allowed = ("approve", "approve_all", "reject") if approval.kind == "server" \
+            else ("approve", "reject")
+        return answer if answer in allowed else None
+
+    def waiting_tools(self, name: str) -> tuple[ToolChange, ...]:
+        """The new and changed tools of connected server ``name`` that wait for approval."""
+        status = self.statuses[name]
+        if name not in self.connections:
+            return ()
+        record = self._record(status.key)
+        return tuple(ToolChange(t, s, record.tools[t.name].description
+                                if s == "changed" and record is not None else None)
+                     for t, s in status.tools if s in ("new", "changed"))
+
+    async def review(self) -> None:
+        """Ask about everything that waits (``/mcp``): pending servers, then waiting tools."""
+        for name in self.pending():
+            if self.statuses[name].state == "pending":
+                await self.ask_server(name)
+        for name in list(self.connections):
+            changes = self.waiting_tools(name)
+            if changes:
+                await self.ask_tools(name, changes)
 
     async def ask_server(self, name: str) -> str | None:
         """Ask whether ``name`` may start; store the answer and act on it.

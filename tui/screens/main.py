@@ -222,6 +222,9 @@ class MainScreen(Screen[None]):
 
             await self.app.push_screen(NoKeyScreen(exc.detail))
             return
+        from tui.screens.mcp import install
+
+        install(self)  # MCP approvals on screen (the session starts MCP in mark_ready)
         self.session.mark_ready(model)
 
     async def _ask_trust(self) -> None:
@@ -589,6 +592,14 @@ class MainScreen(Screen[None]):
 
         screen.on_toggle = toggled
         await self.app.push_screen(screen)
+
+    @SLASH_COMMANDS.command("/mcp", "Show MCP servers, their state, tools and pins; review "
+                            "waiting approvals")
+    async def _open_mcp(self, args: str = "") -> None:
+        """Push the ``/mcp`` panel (:mod:`tui.screens.mcp`)."""
+        from tui.screens.mcp import open_mcp
+
+        await open_mcp(self, args)
 
     @SLASH_COMMANDS.command("/quit", "Quit Warden")
     async def _quit(self, args: str = "") -> None:
