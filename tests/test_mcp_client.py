@@ -164,6 +164,7 @@ async def test_a_crashed_server_s_tools_are_withdrawn(tmp_path: Path) -> None:
         crash = manager.offered()["mcp__echo__crash"]
         outcome = await crash.connection.call("crash", {})
         assert outcome.is_error
+        assert manager.offered() == {}  # withdrawn as soon as the call found the server gone
         (status,) = manager.views()
         assert status.connection == "failed" and "closed the connection" in (status.error or "")
         assert manager.offered() == {}
@@ -421,3 +422,34 @@ async def test_the_session_offers_connected_servers_tools_to_the_agent(tmp_path:
     finally:
         await session.aclose()
     assert session.mcp.connections == {}
+
+
+async def test_a_bare_name_deny_rule_hides_a_server_s_tools_from_the_model(
+        tmp_path: Path) -> None:
+    """REF §2.1: a bare-name deny (``mcp__echo``) removes the tools from the model's list."""
+    from types import SimpleNamespace
+
+    from tui.agent.session import AgentSession
+    from tui.config import AppConfig
+    from tui.settings.model import CliSettings
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    config_file = tmp_path / "servers.json"
+    config_file.write_text(json.dumps({"mcpServers": {"echo": {
+        "command": sys.executable, "args": [str(SERVER)]}}}))
+    config = AppConfig(cwd=project, mcp_configs=(config_file,),
+                       cli_settings=CliSettings(disallowed_tools=("mcp__echo__crash",)))
+    session = AgentSession(config, lambda event: None)
+    session._load_policy()
+
+    async def close() -> None:
+        return None
+
+    session.agent = SimpleNamespace(tools={}, client=SimpleNamespace(close=close))  # type: ignore
+    try:
+        await session.start_mcp()
+        tools = session.agent.tools  # type: ignore[union-attr]
+        assert "mcp__echo__echo" in tools and "mcp__echo__crash" not in tools
+    finally:
+        await session.aclose()

@@ -468,9 +468,14 @@ class AgentSession:
                               working_dirs=self.perm_ctx.working_dirs)
 
     def _set_mcp_tools(self, tools: dict[str, Any]) -> None:
-        """Offer exactly ``tools`` (Warden name -> tool) as the agent's MCP tools."""
+        """Offer exactly ``tools`` (Warden name -> tool) as the agent's MCP tools, less those a
+        bare-name deny rule names (``mcp__server``, ``mcp__*``: REF §2.1, the model never sees
+        them; a call would be denied anyway)."""
         if self.agent is None:
             return
+        deny = [r for r in self.perm_ctx.policy.deny if r.specifier is None
+                and r.kind in ("tool", "mcp")]
+        tools = {n: t for n, t in tools.items() if not any(r.matches_tool(n) for r in deny)}
         current = self.agent.tools
         for name in [n for n in current if n.startswith("mcp__") and n not in tools]:
             del current[name]

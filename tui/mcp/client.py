@@ -26,7 +26,7 @@ import json
 import os
 import shlex
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -222,6 +222,8 @@ class McpConnection:
         self._task: asyncio.Task[None] | None = None
         self._ready: asyncio.Future[list[ToolInfo]] | None = None
         self._stop = asyncio.Event()
+        self.on_dead: Callable[[], None] | None = None
+        """Told once when a live connection ends on its own (the server crashed or closed)."""
         self._stderr: IO[str] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
@@ -359,6 +361,8 @@ class McpConnection:
                 self.error = (f"{self.spec.name}: the server closed the connection (it may have "
                               f"crashed){self._stderr_tail()}")
                 self._stop.set()
+                if self.on_dead is not None:
+                    self.on_dead()
             dead = f" ({self.error})" if self.error else ""
             return CallOutcome(f"MCP server {self.spec.name}: {name} failed: "
                                f"{_describe(exc)}{dead}", True)

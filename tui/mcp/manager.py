@@ -246,6 +246,10 @@ class McpManager:
             self._publish()
         return list(self.statuses.values())
 
+    def _withdraw_dead(self) -> None:
+        """Mark dead connections failed and stop offering their tools (:meth:`views`)."""
+        self.views()
+
     def offered(self) -> dict[str, McpTool]:
         """The tools the model may call now, by Warden name."""
         return dict(self._tools)
@@ -325,6 +329,7 @@ class McpManager:
             self._fail(status, f"{exc}{hint}")
             return
         self.connections[name] = conn
+        conn.on_dead = self._withdraw_dead  # a crashed server's tools go at once
         status.connection = "connected"
         tools = await asyncio.to_thread(
             lambda: [ToolInfo(t.name, t.description, t.input_schema,
