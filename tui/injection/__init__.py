@@ -133,6 +133,18 @@ _TESTDATA_MARKERS = ("def test", "@pytest", "unittest", "describe(", "expect(", 
 _DATA_LINE = re.compile(
     r"^(?:[\w./-]+:\d+:)?\s*(?:[-*]\s+)?(?:[\w.$\[\]'\"-]+\s*[:=]|[(\[{,]|return\b|yield\b|"
     r"f?[rbuRBU]{0,2}[\"'`])")
+_SENTENCE_MARKS = (". ", "! ", "? ", "; ", ": ", '"', "\t")
+_SENTENCE_HEAD = re.compile(
+    r"[\s\-*>#/\d.():'`\[\]]*(?:(?:please|then|also|first|now|and|todo|note|fixme|nb)"
+    r"[\s,:!]+)*([a-z]+)", re.IGNORECASE)
+_IMPERATIVE_VERBS = frozenset(
+    "send upload post forward email e mail bcc copy paste print include pass append add put share "
+    "submit write dump output reveal attach read cat open get fetch run execute exec set enable "
+    "switch turn edit change update create register install configure grant extend use call "
+    "make start go visit download collect gather delete remove leak transmit exfiltrate "
+    "ping curl wget disable allow approve".split())
+_MODAL = re.compile(r"\b(?:must|shall|have to|has to|need to|needs to|(?:are|is) required to)\b",
+                    re.IGNORECASE)
 _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*:", re.IGNORECASE)
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
@@ -298,6 +310,15 @@ class _Lines:
             self._testdata = any(marker in self.low for marker in _TESTDATA_MARKERS)
         return self._testdata
 
+    def heading_addresses_agent(self, i: int) -> bool:
+        """Whether the Markdown heading of line ``i``'s section (within 15 lines above) names
+        the agent ("## Notes for AI assistants", "## Troubleshooting (automated agents)")."""
+        for j in range(i - 1, max(-1, i - 16), -1):
+            if self.lines[j].startswith("#") and self.lines[j].lstrip("#")[:1] in (" ", "\t"):
+                self.context([j])
+                return bool({"addr", "addr_strong"} & self.sig[j])
+        return False
+
     def around(self, i: int, before: int, after: int) -> list[int]:
         """Line ``i`` with up to ``before``/``after`` non-blank lines on each side, in order."""
         up: list[int] = []
@@ -383,6 +404,18 @@ def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
     return found
 
 
+def _imperative(line: str, pos: int) -> bool:
+    """Whether the sentence holding ``pos`` on ``line`` is an order: it starts (after bullets,
+    comment marks, "please", "TODO:"...) with an imperative verb such as "send" or "read", or
+    says "must"/"have to" before ``pos``."""
+    start = max(line.rfind(mark, 0, pos) for mark in _SENTENCE_MARKS)
+    start = 0 if start < 0 else start + 1
+    m = _SENTENCE_HEAD.match(line, start)
+    if m is not None and m.group(1).lower() in _IMPERATIVE_VERBS:
+        return True
+    return _MODAL.search(line, start, pos + 1) is not None  # "all commands must include..."
+
+
 def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[int, str]]:
     """(line index, intent) for each request that, in its region, instructs the agent.
 
@@ -412,7 +445,8 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         intents = _intents(sig, near, lines.lines[i])
         reader = "addr_strong" in region or "auth" in region
         addressed_strong = reader or "addr_role" in region
-        addressed = addressed_strong or "addr" in near or "reply" in sig or agent_file
+        addressed = (addressed_strong or "addr" in near or "reply" in sig or agent_file
+                     or lines.heading_addresses_agent(i))
         imperative = "imper" in near or "imperline" in after
         discussed = "disc" in sig or ("disc" in near and doc_security)
         intent = intents[0] if intents else ""
@@ -429,6 +463,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             elif "noask" in sig and addressed and not agent_file and "runcmd" in near:
                 out.append((i, "exec"))
             continue
+        ordered = _imperative(lines.lines[i], lines.spans.get((i, intent), (0, 0))[0])
         if intent == "override":
             if quoted and "disc" in region:
                 continue
@@ -443,14 +478,15 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             if "dangercode" in following or _REPLY_WORK.search(lines.lines[i]):
                 out.append((i, intent))
             continue
-        if intent == "backdoor" and not ("disc" in region and "dangercode" not in region):
+        if intent == "backdoor" and not ("disc" in region and "dangercode" not in region) and (
+                addressed or "dangercode" in region or ordered or "dest" in near):
             out.append((i, intent))
             continue
         noask = "noask" in near or "conceal" in near
         dangerous_alone = (
-            ("exfil" in intents and "dest" in near)
-            or ("settings" in intents and noask)
-            or ("exec" in intents and noask)
+            ("exfil" in intents and "dest" in near and ordered)
+            or ("settings" in intents and noask and ordered)
+            or ("exec" in intents and noask and ordered)
             or ("memory" in intents and ("noask" in near or "settings" in near))
             or ("fetch" in intents and imperative)
             or (bool(_TODO.search(lines.lines[i])) and intent in (

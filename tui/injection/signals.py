@@ -43,7 +43,8 @@ _SECRET = (r"(?:\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh\b|\$HOME/\.ssh|"
            r"repos?)|(?:access|auth|integration|api|bearer|session)[_ ]tokens?|passwords?|"
            r"security codes?|wallets?|seed phrases?|ssh keys?|env(?:ironment)? var(?:iable)?s|"
            r"printenv|passport\w*|bank[_ ]account\w*|chat history|(?:previous|last|prior) "
-           r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b)")
+           r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b|"
+           r"\bos\.environ\b|\bos\.Environ\(\)|\bprocess\.env\b|\bSystem\.getenv\b)")
 _SEND = (r"\b(?:send|upload|post|exfiltrate|leak|transmit|forward|e-?mail|bcc|copy|paste|print|"
          r"include|pass|append|add|put|share|submit|write|dump|output|reveal|attach)\b")
 
@@ -82,7 +83,9 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\bto you,\s+(?:Claude|Copilot|Gemini|ChatGPT|assistant|AI)\b"
         r"|\b(?:AI|coding|automated) (?:assistants?|agents?)(?: and [\w ]{1,20})?:"
         r"|\b(?:contributors|humans) and (?:coding |AI )?(?:agents|assistants)\b"
-        r"|\b(?:AI|LLM)s? (?:agents?|assistants?|triaging|reading|processing|handling)\b", _I),
+        r"|\b(?:AI|LLM)s? (?:triaging|reading|processing|handling|reviewing)\b"
+        r"|\b(?:AI|LLM|coding|automated)\s+(?:agents?|assistants?|models?)\s+(?:reading|"
+        r"processing|handling|triaging|reviewing|working on|that reads?)\b", _I),
     "reply": re.compile(
         r"\byour\s+(?:response|reply|answer|output|summary|next (?:call|message|reply)|"
         r"elucidation|completion)s?\b", _I),
@@ -195,7 +198,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\b(?:do not|don't|never|no need to|without|avoid)\s+(?:\w+\s+){0,3}?"
         r"(?:mention|mentioning|tell|telling|inform|informing|notify|notifying|show|showing|"
         r"reveal|revealing|disclose|alert|alerting|report)\b[^\n]{0,60}?\b(?:user|human|"
-        r"anyone|responses?|them)\b|\b(?:hide|conceal)\s+(?:this|it|these|the\s+\w+)\s+from\b"
+        r"anyone|responses?|them|pull request|commit message|summary|review|maintainers?)\b"
+        r"|\b(?:hide|conceal)\s+(?:this|it|these|the\s+\w+)\s+from\b"
         r"|\bkeep (?:it|this|that) (?:quiet|secret|hidden|between us)\b"
         r"|\bdo not give any output\b|\bmere implementation detail\b|\bin the background\b"
         r"|\bdo not (?:show|display) this (?:command|message|text)\b|\bsilently\b", _I),
@@ -227,7 +231,11 @@ SIGNALS: dict[str, re.Pattern[str]] = {
     "backdoor": re.compile(
         r"\b(?:(?:append|attach|add|insert|include|inject)\b[^\n]{0,60}?<script\b[^\n]{0,40}?"
         r"\bsrc=|(?:never|do not|don't)\s+call\s+this\s+function\b|shell=True\)"
-        r"|always\s+(?:use|call|import)\b[^\n]{0,60}?\b(?:subprocess|eval|exec)\b)"
+        r"|always\s+(?:use|call|import)\b[^\n]{0,60}?\b(?:subprocess|eval|exec)\b"
+        r"|(?:add|insert|include|inject|append)\b[^\n]{0,40}?\b(?:init\(\)|function|hook|call|"
+        r"line|snippet|code|script|route|endpoint|handler|middleware|step)\b[^\n]{0,40}?\b"
+        r"(?:that|which|to)\s+(?:posts?|sends?|uploads?|runs?|executes?|downloads?|connects?|"
+        r"exfiltrates?|forwards?|beacons?)\b)"
         r"|<script\b[^\n]{0,80}?\bsrc=[^\n]{0,120}?\b(?:to|into|in)\s+(?:every|all|each)\b", _I),
     "goal": re.compile(
         r"\bsend\s+(?:as\s+much\s+)?money\b|\b(?:wire|transfer)\s+(?:\$|money|funds)|"
@@ -305,13 +313,14 @@ _INTENT_GATES: dict[str, str] = {
                "reveal revealing disclose alert alerting report hide conceal implementation "
                "background silently display",
     "output": "respond repeat phrase say tell declare classify",
-    "backdoor": "",
+    "backdoor": "init hook route endpoint handler middleware",
     "goal": "money wire transfer password delete contacts social forward collect gather dump "
             "export every wipe factory bcc",
     "noask": "asking ask confirm confirmation confirming approval approved preapproved "
              "prompting",
     "exfil": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
              "pypirc api_key apikey api_keys apikeys secret secrets private token tokens "
+             "environ getenv "
               "password passwords wallet wallets printenv passport bank_account vars variables "
               "conversation",
     "auth": "important system_message im_start im_end im_sep endoftext eot_id start_header_id "
