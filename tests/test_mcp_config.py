@@ -193,7 +193,8 @@ def test_warden_mcp_list_shows_scope_state_and_pins(tmp_path: Path, monkeypatch,
     assert "stdio  npx -y repo-server  (env: KEY)" in out and "s3cret" not in out
     assert "mine  [user]  approved" in out and "tool search: pinned" in out
 
-    from tui.trust import default_store as trust_store, trust_key
+    from tui.trust import default_store as trust_store
+    from tui.trust import trust_key
 
     trust_store().set(trust_key(project).root, True, "test")
     assert mcp_main(["list"]) == 0

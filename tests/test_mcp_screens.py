@@ -170,3 +170,14 @@ def test_changed_tools_snapshot(snap_compare) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(McpToolsApp(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_server_question_says_when_the_server_runs_in_the_sandbox() -> None:
+    from dataclasses import replace
+
+    future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    app = One(McpApproval("server", replace(sample_status(), sandboxed=True), future))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = _text(app.screen)
+        assert "Runs this command (inside the sandbox, no network)" in text

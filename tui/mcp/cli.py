@@ -50,7 +50,8 @@ def status_lines(statuses: Sequence[ServerStatus]) -> list[str]:
     for s in statuses:
         connection = f", {s.connection}" if s.connection != "not started" else ""
         lines.append(f"{s.spec.name}  [{s.spec.scope}]  {s.state}{connection}: {s.why}")
-        lines.append(f"  {s.spec.describe()}")
+        lines.append(f"  {s.spec.describe()}" + ("  (sandboxed)" if s.sandboxed
+                                                     and not s.spec.sandbox else ""))
         lines.append(f"  defined in {s.spec.path}" + (f":{s.spec.line}" if s.spec.line else ""))
         if s.error:
             lines.append(f"  error: {s.error}")

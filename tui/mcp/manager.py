@@ -86,6 +86,8 @@ class ServerStatus:
         error: why it failed, for people.
         tools: each listed (or, before connecting, pinned) tool with its status.
         offered: Warden names of the tools the model sees.
+        sandboxed: a stdio server that runs inside the sandbox (its ``"sandbox": true``, or
+            ``sandbox.mcpServers`` unless it says ``false``).
     """
 
     spec: ServerSpec
@@ -94,6 +96,7 @@ class ServerStatus:
     why: str
     connection: ConnectionState = "not started"
     error: str | None = None
+    sandboxed: bool = False
     tools: list[tuple[ToolInfo, ToolStatus]] = field(default_factory=list)
     offered: list[str] = field(default_factory=list)
 
@@ -220,7 +223,7 @@ class McpManager:
             if self.store_error is not None and state in ("approved", "pending"):
                 state, why = "disabled", f"the MCP approvals store is broken: {self.store_error}"
             old = self.statuses.get(name)
-            status = ServerStatus(spec, key, state, why)
+            status = ServerStatus(spec, key, state, why, sandboxed=self._wants_sandbox(spec))
             if old is not None:
                 status.connection, status.error = old.connection, old.error
                 status.tools, status.offered = old.tools, old.offered
@@ -280,11 +283,14 @@ class McpManager:
             if self.statuses[name].state == "pending":
                 await self.ask_server(name)
 
+    def _wants_sandbox(self, spec: ServerSpec) -> bool:
+        """Whether ``spec`` must run inside the sandbox."""
+        return spec.transport == "stdio" and (
+            spec.sandbox is True or (spec.sandbox is None and self.policy.sandbox))
+
     def _sandbox_for(self, spec: ServerSpec) -> tuple[bool, SandboxPolicy | None, str | None]:
         """``(sandboxed, policy, why it cannot be)`` for a stdio server."""
-        wanted = spec.transport == "stdio" and (
-            spec.sandbox is True or (spec.sandbox is None and self.policy.sandbox))
-        if not wanted:
+        if not self._wants_sandbox(spec):
             return False, None, None
         policy = self.sandbox_policy() if self.sandbox_policy is not None else None
         if policy is None:

@@ -43,7 +43,8 @@ def _server_body(approval: McpApproval) -> Content:
             parts += [("Headers ", "bold"), ("(names only)\n", "dim"),
                       f"  {', '.join(spec.header_keys)}\n"]
     else:
-        where = "inside the sandbox" if spec.sandbox else "on your machine, as you"
+        where = ("inside the sandbox, no network" if approval.server.sandboxed
+                 else "on your machine, as you")
         parts += [("Runs this command ", "bold"), (f"({where})\n", "dim"),
                   f"  {spec.target}\n"]
         if spec.env_keys:
