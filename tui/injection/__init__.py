@@ -57,6 +57,7 @@ from tui.injection.signals import (
     SECURITY_WORDS,
     SIGNALS,
     WORD_BYTES,
+    find_exfil,
 )
 
 __all__ = ["Finding", "Kind", "KINDS", "MESSAGES", "Scan", "scan"]
@@ -94,6 +95,7 @@ CHANNEL_WORDS: dict[str, str] = {
     "hidden_html_comment": "an HTML comment",
     "alt_text": "image alt text or a link title",
     "hidden_html": "HTML a browser does not show",
+    "identifier": "a file name or identifier (words joined by underscores)",
 }
 
 INTENT_SIGNALS = frozenset({
@@ -133,6 +135,14 @@ _TESTDATA_MARKERS = ("def test", "@pytest", "unittest", "describe(", "expect(", 
 _DATA_LINE = re.compile(
     r"^(?:[\w./-]+:\d+:)?\s*(?:[-*]\s+)?(?:[\w.$\[\]'\"-]+\s*[:=]|[(\[{,]|return\b|yield\b|"
     r"f?[rbuRBU]{0,2}[\"'`])")
+_NEEDS_JUDGING = frozenset({"override", "exec", "fetch", "exfil", "memory", "backdoor", "output",
+                            "goal", "conceal", "auth", "role", "noask"})
+"""Request signals judged in their region at once; the others need a second signal first."""
+_HTML_HEADING = re.compile(r"\s*<h[1-6]\b", re.IGNORECASE)
+_TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
+_IDENTIFIER_WORDS = re.compile(r"[A-Za-z]+(?:[_-]{1,2}[A-Za-z]+){3,}")
+_IDENTIFIER_CUE = re.compile(r"(?i)ignore|instruction|agent|assistant|previous|system|prompt|"
+                             r"override|bypass|approve|exfil|secret|curl")
 _SENTENCE_MARKS = (". ", "! ", "? ", "; ", ": ", '"', "\t")
 _SENTENCE_HEAD = re.compile(
     r"[\s\-*>#/\d.():'`\[\]]*(?:(?:please|then|also|first|now|and|todo|note|fixme|nb)"
@@ -149,7 +159,6 @@ _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*:", re.IGNORECASE)
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
                             re.IGNORECASE)
-_LONG_WORD = re.compile(rb"[^ ]{20,}")
 _ROT13_WORDS = ("rot13", "rot-13", "rot 13", "caesar", "n-za-m")
 _ROT13_HINT = re.compile(r"\brot-?13\b|\bcaesar\b|N-ZA-Mn-za-m", re.IGNORECASE)
 _STRONG_DISC = re.compile(r"\bprompt[- ]injection|\bjailbreak|\binjection attack|\bred[- ]team|"
@@ -171,7 +180,7 @@ class Finding:
             ``output_manipulation``, ``code_backdoor``, ``remote_instructions``,
             ``goal_hijack``) or, when the words were hidden, the channel (``unicode_tags``,
             ``zero_width``, ``homoglyph``, ``bidi``, ``base64``, ``rot13``,
-            ``hidden_html_comment``, ``alt_text``, ``hidden_html``).
+            ``hidden_html_comment``, ``alt_text``, ``hidden_html``, ``identifier``).
         line: 1-based line in the scanned text.
         excerpt: at most 120 characters of the line (decoded text for hidden channels), with
             invisible and control characters shown as ``<U+XXXX>``; plain text, to be shown
@@ -262,16 +271,19 @@ class _Lines:
         self.low_lines = low.split("\n")
         if len(self.low_lines) != len(self.lines):  # pragma: no cover - lower() never adds \n
             self.low_lines = [line.lower() for line in self.lines]
-        self.starts = starts = [0, *accumulate(len(line) + 1 for line in self.low_lines[:-1])]
+        self.starts = starts = [0, *accumulate(map((1).__add__, map(len, self.low_lines[:-1])))]
         self.sig: defaultdict[int, set[str]] = defaultdict(set)
         self.spans: dict[tuple[int, str], tuple[int, int]] = {}
         self._testdata: bool | None = None
+        self._literals: list[tuple[int, int]] | None = None
         self.security_words = 0
         self._context_done: set[int] = set()
         candidates: dict[int, set[str]] = {}
         word_bytes = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES)
         words = set(word_bytes.split())
-        self.long_words: list[bytes] = _LONG_WORD.findall(word_bytes)[:64]
+        self.long_words: list[bytes] = (
+            [w for w in words if len(w) >= 20][:64] if max(map(len, words), default=0) >= 20
+            else [])
         self.low = low
         for word in words & SECURITY_WORDS:
             self.security_words += low.count(word.decode())
@@ -300,7 +312,7 @@ class _Lines:
             while pos != -1:
                 i = bisect_right(starts, pos) - 1
                 if self.low_lines[i].lstrip(" \t>#*-").startswith(role):
-                    self._match(i, "auth")
+                    self._match(i, "role")
                 pos = low.find(role, starts[i] + len(self.low_lines[i]) + 1)
 
     @property
@@ -311,13 +323,25 @@ class _Lines:
         return self._testdata
 
     def heading_addresses_agent(self, i: int) -> bool:
-        """Whether the Markdown heading of line ``i``'s section (within 15 lines above) names
-        the agent ("## Notes for AI assistants", "## Troubleshooting (automated agents)")."""
+        """Whether the heading of line ``i``'s section (Markdown or HTML, within 15 lines above)
+        names the agent ("## Notes for AI assistants", "<h2>Are you a computer?</h2>")."""
         for j in range(i - 1, max(-1, i - 16), -1):
-            if self.lines[j].startswith("#") and self.lines[j].lstrip("#")[:1] in (" ", "\t"):
+            line = self.lines[j]
+            if ((line.startswith("#") and line.lstrip("#")[:1] in (" ", "\t"))
+                    or _HTML_HEADING.match(line)):
                 self.context([j])
                 return bool({"addr", "addr_strong"} & self.sig[j])
         return False
+
+    def in_literal(self, i: int) -> bool:
+        """Whether line ``i`` lies inside a triple-quoted string (computed once per text)."""
+        if self._literals is None:
+            self._literals = []
+            quotes = [m.start() for m in _TRIPLE_QUOTE.finditer(self.text)]
+            for a, b in zip(quotes[::2], quotes[1::2], strict=False):
+                self._literals.append((bisect_right(self.starts, a) - 1,
+                                       bisect_right(self.starts, b) - 1))
+        return any(a < i <= b for a, b in self._literals)
 
     def around(self, i: int, before: int, after: int) -> list[int]:
         """Line ``i`` with up to ``before``/``after`` non-blank lines on each side, in order."""
@@ -337,6 +361,12 @@ class _Lines:
 
     def _match(self, i: int, name: str) -> None:
         low = self.low_lines[i]
+        if name == "exfil":
+            span = find_exfil(low)
+            if span is not None:
+                self.sig[i].add(name)
+                self.spans.setdefault((i, name), span)
+            return
         m = (SIGNALS[name] if name in ON_ORIGINAL else LOWER[name]).search(
             self.lines[i] if name in ON_ORIGINAL else low)
         if m is None and name in _CASED_FOR:
@@ -353,8 +383,9 @@ class _Lines:
             self._context_done.add(i)
             low = self.low_lines[i]
             names: set[str] = set()
-            for word in set(low.encode("utf-8", "surrogatepass").translate(WORD_BYTES).split()):
-                names |= CONTEXT_GATES.get(word[:GATE_PREFIX], frozenset())
+            words = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES).split()
+            for key in {word[:GATE_PREFIX] for word in words} & CONTEXT_GATES.keys():
+                names |= CONTEXT_GATES[key]
             for chars, name in CONTEXT_CHAR_GATES:
                 if chars in low:
                     names.add(name)
@@ -430,9 +461,13 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
     if not hits:
         return out
     for i in hits:
+        sig = lines.sig[i]
+        if not sig & _NEEDS_JUDGING:
+            lines.context([i])  # a code phrase or a settings word: a request only with more
+            if not _intents(sig, sig, lines.lines[i]):
+                continue
         window = lines.around(i, WINDOW, WINDOW)
         lines.context(window)
-        sig = lines.sig[i]
         region: set[str] = set()
         for j in window:
             region |= lines.sig[j]
@@ -446,6 +481,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         reader = "addr_strong" in region or "auth" in region
         addressed_strong = reader or "addr_role" in region
         addressed = (addressed_strong or "addr" in near or "reply" in sig or agent_file
+                     or "role" in near
                      or lines.heading_addresses_agent(i))
         imperative = "imper" in near or "imperline" in after
         discussed = "disc" in sig or ("disc" in near and doc_security)
@@ -455,10 +491,11 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             continue
         if doc_security and not reader:
             continue  # a text about attacks quotes them; only words aimed at this reader count
-        if _DATA_LINE.match(lines.lines[i]) and lines.testdata:
+        if lines.testdata and (_DATA_LINE.match(lines.lines[i]) or lines.in_literal(i)):
             continue  # a test case, probe or rule: the words are data
         if not intents:
-            if "auth" in sig and (imperative or "addr_strong" in region):
+            if (("auth" in sig and (imperative or "addr_strong" in region))
+                    or ("role" in sig and imperative and "auth" in region)):
                 out.append((i, "instruction"))
             elif "noask" in sig and addressed and not agent_file and "runcmd" in near:
                 out.append((i, "exec"))
@@ -546,7 +583,7 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
         channels = norm.channels.get(line_no, set()) - {"unicode_tags"}
         technique = TECHNIQUE.get(intent, "fake_authority")
         sig = lines.sig[i]
-        if intent != "override" and "auth" in sig:
+        if intent != "override" and ("auth" in sig or "role" in sig):
             technique = "fake_authority"
         channel = sorted(channels)[0] if channels else _context_channel(
             lines.lines, lines.text, i, comments, lines.starts)
@@ -563,6 +600,10 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
         for k in sorted(blob_lines):
             hidden += [Hidden(h.channel, lines.phys[k] + 1, h.text)
                        for h in decode_base64_blobs(lines.lines[k])]
+            if not lines.testdata:  # words_joined_like_this in file names and identifiers
+                hidden += [Hidden("identifier", lines.phys[k] + 1, re.sub(r"[_-]+", " ", m.group()))
+                           for m in _IDENTIFIER_WORDS.finditer(lines.lines[k])
+                           if _IDENTIFIER_CUE.search(m.group())]
         if any(hint in lines.low for hint in _ROT13_WORDS):
             for k, line in enumerate(lines.lines):
                 if _ROT13_HINT.search("\n".join(lines.lines[max(0, k - 3): k + 1])):

@@ -17,7 +17,7 @@ Each signal answers one question of the corpus's labelling rule
   code into your solution), ``backdoor`` (script tags into every page), ``goal`` (payments,
   password changes, mass mail);
 * **context that discounts** -- ``disc`` (the text discusses attacks: "prompt injection",
-  "example", "attacker", "payload"), ``human`` (instructions for a person at a terminal).
+  "example", "attacker", "payload").
 
 Patterns are bounded (``{0,N}`` and ``[^\\n]``) so none can backtrack catastrophically.
 """
@@ -99,13 +99,13 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|#{2,}\s*\(?\s*system[_ ]?message\s*\)?"
         r"|\[\s*(?i:system|admin|inst|developer|assistant)(?:\s+(?:annotation|note|message|"
         r"override|prompt)[^\]\n]{0,80})?\s*\]"
-        r"|^[ \t>#*\-]*(?:Human|Assistant|System|SYSTEM|USER|User|AI)\s*:"
         r"|\b(?:end_tool_call_result|start_user_message"
         r"|IMPORTANT\s*!{2,}|IMPORTANT (?:Instructions|MESSAGE|NOTE)\b"
         r"|NEW INSTRUCTIONS?\b|BEGIN REPROGRAMMING\b|SYSTEM (?:ANNOTATION|OVERRIDE|"
         r"MESSAGE|NOTE|PROMPT|UPDATE)\b|[Dd]eveloper [Mm]ode\b|I(?:'m| am) your (?:[Dd]eveloper|"
         r"[Cc]reator|[Aa]dmin|[Aa]dministrator|[Oo]wner|[Oo]perator|[Pp]rogrammer)\b)"
         r"|={3,}\s*IMPORTANT", re.MULTILINE),
+    "role": re.compile(r"^[ \t>#*\-]*(?:Human|Assistant|System|SYSTEM|USER|User|AI)\s*:"),
     "imper": re.compile(
         r"\bbefore (?:you|answering|responding|replying|continuing|doing anything|using this|"
         r"anything else|summari[sz]ing)\b|\bplease do the following\b"
@@ -113,7 +113,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\bmake sure (?:to|you)\b|\bdo as it says\b|\bit is (?:very )?important (?:that|to)\b"
         r"|\bthis is (?:very )?important\b|\bdo the following\b|\bASAP\b", _I),
     "imperline": re.compile(
-        r"^[\s\-*>#\d.():]*(?:please\s+)?(?:print|write|say|send|run|execute|read|open|visit|fetch|"
+        r"^[\s\-*>#/\d.():]*(?:(?:system|user|human|assistant|ai|note|important|todo)\s*:\s*)?"
+        r"(?:please\s+)?(?:print|write|say|send|run|execute|read|open|visit|fetch|"
         r"add|append|include|insert|delete|remove|forward|e-?mail|reply|respond|answer|tell|"
         r"focus|ignore|forget|do|don't|never|always|use|call|make|create|set|change|edit|enable|"
         r"disable|show|output|provide|concatenate|replace|start|stop|translate|encode|"
@@ -132,7 +133,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"(?:previous|prior|above|earlier|preceding|original|former|initial|other|existing|"
         r"current|system|old)\s+(?:[\w-]+\s+){0,2}?"
         r"(?:instructions?|iunstructions|prompts?|directions|directives|rules|guidelines|"
-        r"commands|context|messages?|snippets|info(?:rmation)?|data|content|tasks?|orders)\b"
+        r"commands|context|messages?|snippets|info(?:rmation)?|data|content|tasks?|orders|"
+        r"questions?|requests?|quer(?:y|ies)|conversation)\b"
         r"|\b(?:ignore|disregard)\s+(?:the\s+)?(?:rest|remainder)\s+of\b"
         r"|\b(?:ignore|disregard|forget)\s+(?:all|everything)\s+(?:above|before|else|you|that)\b"
         r"|\bdisregard\s+(?:all|any|the)\s+(?:\w+\s+)?(?:info|information|data|content)\s+"
@@ -260,9 +262,6 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\bpayloads?\b|\bexamples?\b|\be\.g\.|\bfor instance\b|\bsuch as\b|\bdetect\w*|"
         r"\bclassifier\b|\bscanners?\b|\bprobes?\b|\bred[- ]team\w*|\bexploit\w*|"
         r"\bvulnerab\w*|\bmitigat\w*|\bdefen[cs]\w*|\bthreats?\b|\bsanitiz\w*", _I),
-    "human": re.compile(
-        r"\b(?:in|from|open) (?:your|a) (?:terminal|shell|command[- ]line|console)\b|"
-        r"\bcopy and paste\b|\binstall(?:ation|er)?\b", _I),
 }
 """Signal name -> compiled pattern, as written (readable, case-insensitive where marked)."""
 
@@ -358,7 +357,6 @@ _CONTEXT_GATES: dict[str, str] = {
             "detector detection classifier scanner scanners probe probes red exploit "
             "vulnerability vulnerable mitigate mitigation defense defence defensive threat "
             "threats sanitize sanitise sanitization",
-    "human": "in from open copy install installation installer",
 }
 """Context signals: matched lazily on the lines around a request, gated by word prefix."""
 
@@ -456,3 +454,28 @@ SECURITY_WORDS = frozenset(w.encode() for w in (
 ROLE_PREFIXES = ("human:", "assistant:", "system:", "user:", "ai:", "human :", "assistant :",
                  "system :", "user :")
 """A line starting (after markup) with one of these and a colon may be a fake chat turn."""
+
+
+_SECRET_RE = re.compile(_SECRET.lower())
+_SEND_BEFORE = re.compile(_SEND.lower() + r"[^.\n]*$")
+_SEND_AFTER = re.compile(r"[^.\n]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?" + _SEND.lower())
+_UPLOAD_FLAG = re.compile(r"(?:-f\s+[\w-]+=@|--data(?:-binary)?\s+@)\S{0,40}$")
+_PIPE_OUT = re.compile(r"[^\n|]{0,40}\|\s*(?:curl|nc|wget)\b")
+
+
+def find_exfil(low: str) -> tuple[int, int] | None:
+    """The span of a request to send a secret somewhere in the lowercased line ``low``, or None.
+
+    The same clauses as ``SIGNALS["exfil"]`` (a send verb up to 60 characters before a secret,
+    "read <secret> and send", a secret inside ``$(...)``, ``curl -F x=@<secret>``, ``<secret> |
+    curl``), found from each secret outwards: much faster than the one large pattern.
+    """
+    for m in _SECRET_RE.finditer(low):
+        a, b = m.span()
+        head = low[max(0, a - 60): a]
+        if (_SEND_BEFORE.search(head) or _UPLOAD_FLAG.search(head)
+                or _SEND_AFTER.match(low, b) or _PIPE_OUT.match(low, b)
+                or ("$(" in head and ")" in low[b: b + 40]
+                    and "(" not in head[head.rfind("$(") + 2:])):
+            return a, b
+    return None
