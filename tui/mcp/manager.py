@@ -329,9 +329,9 @@ class McpManager:
         except McpError as exc:
             hint = ""
             if policy is not None and not policy.allow_all_unix_sockets:
-                hint = ("\nInside the sandbox Unix sockets are refused, socketpair() too, which "
-                        "asyncio-based servers (most Python ones) need at start; such a server "
-                        "runs sandboxed only with sandbox.network.allowAllUnixSockets")
+                hint = ("\nInside the sandbox Unix sockets are refused (all but a stream "
+                        "socketpair()) and the network is off; a server that needs them runs "
+                        "sandboxed only with sandbox.network.allowAllUnixSockets, or unsandboxed")
             self._fail(status, f"{exc}{hint}")
             return
         self.connections[name] = conn

@@ -235,23 +235,30 @@ _SECCOMP_ARCH: dict[str, _Syscalls] = {
 }
 _RET_ALLOW = 0x7FFF0000
 _RET_EPERM = 0x00050000 | 1  # SECCOMP_RET_ERRNO | EPERM
-_LD_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+_LD_ABS, _JEQ, _JGE, _RET, _ALU_AND = 0x20, 0x15, 0x35, 0x06, 0x54
 _AF_UNIX = 1
+_SOCK_STREAM = 1
+_SOCK_TYPE_MASK = 0xF  # the type bits of socket()'s second argument (linux/net.h)
 
 
 def unix_socket_filter(machine: str | None = None, *,
                        block_tracing: bool = False) -> bytes | None:
     """A classic-BPF seccomp program (``struct sock_filter[]``, native byte order) that makes
     ``socket(AF_UNIX, ...)`` of every type (stream, datagram, seqpacket, raw),
-    ``socketpair(AF_UNIX, ...)`` and ``io_uring_setup`` fail with ``EPERM`` (REF §6.3, §12.6;
-    issue 10 item 4).
+    ``socketpair(AF_UNIX, ...)`` of every type but ``SOCK_STREAM``, and ``io_uring_setup``
+    fail with ``EPERM`` (REF §6.3, §12.6; issue 10 item 4).
 
     Without it a sandboxed command could reach any Unix socket it can see: connecting to the
     Docker socket, the D-Bus session bus or an ssh-agent needs no write access to the file
     system, and a datagram needs no connection at all (``sendto(fd, msg, "/dev/log")``).
-    ``socketpair`` is refused too: a datagram socket from a pair can still ``sendto`` any
-    path.  With no way to make an ``AF_UNIX`` socket, ``sendto``/``sendmsg`` with a path
-    address fail on every socket the command can have (the address family does not match),
+    A datagram or seqpacket ``socketpair`` is refused too: a datagram socket from a pair can
+    still ``sendto`` any path.  A stream pair is allowed, because asyncio (its self-pipe),
+    libuv (Node's child-process pipes) and many other runtimes need one to start, and it
+    reaches nothing outside the pair: it is born connected, so ``connect`` fails with
+    ``EISCONN`` and ``sendto``/``sendmsg`` with an address fail on a stream socket
+    (``EISCONN``/``EOPNOTSUPP``); binding it makes a socket file nobody can connect to (a
+    connected socket cannot ``listen``).  With no other way to make an ``AF_UNIX`` socket,
+    ``sendto``/``sendmsg`` with a path address fail on every socket the command can have,
     and abstract names (``"\0name"``) are unreachable as well (they also live in the
     network namespace, which is the sandbox's own).  ``io_uring`` is refused because its
     socket operation bypasses seccomp.  System calls of another architecture (32-bit
@@ -282,8 +289,14 @@ def unix_socket_filter(machine: str | None = None, *,
     refused = (known.io_uring_setup, *(known.tracing if block_tracing else ()))
     for nr in refused:
         prog += [(_JEQ, 0, 1, nr), (_RET, 0, 0, _RET_EPERM)]
-    # socket and socketpair: refuse when the family (args[0], low half) is AF_UNIX.
-    prog += [(_JEQ, 1, 0, known.socket), (_JEQ, 0, 3, known.socketpair),
+    # socket: refuse when the family (args[0], low half) is AF_UNIX.  socketpair: the same,
+    # except a stream pair (args[1], low half, masked to the type without SOCK_NONBLOCK and
+    # SOCK_CLOEXEC).  Offsets are relative to the next instruction.
+    prog += [(_JEQ, 6, 0, known.socket),            # socket → the family check below
+             (_JEQ, 0, 8, known.socketpair),        # neither → allow
+             (_LD_ABS, 0, 0, 16), (_JEQ, 0, 6, _AF_UNIX),    # a pair of another family → allow
+             (_LD_ABS, 0, 0, 24), (_ALU_AND, 0, 0, _SOCK_TYPE_MASK),
+             (_JEQ, 3, 2, _SOCK_STREAM),            # a stream pair → allow, else refuse
              (_LD_ABS, 0, 0, 16), (_JEQ, 0, 1, _AF_UNIX),
              (_RET, 0, 0, _RET_EPERM), (_RET, 0, 0, _RET_ALLOW)]
     return b"".join(struct.pack("=HBBI", *insn) for insn in prog)

@@ -239,8 +239,8 @@ def _filter_check(policy: SandboxPolicy | None) -> Check:
                      "out of reach (sandbox.filesystem.denyRead)")
     from tui.sandbox.filter_helper import landlock_abi
 
-    refused = ("socket(AF_UNIX) of every type, socketpair(AF_UNIX) and io_uring refused "
-               "(seccomp)")
+    refused = ("socket(AF_UNIX) of every type, socketpair(AF_UNIX) but a stream pair, and "
+               "io_uring refused (seccomp)")
     abi = landlock_abi()
     if abi >= 1:
         return Check("Unix-socket filter", True, f"{refused}; commands run in a Landlock "
