@@ -155,7 +155,7 @@ _IMPERATIVE_VERBS = frozenset(
     "ping curl wget disable allow approve".split())
 _MODAL = re.compile(r"\b(?:must|shall|have to|has to|need to|needs to|(?:are|is) required to)\b",
                     re.IGNORECASE)
-_TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*:", re.IGNORECASE)
+_TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*(?:\([^)\n]{0,20}\))?\s*:", re.IGNORECASE)
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
                             re.IGNORECASE)
@@ -441,9 +441,12 @@ def _imperative(line: str, pos: int) -> bool:
     says "must"/"have to" before ``pos``."""
     start = max(line.rfind(mark, 0, pos) for mark in _SENTENCE_MARKS)
     start = 0 if start < 0 else start + 1
-    m = _SENTENCE_HEAD.match(line, start)
-    if m is not None and m.group(1).lower() in _IMPERATIVE_VERBS:
-        return True
+    for head in (start, line.rfind(", ", start, pos) + 2, line.rfind(" then ", start, pos) + 6):
+        if head < start or (head != start and head <= 1):
+            continue  # no such clause
+        m = _SENTENCE_HEAD.match(line, head)
+        if m is not None and m.group(1).lower() in _IMPERATIVE_VERBS:
+            return True
     return _MODAL.search(line, start, pos + 1) is not None  # "all commands must include..."
 
 
@@ -530,6 +533,10 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
                 "exfil", "exec", "settings", "goal", "memory", "fetch", "conceal"))
         )
         if agent_file and intent == "exec" and not noask:
+            continue
+        if agent_file and ordered and intent in ("settings", "memory", "exfil", "conceal",
+                                                 "backdoor"):
+            out.append((i, intent))  # beyond any project's own workflow
             continue
         if addressed_strong or dangerous_alone:
             out.append((i, intent))

@@ -38,7 +38,8 @@ _AGENT_NOUN = (r"(?:AI|LLM|language[ -]models?|(?:coding|code|AI|digital|virtual
 
 _SECRET = (r"(?:\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh\b|\$HOME/\.ssh|"
            r"\bid_(?:rsa|ed25519|ecdsa|dsa)\b|"
-           r"\.aws/credentials|\.npmrc\b|\.netrc\b|\.git-credentials|\.pypirc\b|\bmcp\.json\b|"
+           r"\.aws/credentials|\.docker/config\.json|\.kube/config|\.config/gh/hosts|\.gnupg\b|"
+           r"\.npmrc\b|\.netrc\b|\.git-credentials|\.pypirc\b|\bmcp\.json\b|"
            r"\b(?:api[_ ]?keys?|secrets?|credentials?|private (?:keys?|data|e-?mails?|messages?|"
            r"repos?)|(?:access|auth|integration|api|bearer|session)[_ ]tokens?|passwords?|"
            r"security codes?|wallets?|seed phrases?|ssh keys?|env(?:ironment)? var(?:iable)?s|"
@@ -202,6 +203,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"reveal|revealing|disclose|alert|alerting|report)\b[^\n]{0,60}?\b(?:user|human|"
         r"anyone|responses?|them|pull request|commit message|summary|review|maintainers?)\b"
         r"|\b(?:hide|conceal)\s+(?:this|it|these|the\s+\w+)\s+from\b"
+        r"|\b(?:do not|don't|never)\s+(?:reveal|mention|disclose|show|repeat)\s+(?:this|these)\s+"
+        r"(?:note|message|instructions?|text|comment|request)s?\b"
         r"|\bkeep (?:it|this|that) (?:quiet|secret|hidden|between us)\b"
         r"|\bdo not give any output\b|\bmere implementation detail\b|\bin the background\b"
         r"|\bdo not (?:show|display) this (?:command|message|text)\b|\bsilently\b", _I),
@@ -211,6 +214,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|(?:add|append|include|insert|put)\b[^\n]{0,200}?\b(?:to|in|into|at the end of)\s+"
         r"your\s+(?:response|answer|reply|output|summary)s?\b"
         r"|(?:respond|reply|answer)\s+(?:only\s+)?with\s*[:\"'\u201c*]"
+        r"|(?:recommend|promote|mention|advertise|praise|endorse)\b[^\n]{0,60}?\b(?:in|to)\s+"
+        r"(?:every|each|all|your)\s+(?:answers?|responses?|replies|reply|messages?)\b"
         r"|repeat the (?:phrase|text|words?|following)\b|(?:print|output|say)\s+"
         r"(?:only\s+)?(?:the\s+)?(?:text|phrase|words?)\b|say that\b"
         r"|tell(?<!will tell)(?<!would tell)(?<!it tell)(?<!can tell)"
@@ -243,7 +248,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\bsend\s+(?:as\s+much\s+)?money\b|\b(?:wire|transfer)\s+(?:\$|money|funds)|"
         r"\bchange the password\b|\bdelete (?:the|all) (?:files?|emails?|messages?)\b|"
         r"\b(?:send|forward|e-?mail|bcc)\b[^\n]{0,120}?@(?<=[\w.+-]@)[\w-]+\.|"
-        r"\b(?:collect|gather|copy|dump|export|read|list)\b[^\n]{0,80}?\b(?:every|all)\s+"
+        r"\b(?:collect|gather|copy|dump|export|read|list)\b[^\n]{0,80}?\b(?:every|all|the "
+        r"(?:full|complete|entire|whole) (?:list of|set of)?)\s+"
         r"(?:(?:other|open|single|of the|the|my|your)\s+){0,2}(?:tickets?|issues?|repos?|"
         r"repositories|customers?|users?|messages?|e-?mails?|files?|documents?|records?|"
         r"conversations?|channels?|persons?|people|contacts?)\b|"
@@ -311,17 +317,18 @@ _INTENT_GATES: dict[str, str] = {
                "showing "
                "reveal revealing disclose alert alerting report hide conceal implementation "
                "background silently display",
-    "output": "respond repeat phrase say tell declare classify",
+    "output": "respond repeat phrase say tell declare classify recommend promote advertise "
+              "praise endorse",
     "backdoor": "init hook route endpoint handler middleware",
-    "goal": "money wire transfer password delete contacts social forward collect gather dump "
+    "goal": "money wire transfer password delete contacts social forward collect gather dump list "
             "export every wipe factory bcc",
     "noask": "asking ask confirm confirmation confirming approval approved preapproved "
              "prompting",
     "exfil": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
              "pypirc api_key apikey api_keys apikeys secret secrets private token tokens "
-             "environ getenv "
-              "password passwords wallet wallets printenv passport bank_account vars variables "
-              "conversation",
+             "environ getenv docker kube gnupg "
+             "password passwords wallet wallets printenv passport bank_account vars variables "
+             "conversation",
     "auth": "important system_message im_start im_end im_sep endoftext eot_id start_header_id "
             "end_header_id end_tool_call_result start_user_message inst developer begin",
     "codephrase": "",
