@@ -40,7 +40,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any, Literal
 
 from tui.injection.hidden import Hidden, decode_base64_blobs, normalise, rot13, visible
@@ -129,9 +129,12 @@ _AGENT_FILE = re.compile(
     r"(?:^|[/\\])(?:agents|claude|gemini|copilot-instructions|skill|heartbeat|"
     r"\.?cursorrules|\.?clinerules|\.?windsurfrules)(?:\.local)?(?:\.md|\.mdc|\.txt)?$"
     r"|\.mdc$", re.IGNORECASE)
-_TESTDATA_MARKERS = ("def test", "@pytest", "unittest", "describe(", "expect(", "probe",
-                     "detector", "jailbreak", "payloads", "red team", "redteam",
-                     "pass_conditions", "fail_conditions", "test_case", "testcase")
+_TESTDATA_WORDS = frozenset(w.encode() for w in (
+    "unittest", "probe", "probes", "detector", "detectors", "jailbreak", "jailbreaks",
+    "payloads", "redteam", "pass_conditions", "fail_conditions", "test_case", "testcase",
+    "test_cases", "testcases"))
+_TESTDATA_MARKERS = ("def test", "@pytest", "describe(", "expect(", "red team")
+"""Words and phrases of tests, probes and scanner rules."""
 _DATA_LINE = re.compile(
     r"^(?:[\w./-]+:\d+:)?\s*(?:[-*]\s+)?(?:[\w.$\[\]'\"-]+\s*[:=]|[(\[{,]|return\b|yield\b|"
     r"f?[rbuRBU]{0,2}[\"'`])")
@@ -159,7 +162,7 @@ _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*(?:\([^)\n]{0,20}\))?\s*:", re.IGNO
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
                             re.IGNORECASE)
-_ROT13_WORDS = ("rot13", "rot-13", "rot 13", "caesar", "n-za-m")
+_ROT13_WORDS = frozenset((b"rot13", b"rot", b"caesar"))
 _ROT13_HINT = re.compile(r"\brot-?13\b|\bcaesar\b|N-ZA-Mn-za-m", re.IGNORECASE)
 _STRONG_DISC = re.compile(r"\bprompt[- ]injection|\bjailbreak|\binjection attack|\bred[- ]team|"
                           r"\battack(?:s|er|ers)?\b|\bpayloads?\b|\bprobes?\b|\bdetect(?:or|ion)\b",
@@ -280,10 +283,10 @@ class _Lines:
         self._context_done: set[int] = set()
         candidates: dict[int, set[str]] = {}
         word_bytes = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES)
-        words = set(word_bytes.split())
+        self.words = words = set(word_bytes.split())
         self.long_words: list[bytes] = (
-            [w for w in words if len(w) >= 20][:64] if max(map(len, words), default=0) >= 20
-            else [])
+            list(compress(words, map((20).__le__, map(len, words))))[:64]
+            if max(map(len, words), default=0) >= 20 else [])
         self.low = low
         for word in words & SECURITY_WORDS:
             self.security_words += low.count(word.decode())
@@ -319,7 +322,8 @@ class _Lines:
     def testdata(self) -> bool:
         """Whether the text looks like tests, probes or scanner rules (computed once)."""
         if self._testdata is None:
-            self._testdata = any(marker in self.low for marker in _TESTDATA_MARKERS)
+            self._testdata = bool(self.words & _TESTDATA_WORDS) or any(
+                marker in self.low for marker in _TESTDATA_MARKERS)
         return self._testdata
 
     def heading_addresses_agent(self, i: int) -> bool:
@@ -611,7 +615,7 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
                 hidden += [Hidden("identifier", lines.phys[k] + 1, re.sub(r"[_-]+", " ", m.group()))
                            for m in _IDENTIFIER_WORDS.finditer(lines.lines[k])
                            if _IDENTIFIER_CUE.search(m.group())]
-        if any(hint in lines.low for hint in _ROT13_WORDS):
+        if lines.words & _ROT13_WORDS or b"za" in lines.words:
             for k, line in enumerate(lines.lines):
                 if _ROT13_HINT.search("\n".join(lines.lines[max(0, k - 3): k + 1])):
                     hidden.append(Hidden("rot13", lines.phys[k] + 1, rot13(line)))

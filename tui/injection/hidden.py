@@ -159,7 +159,12 @@ def normalise(text: str) -> Normalised:
     """
     norm = Normalised(text)
     if "\\" in text and ("\\n" in text or "\\u" in text or '\\"' in text):
-        text = JSON_ESCAPE.sub(_json_unescape, text)
+        if "\\u" in text or "\x00" in text:
+            text = JSON_ESCAPE.sub(_json_unescape, text)
+        else:  # the common case, without a regex callback per escape
+            text = (text.replace("\\\\", "\x00").replace("\\n", "  ").replace("\\r", " ")
+                    .replace("\\t", " ").replace('\\"', '"').replace("\\/", "/")
+                    .replace("\x00", "\\"))
     if text.isascii() or not SPECIAL.search(text):
         norm.text = text
         return norm

@@ -294,9 +294,52 @@ def _lowercase_source(source: str) -> str:
     return "".join(out)
 
 
+def _top_level_alternatives(source: str) -> list[str]:
+    """``source`` split at its top-level ``|`` (outside groups, classes and escapes)."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if source[i + 1: i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+def _factor_boundaries(source: str) -> str:
+    """The same pattern with the alternatives that start with ``\\b`` gathered under one
+    ``\\b(?:...)``: the regex engine then checks the word boundary once per position instead of
+    once per alternative (several times faster on long alternations)."""
+    parts = _top_level_alternatives(source)
+    bounded = [p[2:] for p in parts if p.startswith("\\b")]
+    if len(bounded) < 2:
+        return source
+    others = [p for p in parts if not p.startswith("\\b")]
+    return "|".join([f"\\b(?:{'|'.join(bounded)})", *others])
+
+
 LOWER: dict[str, re.Pattern[str]] = {
-    name: (re.compile(_lowercase_source(p.pattern), p.flags & ~re.IGNORECASE)
-           if p.flags & re.IGNORECASE else p)
+    name: (re.compile(_factor_boundaries(_lowercase_source(p.pattern)),
+                      p.flags & ~re.IGNORECASE)
+           if p.flags & re.IGNORECASE else re.compile(_factor_boundaries(p.pattern), p.flags))
     for name, p in SIGNALS.items()
 }
 """What :mod:`tui.injection` runs: the case-insensitive signals recompiled for the lowercased
@@ -463,7 +506,7 @@ ROLE_PREFIXES = ("human:", "assistant:", "system:", "user:", "ai:", "human :", "
 """A line starting (after markup) with one of these and a colon may be a fake chat turn."""
 
 
-_SECRET_RE = re.compile(_SECRET.lower())
+_SECRET_RE = re.compile(_factor_boundaries(_lowercase_source(_SECRET[3:-1])))
 _SEND_BEFORE = re.compile(_SEND.lower() + r"[^.\n]*$")
 _SEND_AFTER = re.compile(r"[^.\n]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?" + _SEND.lower())
 _UPLOAD_FLAG = re.compile(r"(?:-f\s+[\w-]+=@|--data(?:-binary)?\s+@)\S{0,40}$")
