@@ -47,7 +47,8 @@ _SECRET = (r"(?:\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh\b|\$HOME/\.ssh|"
            r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b|"
            r"\bos\.environ\b|\bos\.Environ\(\)|\bprocess\.env\b|\bSystem\.getenv\b)")
 _SEND = (r"\b(?:send|upload|post|exfiltrate|leak|transmit|forward|e-?mail|bcc|copy|paste|print|"
-         r"include|pass|append|add|put|share|submit|write|dump|output|reveal|attach)\b")
+         r"include|pass|append|add|put|share|submit|write|dump|output|reveal|attach|show|display|"
+         r"render|encode)\b")
 
 SIGNALS: dict[str, re.Pattern[str]] = {
     # --- who is addressed -------------------------------------------------------------
@@ -85,6 +86,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\b(?:AI|coding|automated) (?:assistants?|agents?)(?: and [\w ]{1,20})?:"
         r"|\b(?:contributors|humans) and (?:coding |AI )?(?:agents|assistants)\b"
         r"|\b(?:AI|LLM)s? (?:triaging|reading|processing|handling|reviewing)\b"
+        r"|\b(?:copilot|claude|gemini|cursor|assistant|agent|AI|bot|model)\b[/\w ]{0,20}\b"
+        r"(?:reviewing|reading|triaging|processing|handling|summari[sz]ing)\s+this\b"
         r"|\b(?:AI|LLM|coding|automated)\s+(?:agents?|assistants?|models?)\s+(?:reading|"
         r"processing|handling|triaging|reviewing|working on|that reads?)\b", _I),
     "reply": re.compile(
@@ -441,7 +444,9 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("code section", "codephrase"), ("code segment", "codephrase"),
     ("code fragment", "codephrase"), ("code piece", "codephrase"), ("code line", "codephrase"),
     ("your resp", "output"), ("your answ", "output"), ("your repl", "output"),
-    ("your outp", "output"), ("your summ", "output"), ("your develop", "auth"),
+    ("your outp", "output"), ("your summ", "output"), ("print the text", "output"),
+    ("print the phrase", "output"), ("print the words", "output"), ("output the text", "output"),
+    ("say the words", "output"), ("print only", "output"), ("your develop", "auth"),
     ("your creator", "auth"), ("your admin", "auth"), ("your owner", "auth"),
     ("your operator", "auth"), ("your programmer", "auth"),
     ("@", "goal"), ("system prompt", "goal"), ("initial instructions", "goal"),
@@ -456,7 +461,7 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("gemini.md", "memory"),
 )
 _ANCHORS = ("<", "[", "###", "system ", "new ", "are now", "will now", "now on", "not follow",
-            "act as", "shell=true",
+            "act as", "shell=true", "print ", "output the", "say the words",
             "call this function", "always ", "code ", "your ", "@", "initial instructions",
             "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
             "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
