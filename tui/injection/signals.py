@@ -87,7 +87,9 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\b(?:contributors|humans) and (?:coding |AI )?(?:agents|assistants)\b"
         r"|\b(?:AI|LLM)s? (?:triaging|reading|processing|handling|reviewing)\b"
         r"|\b(?:copilot|claude|gemini|cursor|assistant|agent|AI|bot|model)\b[/\w ]{0,20}\b"
-        r"(?:reviewing|reading|triaging|processing|handling|summari[sz]ing)\s+this\b"
+        r"(?:reviewing|reading|triaging|processing|handling|summari[sz]ing|fixing|resolving|"
+        r"implementing|answering|working on)\s+this\b"
+        r"|\b(?:for|to) the (?:bot|assistant|agent|AI|model|LLM)\b"
         r"|\b(?:AI|LLM|coding|automated)\s+(?:agents?|assistants?|models?)\s+(?:reading|"
         r"processing|handling|triaging|reviewing|working on|that reads?)\b", _I),
     "reply": re.compile(
@@ -127,7 +129,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
     # --- what is asked -----------------------------------------------------------------
     "runcmd": re.compile(r"\b(?:run|execute)\b[^\n`]{0,30}`[^`\n]{3,}`", _I),
     "override": re.compile(
-        r"\b(?:ignore|disregard|forget|override|abandon)\s+(?:all\s+)?(?:of\s+)?your\s+"
+        r"\b(?:ignore|disregard|forget)\s+(?:the\s+)?user'?s?\s+(?:request|question|task|"
+        r"instructions?|prompt)\b|\b(?:ignore|disregard|forget|override|abandon)\s+(?:all\s+)?(?:of\s+)?your\s+"
         r"(?:[\w-]+\s+){0,2}?(?:rules|instructions|guidelines|system prompts?|programming|"
         r"directives|constraints|restrictions|policies)\b"
         r"|\b(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?others\b"
@@ -162,8 +165,11 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|nc\s+-e\s|iex\s*\(|go test -exec\b|powershell\s+-(?:enc|e)\s)"
         r"|/dev/tcp/|-exec\s+(?:ba)?sh\s+-c\b|\|\s*iex\b", _I),
     "fetch": re.compile(
-        r"\b(?:fetch|retrieve|download|visit|load|read|get|check)\b[^\n]{0,60}?\b"
-        r"(?:instructions?|tasks?|commands?|to-?do)\b[^\n]{0,40}?\bfrom\b"
+        r"\b(?:open|visit|fetch|read|load|get|curl|browse to)\s+https?://\S+\s+(?:and|then)\s+"
+        r"(?:execute|run|follow|do|obey|apply|carry out)\s+(?:what|whatever|everything|all|the "
+        r"(?:instructions|commands|steps))\b"
+        r"|\b(?:fetch|retrieve|download|visit|load|read|get|check|pull)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:instructions?|tasks?|commands?|to-?dos?(?: lists?)?)\s+(?:\w+\s+){0,2}?from\b"
         r"|\b(?:execute|run|apply|follow|carry out|obey|complete)\b[^\n]{0,30}?\b"
         r"(?:instructions?|commands?|tasks?)\b[^\n]{0,30}?\b(?:fetched|retrieved|downloaded|"
         r"from (?:the|my|this|that) (?:server|url|site|page|link))"
@@ -180,7 +186,10 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\$\([^()\n]{1,80}\)\.[\w-]+\.|\b[A-Z]{2}\d{2}[A-Z0-9]{10,}\b", _I),
     "sink": re.compile(
         r"\b(?:as '?sidenote|(?:into|in|to) your (?:reply|response|answer|output|next call)|"
-        r"new (?:message|comment|reply) (?:in|on) this|(?:a |as a )?(?:single )?reply comment)\b",
+        r"new (?:message|comment|reply) (?:in|on) this|(?:a |as a )?(?:single )?reply comment|"
+        r"(?:a |an )?(?:new |public |secret )+(?:gist|paste|pastebin|issue|comment|"
+        r"repo(?:sitory)?)|"
+        r"link it here|post (?:it|them) here)\b",
         _I),
     "settings": re.compile(
         r"\b(?:bypassPermissions|dangerously-?skip-?permissions|yolo mode|trust-all-tools|"
@@ -355,7 +364,7 @@ _INTENT_GATES: dict[str, str] = {
     "override": "ignore disregard forget override discard neglect abandon instead dan unrestricted "
                 "jailbroken instructions instruction offline",
     "exec": "curl wget iwr invoke irm base64 chmod rm nc tcp exec iex powershell",
-    "fetch": "fetch fetched retrieve retrieved download downloaded decode visit todo",
+    "fetch": "fetch fetched retrieve retrieved download downloaded decode visit todo open browse",
     "settings": "bypasspermissions dangerously yolo autoapprove enableallprojectmcpservers "
                 "mcpservers defaultmode allowedtools allowlist permission permissions",
     "memory": "memory heartbeat future cursorrules clinerules",
@@ -399,7 +408,7 @@ _CONTEXT_GATES: dict[str, str] = {
     "reply": "your",
     "imper": "before please you must make do it this asap",
     "dest": "http https",
-    "sink": "sidenote your new reply",
+    "sink": "sidenote your new reply gist paste pastebin public here",
     "runcmd": "run execute",
     "yourwork": "your develop write produce create generate build",
     "dangercode": "socket connect sendall requests os subprocess pynput keyboard getpass fernet "
