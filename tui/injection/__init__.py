@@ -82,6 +82,8 @@ MESSAGES: dict[str, str] = {
     "code_backdoor": "tries to make the agent insert code supplied by the text into your code",
     "goal_hijack": "tries to make the agent do something you did not ask for",
     "instruction": "addresses the agent with instructions that are not part of your task",
+    "detector_error": "could not be checked (the injection detector failed on it), so treat it "
+                      "as untrusted",
 }
 """Intent technique -> the plain sentence a user reads ("this text tries to ...")."""
 
@@ -642,15 +644,19 @@ def scan(text: str, *, kind: Kind = "file", filename: str | None = None) -> Scan
 
     Returns:
         A :class:`Scan`; ``scan(...).injection`` is True when a finding was made.  Never
-        raises on any string (a failure inside a rule is reported as a finding, fail closed).
+        raises on any string: a failure inside a rule is reported as a ``detector_error``
+        finding (fail closed).
+
+    Raises:
+        ValueError: ``kind`` is not one of :data:`KINDS`.
     """
     agent_file = bool(filename and _AGENT_FILE.search(filename))
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     try:
         raw = _scan_text(text, 0, agent_file)
-    except RecursionError:  # pragma: no cover - defensive: fail closed
-        raw = [(1, "instruction", visible(text[:120]), "instruction")]
+    except Exception:  # a bug in a rule must not let the text through: fail closed
+        raw = [(1, "detector_error", visible(text[:120]), "detector_error")]
     findings: list[Finding] = []
     seen: set[tuple[int, str]] = set()
     for line, technique, excerpt, intent in sorted(raw):

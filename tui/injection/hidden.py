@@ -30,6 +30,7 @@ import base64
 import binascii
 import codecs
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -105,6 +106,19 @@ class Normalised:
         self.channels.setdefault(line, set()).add(channel)
 
 
+class _LineOf:
+    """1-based line numbers of offsets in one text (line starts computed once, then bisected)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+    def __call__(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+
+_NEWLINE = re.compile("\n")
+
+
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -172,30 +186,34 @@ def normalise(text: str) -> Normalised:
         covered: set[int] = set()
         for m in FLAG_TAGS.finditer(text):
             covered.update(range(m.start(), m.end()))
+        line_of = _LineOf(text)
         for m in TAG_RUN.finditer(text):
             if m.start() in covered:
                 continue
             decoded = _decode_tags(m.group())
             if decoded.strip():
-                line = _line_of(text, m.start())
+                line = line_of(m.start())
                 norm.hidden.append(Hidden("unicode_tags", line, decoded))
                 norm.note(line, "unicode_tags")
         text = FLAG_TAGS.sub("\U0001f3f4", text)
         text = TAG_RUN.sub("", text)
     if INVISIBLE_ANY.search(text):
+        line_of = _LineOf(text)
         for m in INVISIBLE_RUN.finditer(text):
             decoded_bits = _decode_bits(m.group())
             if decoded_bits:
-                line = _line_of(text, m.start())
+                line = line_of(m.start())
                 norm.hidden.append(Hidden("zero_width", line, decoded_bits))
                 norm.note(line, "zero_width")
         text = INVISIBLE_RUN.sub("", text)
+        line_of = _LineOf(text)
         for m in WORD_SPLIT.finditer(text):
-            norm.note(_line_of(text, m.start()), "zero_width")
+            norm.note(line_of(m.start()), "zero_width")
         text = INVISIBLE_ANY.sub("", text)
     if BIDI.search(text):
+        line_of = _LineOf(text)
         for m in BIDI.finditer(text):
-            norm.note(_line_of(text, m.start()), "bidi")
+            norm.note(line_of(m.start()), "bidi")
         text = BIDI.sub("", text)
     if NON_CONFUSABLE_CYRILLIC.search(text):
         lines = text.split("\n")
