@@ -148,6 +148,9 @@ _TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
 _IDENTIFIER_WORDS = re.compile(r"[A-Za-z]+(?:[_-]{1,2}[A-Za-z]+){3,}")
 _IDENTIFIER_CUE = re.compile(r"(?i)ignore|instruction|agent|assistant|previous|system|prompt|"
                              r"override|bypass|approve|exfil|secret|curl")
+_GOAL_WORDS = ("send", "forward", "mail", "bcc", "money", "wire", "transfer", "password",
+               "delete", "contact", "social", "collect", "gather", "dump", "export", "every",
+               "prompt", "instructions", "wipe", "factory")
 _SENTENCE_MARKS = (". ", "! ", "? ", "; ", ": ", '"', "\t")
 _SENTENCE_HEAD = re.compile(
     r"[\s\-*>#/\d.():'`\[\]]*(?:(?:please|then|also|first|now|and|todo|note|fixme|nb)"
@@ -367,6 +370,8 @@ class _Lines:
 
     def _match(self, i: int, name: str) -> None:
         low = self.low_lines[i]
+        if name == "goal" and "@" in low and not any(w in low for w in _GOAL_WORDS):
+            return  # an e-mail address or a decorator, without anything to do with it
         if name == "exfil":
             span = find_exfil(low)
             if span is not None:

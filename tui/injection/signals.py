@@ -364,7 +364,7 @@ _INTENT_GATES: dict[str, str] = {
     "override": "ignore disregard forget override discard neglect abandon instead dan unrestricted "
                 "jailbroken instructions instruction offline",
     "exec": "curl wget iwr invoke irm base64 chmod rm nc tcp exec iex powershell",
-    "fetch": "fetch fetched retrieve retrieved download downloaded decode visit todo open browse",
+    "fetch": "fetch fetched retrieve retrieved download downloaded decode visit todo",
     "settings": "bypasspermissions dangerously yolo autoapprove enableallprojectmcpservers "
                 "mcpservers defaultmode allowedtools allowlist permission permissions",
     "memory": "memory heartbeat future cursorrules clinerules",
@@ -395,9 +395,9 @@ _CONTEXT_GATES: dict[str, str] = {
             "aider openclaw assistant agent language you user",
     "addr_role": "your you",
     "addr_strong": "hey hi hello dear psst yo ok okay note notes message instruction "
-                   "instructions attention reminder setup "
-                   "important this following if whoever to for ai llm contributors humans are "
-                   "your you",
+                   "instructions attention reminder setup important whoever ai llm contributors "
+                   "humans computer robot bot assistant assistants agent agents model models "
+                   "claude copilot gemini chatgpt cursor codex coding automated machine",
     "imperline": "print write say send run execute read open visit fetch add append include "
                  "insert delete remove forward email mail reply respond answer tell focus "
                  "ignore forget do don never always use call make create set change edit "
@@ -455,7 +455,8 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("your resp", "output"), ("your answ", "output"), ("your repl", "output"),
     ("your outp", "output"), ("your summ", "output"), ("print the text", "output"),
     ("print the phrase", "output"), ("print the words", "output"), ("output the text", "output"),
-    ("say the words", "output"), ("print only", "output"), ("your develop", "auth"),
+    ("say the words", "output"), ("print only", "output"), ("open http", "fetch"),
+    ("browse to http", "fetch"), ("your develop", "auth"),
     ("your creator", "auth"), ("your admin", "auth"), ("your owner", "auth"),
     ("your operator", "auth"), ("your programmer", "auth"),
     ("@", "goal"), ("system prompt", "goal"), ("initial instructions", "goal"),
@@ -470,7 +471,8 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("gemini.md", "memory"),
 )
 _ANCHORS = ("<", "[", "###", "system ", "new ", "are now", "will now", "now on", "not follow",
-            "act as", "shell=true", "print ", "output the", "say the words",
+            "act as", "shell=true", "print ", "output the", "say the words", "open http",
+            "browse to",
             "call this function", "always ", "code ", "your ", "@", "initial instructions",
             "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
             "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
@@ -527,6 +529,12 @@ _UPLOAD_FLAG = re.compile(r"(?:-f\s+[\w-]+=@|--data(?:-binary)?\s+@)\S{0,40}$")
 _PIPE_OUT = re.compile(r"[^\n|]{0,40}\|\s*(?:curl|nc|wget)\b")
 
 
+_SEND_WORDS = ("send", "upload", "post", "forward", "mail", "copy", "paste", "print", "include",
+               "pass", "append", "add", "put", "share", "submit", "write", "dump", "output",
+               "reveal", "attach", "show", "display", "render", "encode", "leak", "transmit",
+               "exfil", "bcc", "$(", "-f ", "--data", "|")
+
+
 def find_exfil(low: str) -> tuple[int, int] | None:
     """The span of a request to send a secret somewhere in the lowercased line ``low``, or None.
 
@@ -534,6 +542,8 @@ def find_exfil(low: str) -> tuple[int, int] | None:
     "read <secret> and send", a secret inside ``$(...)``, ``curl -F x=@<secret>``, ``<secret> |
     curl``), found from each secret outwards: much faster than the one large pattern.
     """
+    if not any(word in low for word in _SEND_WORDS):
+        return None  # nothing on the line sends anything
     for m in _SECRET_RE.finditer(low):
         a, b = m.span()
         head = low[max(0, a - 60): a]
