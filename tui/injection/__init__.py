@@ -599,15 +599,15 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
         seen.add((i, intent))
         line_no = lines.phys[i] + 1
         channels = norm.channels.get(line_no, set()) - {"unicode_tags"}
-        technique = TECHNIQUE.get(intent, "fake_authority")
+        technique = wanted = TECHNIQUE.get(intent, "fake_authority")
         sig = lines.sig[i]
         if intent != "override" and ("auth" in sig or "role" in sig):
             technique = "fake_authority"
+            wanted = f"fake_authority+{wanted}" if wanted != "fake_authority" else wanted
         channel = sorted(channels)[0] if channels else _context_channel(
             lines.lines, lines.text, i, comments, lines.starts)
         span = lines.spans.get((i, intent))
-        results.append((line_no, channel or technique, _excerpt(lines.lines[i], span),
-                        technique))
+        results.append((line_no, channel or technique, _excerpt(lines.lines[i], span), wanted))
     hidden: list[Hidden] = list(norm.hidden)
     if depth == 0 and not doc_security:
         blob_lines = set()
@@ -668,7 +668,10 @@ def scan(text: str, *, kind: Kind = "file", filename: str | None = None) -> Scan
         if (line, technique) in seen:
             continue
         seen.add((line, technique))
+        posing, _, intent = intent.rpartition("+")  # "fake_authority+exfiltration"
         message = f"This text {MESSAGES.get(intent, MESSAGES['instruction'])}."
+        if posing:
+            message = f"This text poses as a system, user or tool message and {message[10:]}"
         if technique in CHANNEL_WORDS:
             message = f"Hidden in {CHANNEL_WORDS[technique]}, t{message[1:]}"
         findings.append(Finding(technique, line, excerpt, message))
