@@ -148,6 +148,13 @@ _TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
 _IDENTIFIER_WORDS = re.compile(r"[A-Za-z]+(?:[_-]{1,2}[A-Za-z]+){3,}")
 _IDENTIFIER_CUE = re.compile(r"(?i)ignore|instruction|agent|assistant|previous|system|prompt|"
                              r"override|bypass|approve|exfil|secret|curl")
+_OVERRIDE_OBJECTS = ("instruction", "iunstruction", "prompt", "directive", "direction",
+                     "guideline", "programming", "your ", "you ", "dan", "jailbr", "unrestricted",
+                     "offline", "user", "my previous", "my rules", "this data", "this document",
+                     "this text", "this page", "this email", "this article", "info except",
+                     "information except")
+"""Words that make an override phrase aim at a model: "ignore previous instructions" does;
+"ignore the rest of the line" in a code comment does not, unless the text addresses the agent."""
 _GOAL_WORDS = ("send", "forward", "mail", "bcc", "money", "wire", "transfer", "password",
                "delete", "contact", "social", "collect", "gather", "dump", "export", "every",
                "prompt", "instructions", "wipe", "factory")
@@ -518,7 +525,11 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         if intent == "override":
             if quoted and "disc" in region:
                 continue
-            out.append((i, intent))
+            span = lines.spans.get((i, "override"), (0, 0))
+            said = lines.low_lines[i][span[0]:span[1] + 24]  # the phrase and its object
+            if (any(word in said for word in _OVERRIDE_OBJECTS) or addressed
+                    or len(intents) > 1):
+                out.append((i, intent))  # "ignore the rest of the line" in code is no order
             continue
         if intent == "codeins":
             following: set[str] = set()

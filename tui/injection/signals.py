@@ -56,7 +56,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\b(?:AI|LLMs?|Claude|Copilot|Cursor|Gemini|ChatGPT|GPT-?\d\w*|Codex|Kiro|Cline|"
         r"Windsurf|Devin|Aider|OpenClaw)\b|\bto you,\s+[A-Z]\w+"),
     "addr": re.compile(
-        r"\b(?:if|when|whenever|once|after|until)\s+the\s+user\s+(?:asks|submits|requests|"
+        r"\b(?:if|when|whenever|once|after|until)\s+(?:the\s+)?user\s+(?:asks|submits|requests|"
         r"says|types|reveals|sends|greets|next)\b|\bthe user(?:'s)? (?:next request|query|"
         r"real name)\b|\b(?:tell|inform|notify|remind|confuse|alert) the user\b|"
         r"\b(?:(?:coding|code|AI|digital|virtual|chat|automated|autonomous)[ -]"
@@ -150,7 +150,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\binstead,?\s+(?:repeat|say|print|respond|reply|write|output|answer|tell)\b"
         r"|\byou\s+(?:are|will)\s+now\s+(?:act(?:ing)?|be(?:have)?|play|under|operat|respond|"
         r"free|unrestricted|jailbroken|DAN\b|my\b)"
-        r"|\bfrom now on,?\s+you\b|\bact as (?:an? )?(?:DAN|unrestricted|jailbroken)"
+        r"|\bfrom now on,?\s+you\s+(?:must|will|are|should|shall|have to|need to|may only|"
+        r"can only)\b|\bact as (?:an? )?(?:DAN|unrestricted|jailbroken)"
         r"|\b(?:new|updated|real|actual|true)\s+(?:instructions?|task|goal|objective)s?\s*"
         r"(?::|is\b|are\b)"
         r"|\b(?:original|previous)\s+(?:assistant|model|AI)\s+is\s+(?:now\s+)?offline"
@@ -226,6 +227,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|(?:add|append|include|insert|put)\b[^\n]{0,200}?\b(?:to|in|into|at the end of)\s+"
         r"your\s+(?:response|answer|reply|output|summary)s?\b"
         r"|(?:respond|reply|answer)\s+(?:only\s+)?with\s*[:\"'\u201c*]"
+        r"|(?:respond|reply|answer)\s+(?:only\s+)?with\s+(?:only\s+)?(?:the following|exactly)\b"
         r"|(?:recommend|promote|mention|advertise|praise|endorse)\b[^\n]{0,60}?\b(?:in|to)\s+"
         r"(?:every|each|all|your)\s+(?:answers?|responses?|replies|reply|messages?)\b"
         r"|repeat the (?:phrase|text|words?|following)\b|(?:print|output|say)\s+"
