@@ -164,10 +164,12 @@ _SENTENCE_HEAD = re.compile(
     r"[\s,:!]+)*([a-z]+)", re.IGNORECASE)
 _IMPERATIVE_VERBS = frozenset(
     "send upload post forward email e mail bcc copy paste print include pass append add put share "
-    "submit write dump output reveal attach read cat open get fetch run execute exec set enable "
+    "submit write dump output reveal attach read open get fetch run execute set enable "
     "switch turn edit change update create register install configure grant extend use call "
     "make start go visit download collect gather delete remove leak transmit exfiltrate "
-    "ping curl wget disable allow approve".split())
+    "disable allow approve".split())
+"""Verbs that open an order.  Command names (curl, ping) are not among them: a shell script's
+lines start with commands without ordering anyone."""
 _MODAL = re.compile(r"\b(?:must|shall|have to|has to|need to|needs to|(?:are|is) required to)\b",
                     re.IGNORECASE)
 _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*(?:\([^)\n]{0,20}\))?\s*:", re.IGNORECASE)
@@ -551,8 +553,9 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             or ("exec" in intents and noask and ordered)
             or ("memory" in intents and ("noask" in near or "settings" in near))
             or ("fetch" in intents and imperative)
-            or (bool(_TODO.search(lines.lines[i])) and intent in (
-                "exfil", "exec", "settings", "goal", "memory", "fetch", "conceal"))
+            or (bool(_TODO.search(lines.lines[i])) and (
+                intent in ("exfil", "settings", "memory", "fetch")
+                or (intent in ("exec", "goal", "conceal") and "dest" in sig)))
         )
         if agent_file and intent == "exec" and not noask:
             continue
