@@ -83,3 +83,33 @@ async def test_typing_defers_streaming_updates_but_never_stops_them(monkeypatch)
             if key_at + ChatLog.TYPING_DEFER <= due + ChatLog.MAX_DEFER:
                 assert when >= key_at + ChatLog.TYPING_DEFER - 1e-9  # the key paints first
         assert scheduled[1] == pytest.approx(due)   # a key well before the flush leaves it
+
+
+async def test_segments_frozen_while_the_answer_streams_are_freed() -> None:
+    """Memory flat in the answer's length: once a closed segment is frozen into the history,
+    its Markdown widget tree is freed while the answer is still streaming (Textual's cache of
+    displayed children used to keep every removed segment alive until the turn ended)."""
+    import gc
+    import weakref
+
+    from textual.widgets import Markdown
+
+    app = ChatApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        chat = app.query_one(ChatLog)
+        segments: list[weakref.ref[Markdown]] = []
+        for _ in range(8):
+            for start in range(0, len(PARAGRAPH) * 3, 40):
+                chat.append_text((PARAGRAPH * 3)[start:start + 40])
+            await pilot.pause(ChatLog.FLUSH_INTERVAL + 0.05)
+            segments.extend(weakref.ref(w) for w in chat.query(Markdown)
+                            if all(ref() is not w for ref in segments))
+        chat.append_text("The answer goes on")   # still streaming: an open segment
+        await pilot.pause(ChatLog.FLUSH_INTERVAL + 0.3)
+        live = [w for w in chat.live if isinstance(w, Markdown)]
+        assert len(live) == 1 and len(chat.history.entries) >= 4
+        segments.append(weakref.ref(live[0]))
+        gc.collect()
+        alive = [ref() for ref in segments if ref() is not None]
+        assert alive == live
+        await chat.end_text()

@@ -356,6 +356,11 @@ class ChatLog(VerticalScroll):
                 await self.remove_children(leaving)
         finally:
             self._leaving.difference_update(leaving)
+        # Textual caches the list of displayed children until something asks for it again
+        # (focus, :first-of-type styles), and nothing does while an answer streams: the cache
+        # kept every removed segment's widget tree alive, so a long answer's garbage grew with
+        # its length, and each full collection walked it.  Asking refreshes it.
+        self.displayed_children  # noqa: B018
         if not self.live:
             self.post_message(self.Frozen())
 

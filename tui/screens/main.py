@@ -226,6 +226,9 @@ class MainScreen(Screen[None]):
 
         install(self)  # MCP approvals on screen (the session starts MCP in mark_ready)
         self.session.mark_ready(model)
+        # The SDK, the tools and the screens are loaded: keep them out of later collections,
+        # so a long first answer's collections do not walk the start-up heap (tui.heap).
+        self.set_timer(self.HEAP_SETTLE_DELAY, heap.settle)
 
     async def _ask_trust(self) -> None:
         """Show the workspace trust screen (REF §7.3) and apply the answer before the policy
