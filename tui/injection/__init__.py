@@ -125,6 +125,7 @@ _ALT_TEXT = re.compile(r"!\[[^\]\n]{12,}\]|\balt\s*=\s*\"[^\"\n]{12,}\""
 _HIDDEN_HTML = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01]px|"
                           r"color\s*:\s*#?(?:fff(?:fff)?|white)\b|aria-hidden|\bhidden\b|<template",
                           re.IGNORECASE)
+_JSON_PREFIX = re.compile(r'^\s*"[^"\n]{0,40}"\s*:\s*"')
 _OPEN_SINGLE = re.compile(r"(?:^|[\s(\[=:,])'[^'\n]*$")
 _REPLY_WORK = re.compile(r"your\s+(?:response|answer|reply|elucidation)", re.IGNORECASE)
 _AGENT_FILE = re.compile(
@@ -158,9 +159,10 @@ _OVERRIDE_OBJECTS = ("instruction", "iunstruction", "prompt", "directive", "dire
 _GOAL_WORDS = ("send", "forward", "mail", "bcc", "money", "wire", "transfer", "password",
                "delete", "contact", "social", "collect", "gather", "dump", "export", "every",
                "prompt", "instructions", "wipe", "factory")
-_SENTENCE_MARKS = (". ", "! ", "? ", "; ", ": ", '"', "\t")
+_SENTENCE_MARKS = (". ", "! ", "? ", "; ", ": ", '": "', '":"', "\t", ".\\n", "  ")
 _SENTENCE_HEAD = re.compile(
-    r"[\s\-*>#/\d.():'`\[\]]*(?:(?:please|then|also|first|now|and|todo|note|fixme|nb)"
+    r"[\s\-*>#/\d.():'`\[\]]*(?:(?:please|then|also|first|now|and|todo|note|fixme|nb|"
+    r"always|just|simply|immediately|quickly|kindly)"
     r"[\s,:!]+)*([a-z]+)", re.IGNORECASE)
 _IMPERATIVE_VERBS = frozenset(
     "send upload post forward email e mail bcc copy paste print include pass append add put share "
@@ -170,8 +172,10 @@ _IMPERATIVE_VERBS = frozenset(
     "disable allow approve".split())
 """Verbs that open an order.  Command names (curl, ping) are not among them: a shell script's
 lines start with commands without ordering anyone."""
-_MODAL = re.compile(r"\b(?:must|shall|have to|has to|need to|needs to|(?:are|is) required to)\b",
-                    re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:must|shall|have to|has to|need to|needs to|(?:are|is) required to|"
+                    r"(?:requires?|wants?|asks?|needs?|expects?|instructs?) (?:you|the agent|"
+                    r"the assistant) to)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:never|not|n't|no one|nobody)\b", re.IGNORECASE)
 _TODO = re.compile(r"\b(?:TODO|FIXME|NOTE)\s*(?:\([^)\n]{0,20}\))?\s*:", re.IGNORECASE)
 _SETTINGS_VERB = re.compile(r"\b(?:set|enable|add|switch|turn on|edit|change|update|start with|"
                             r"use|register|write|put|create|extend|append|grant)\b",
@@ -418,7 +422,7 @@ class _Lines:
         if span is None:
             return False
         line = self.lines[i]
-        before = line[: span[0]]
+        before = _JSON_PREFIX.sub("", line[: span[0]], count=1)  # "text": "...: not a quote
         if any(before.count(q) % 2 == 1 for q in ('"', "`")) or (
                 "\u201c" in before and "\u201d" not in before[before.rfind("\u201c"):]):
             return True
@@ -455,11 +459,20 @@ def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
     return found
 
 
-def _imperative(line: str, pos: int) -> bool:
-    """Whether the sentence holding ``pos`` on ``line`` is an order: it starts (after bullets,
+def _imperative(lines: _Lines, i: int, pos: int) -> bool:
+    """Whether the sentence holding ``pos`` on line ``i`` is an order: it starts (after bullets,
     comment marks, "please", "TODO:"...) with an imperative verb such as "send" or "read", or
-    says "must"/"have to" before ``pos``."""
+    says "must"/"have to" before ``pos``.  A sentence that began on the line above (this line
+    goes on in lower case) is read from there."""
+    line = lines.lines[i]
     start = max(line.rfind(mark, 0, pos) for mark in _SENTENCE_MARKS)
+    if start < 0:
+        first = line.lstrip(" \t/#*>-")[:1]
+        if i > 0 and first and (first.islower() or first in "`(\"'"):
+            above = lines.lines[i - 1].rstrip()
+            if (above and (above[-1].isalnum() or above[-1] in ",`")
+                    and _imperative(lines, i - 1, len(above))):
+                return True  # the sentence runs on from the line above
     start = 0 if start < 0 else start + 1
     for head in (start, line.rfind(", ", start, pos) + 2, line.rfind(" then ", start, pos) + 6):
         if head < start or (head != start and head <= 1):
@@ -467,7 +480,8 @@ def _imperative(line: str, pos: int) -> bool:
         m = _SENTENCE_HEAD.match(line, head)
         if m is not None and m.group(1).lower() in _IMPERATIVE_VERBS:
             return True
-    return _MODAL.search(line, start, pos + 1) is not None  # "all commands must include..."
+    m = _MODAL.search(line, start, pos + 1)  # "all commands must include..."
+    return m is not None and _NEGATION.search(line, max(start, m.start() - 14), m.start()) is None
 
 
 def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[int, str]]:
@@ -501,7 +515,9 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         for j in lines.around(i, 0, 2):
             after |= lines.sig[j]
         intents = _intents(sig, near, lines.lines[i])
-        reader = "addr_strong" in region or "auth" in region
+        reader = "addr_strong" in region or any(
+            "auth" in lines.sig[j] and not (doc_security and lines.quoted(j, "auth"))
+            for j in window)
         addressed_strong = reader or "addr_role" in region
         addressed = (addressed_strong or "addr" in near or "reply" in sig or agent_file
                      or "role" in near
@@ -509,12 +525,15 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         imperative = "imper" in near or "imperline" in after
         discussed = "disc" in sig or ("disc" in near and doc_security)
         intent = intents[0] if intents else ""
-        quoted = lines.quoted(i, "override") if intent == "override" else False
+        trigger = intent if intent in ("override", "goal", "output") else next(
+            (name for name in ("auth", "noask") if name in sig), "")
+        quoted = lines.quoted(i, trigger) if trigger else False  # a phrase, not a `command`
         if discussed and (quoted or doc_security):
             continue
         if doc_security and not reader:
             continue  # a text about attacks quotes them; only words aimed at this reader count
-        if lines.testdata and (_DATA_LINE.match(lines.lines[i]) or lines.in_literal(i)):
+        if lines.testdata and (_DATA_LINE.match(lines.lines[i]) or lines.in_literal(i)
+                               or quoted):
             continue  # a test case, probe or rule: the words are data
         if not intents:
             if (("auth" in sig and (imperative or "addr_strong" in region))
@@ -523,7 +542,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             elif "noask" in sig and addressed and not agent_file and "runcmd" in near:
                 out.append((i, "exec"))
             continue
-        ordered = _imperative(lines.lines[i], lines.spans.get((i, intent), (0, 0))[0])
+        ordered = _imperative(lines, i, lines.spans.get((i, intent), (0, 0))[0])
         if intent == "override":
             if quoted and "disc" in region:
                 continue
@@ -563,12 +582,16 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
                                                  "backdoor"):
             out.append((i, intent))  # beyond any project's own workflow
             continue
+        if intent in ("settings", "memory") and not (ordered or "noask" in near or "auth" in sig):
+            continue  # "a write to a memory file failed", "saved to settings.json": no order
+        if quoted and intent in ("goal", "output") and not reader:
+            continue  # a phrase in quotes ("Delete everything?") is mentioned, not said
         if addressed_strong or dangerous_alone:
             out.append((i, intent))
             continue
         if addressed and intent in ("exec", "fetch", "exfil", "memory", "output", "conceal",
                                     "goal"):
-            if intent in ("conceal", "goal") and not (imperative or "noask" in near
+            if intent in ("conceal", "goal") and not (ordered or "noask" in near
                                                       or len(intents) > 1):
                 continue
             out.append((i, intent))

@@ -64,7 +64,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"agent(?<!user agent)(?<!user-agent)(?<!support agent)s?|language models?)\b", _I),
     "addr_role": re.compile(
         r"\byour (?:system prompts?|(?:previous |original |initial )?instructions|guidelines|"
-        r"programming|training data|rules)\b"
+        r"programming|training data)\b"
         r"|\byou are (?:an?\s+)?(?:AI|LLM|language model|assistant|agent|chatbot|AI agent)\b",
         _I),
     "addr_strong": re.compile(
@@ -75,7 +75,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\b(?:notes?|message|instructions?|attention|reminder|setup note|important)\s+"
         r"(?:for|to)\s+(?:the\s+|any\s+|all\s+|every\s+)?(?:AI|automated|coding|LLM|"
         r"digital|chat|CURSOR|CLAUDE)?\s*(?:assistants?|agents?|bots?|models?|LLMs?|Claude|"
-        r"Copilot|AI|readers?|tools?|reviewers?|screeners?)\b"
+        r"Copilot|AI|readers?|tools?|reviewers?|screeners?)\b(?=[^\n:.]{0,40}:|[\s*#)]*$)"
         r"|\b(?:this|the following)\s+(?:message|note|instruction|text)\s+is\s+"
         r"(?:for|directed at|addressed to|meant for)\b"
         r"|\bif you are (?:an?\s+|the\s+)?(?:AI|LLM|language model|assistant|agent|bot|"
@@ -89,7 +89,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\b(?:copilot|claude|gemini|cursor|assistant|agent|AI|bot|model)\b[/\w ]{0,20}\b"
         r"(?:reviewing|reading|triaging|processing|handling|summari[sz]ing|fixing|resolving|"
         r"implementing|answering|working on)\s+this\b"
-        r"|\b(?:for|to) the (?:bot|assistant|agent|AI|model|LLM)\b"
+        r"|\b(?:for|to) the (?:bot|assistant|agent|AI|model|LLM)\b(?=[^\n:.]{0,30}:)"
         r"|\b(?:AI|LLM|coding|automated)\s+(?:agents?|assistants?|models?)\s+(?:reading|"
         r"processing|handling|triaging|reviewing|working on|that reads?)\b", _I),
     "reply": re.compile(
@@ -163,7 +163,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|base64\s+(?:-d|--decode|-D)\b[^\n]{0,40}\|\s*(?:sudo\s+)?(?:/usr)?(?:/bin/)?"
         r"(?:ba|z)?sh\b"
         r"|chmod\s+-R\s+0?[67][67][67]\s+~|rm\s+-r?f?r?\s+(?:~|/|\$HOME)(?:\s|$|/\*)"
-        r"|nc\s+-e\s|iex\s*\(|go test -exec\b|powershell\s+-(?:enc|e)\s)"
+        r"|nc\s+-e\s|iex\s*\(|go test -exec\b|powershell\s+-(?:enc|e)\s"
+        r"|(?:ba|z)?sh\s+-c\s+\\?[\"']?\$\((?:curl|wget)\b)"
         r"|/dev/tcp/|-exec\s+(?:ba)?sh\s+-c\b|\|\s*iex\b", _I),
     "fetch": re.compile(
         r"\b(?:open|visit|fetch|read|load|get|curl|browse to)\s+https?://\S+\s+(?:and|then)\s+"
@@ -174,8 +175,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\b(?:execute|run|apply|follow|carry out|obey|complete)\b[^\n]{0,30}?\b"
         r"(?:instructions?|commands?|tasks?)\b[^\n]{0,30}?\b(?:fetched|retrieved|downloaded|"
         r"from (?:the|my|this|that) (?:server|url|site|page|link))"
-        r"|\bdecode\b[^\n]{0,60}?\b(?:and|then)\s+(?:follow|execute|run|apply|obey|do)\b"
-        r"|\b(?:always|first)\s+fetch\b", _I),
+        r"|\bdecode\b[^\n]{0,60}?\b(?:and|then)\s+(?:follow|execute|run|apply|obey|do)\b",
+        _I),
     "exfil": re.compile(
         _SEND + r"[^.\n]{0,60}?" + _SECRET
         + r"|" + _SECRET + r"[^.\n]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?" + _SEND
@@ -202,8 +203,9 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\.json", _I),
     "memory": re.compile(
         r"\b(?:append|add|write|insert|save|persist|commit|store|put)\b[^\n]{0,80}?"
-        r"(?:CLAUDE\.md|AGENTS\.md|GEMINI\.md|\.cursorrules|\.clinerules|\bmemory\b|"
-        r"HEARTBEAT\.md)|\bCOMMIT TO MEMORY\b|\bevery future (?:session|conversation)\b", _I),
+        r"(?:CLAUDE\.md|AGENTS\.md|GEMINI\.md|\.cursorrules|\.clinerules|MEMORY\.md|"
+        r"HEARTBEAT\.md|memory files?)"
+        r"|\bCOMMIT TO MEMORY\b|\bevery future (?:session|conversation)\b", _I),
     "noask": re.compile(
         r"\bwithout\s+(?:asking|confirmation|confirming|approval|prompting|permission|"
         r"(?:the\s+)?user'?s?\s+(?:approval|consent|confirmation)|(?:asking|telling)\s+"
@@ -219,8 +221,11 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\b(?:do not|don't|never)\s+(?:reveal|mention|disclose|show|repeat)\s+(?:this|these)\s+"
         r"(?:note|message|instructions?|text|comment|request)s?\b"
         r"|\bkeep (?:it|this|that) (?:quiet|secret|hidden|between us)\b"
-        r"|\bdo not give any output\b|\bmere implementation detail\b|\bin the background\b"
-        r"|\bdo not (?:show|display) this (?:command|message|text)\b|\bsilently\b", _I),
+        r"|\bdo not give any output\b|\bmere implementation detail\b"
+        r"|\b(?:run|carry out|execute|do|perform|install|send|upload|fetch)\b[^\n.]{0,40}?\b"
+        r"(?:in the background|silently|quietly)\b|\b(?:silently|quietly)\s+(?:run|carry out|"
+        r"execute|do|perform|install|send|upload|fetch|add|append|insert)\b"
+        r"|\bdo not (?:show|display) this (?:command|message|text)\b", _I),
     "output": re.compile(
         r"\b(?:(?:translate|encode|encrypt|rewrite|modify|format|convert|change|end|begin|start)"
         r"\s+your\s+(?:response|answer|reply|output|summary)s?\b"
@@ -251,7 +256,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"shutil\.rmtree|keylog|while True:\s*$)|\.(?:connect\(\(|encrypt\()", _IM),
     "backdoor": re.compile(
         r"\b(?:(?:append|attach|add|insert|include|inject)\b[^\n]{0,60}?<script\b[^\n]{0,40}?"
-        r"\bsrc=|(?:never|do not|don't)\s+call\s+this\s+function\b|shell=True\)"
+        r"\bsrc=|(?:never|do not|don't)\s+call\s+this\s+function\b"
         r"|always\s+(?:use|call|import)\b[^\n]{0,60}?\b(?:subprocess|eval|exec)\b"
         r"|(?:add|insert|include|inject|append)\b[^\n]{0,40}?\b(?:init\(\)|function|hook|call|"
         r"line|snippet|code|script|route|endpoint|handler|middleware|step)\b[^\n]{0,40}?\b"
@@ -261,7 +266,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
     "goal": re.compile(
         r"\bsend\s+(?:as\s+much\s+)?money\b|\b(?:wire|transfer)\s+(?:\$|money|funds)|"
         r"\bchange the password\b|\bdelete (?:the|all) (?:files?|emails?|messages?)\b|"
-        r"\b(?:send|forward|e-?mail|bcc)\b[^\n]{0,120}?@(?<=[\w.+-]@)[\w-]+\.|"
+        r"\b(?:send|forward|e-?mail|bcc)\b[^\n]{0,120}?\b(?:to|bcc|cc)\s+(?:[\w ]{0,25}?\s)?"
+        r"['\"]?[\w.+-]+@[\w-]+\.|"
         r"\b(?:collect|gather|copy|dump|export|read|list)\b[^\n]{0,80}?\b(?:every|all|the "
         r"(?:full|complete|entire|whole) (?:list of|set of)?)\s+"
         r"(?:(?:other|open|single|of the|the|my|your)\s+){0,2}(?:tickets?|issues?|repos?|"
@@ -279,7 +285,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
     "disc": re.compile(
         r"\bprompt[- ]injections?\b|\binjection (?:attacks?|strings?|payloads?|prompts?|"
         r"techniques?)\b|\bjailbreak\w*|\battack(?:er|ers|s)?\b|\bmalicious\b|\badversar\w*|"
-        r"\bpayloads?\b|\bexamples?\b|\be\.g\.|\bfor instance\b|\bsuch as\b|\bdetect\w*|"
+        r"\bpayloads?\b|(?<![./@-])\bexamples?\b(?![./-])|\be\.g\.|\bfor instance\b|"
+        r"\bsuch as\b|\bdetect\w*|"
         r"\bclassifier\b|\bscanners?\b|\bprobes?\b|\bred[- ]team\w*|\bexploit\w*|"
         r"\bvulnerab\w*|\bmitigat\w*|\bdefen[cs]\w*|\bthreats?\b|\bsanitiz\w*", _I),
 }
@@ -449,7 +456,7 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("<instruction", "auth"), ("</instruction", "auth"), ("new instruction", "auth"),
     ("are now", "override"), ("will now", "override"), ("now on", "override"),
     ("not follow", "override"), ("new task", "override"), ("act as", "override"),
-    ("shell=true", "backdoor"), ("<script", "backdoor"), ("call this function", "backdoor"),
+    ("<script", "backdoor"), ("call this function", "backdoor"),
     ("always use", "backdoor"), ("always call", "backdoor"), ("always import", "backdoor"),
     ("code snippet", "codephrase"), ("code block", "codephrase"), ("code excerpt", "codephrase"),
     ("code section", "codephrase"), ("code segment", "codephrase"),
@@ -525,7 +532,14 @@ ROLE_PREFIXES = ("human:", "assistant:", "system:", "user:", "ai:", "human :", "
 
 
 _SECRET_RE = re.compile(_factor_boundaries(_lowercase_source(_SECRET[3:-1])))
-_SEND_BEFORE = re.compile(_SEND.lower() + r"[^.\n]*$")
+_STRONG_SEND = (r"\b(?:send|sends|upload|uploads|post|posts|exfiltrate|leak|transmit|forward|"
+                r"forwards|e-?mail|bcc|copy|paste|share|submit|dump|reveal)\b")
+_SEND_BEFORE = re.compile(_STRONG_SEND + r"[^.\n]*$")
+_WEAK_SEND_BEFORE = re.compile(_SEND.lower() + r"[^.\n]*$")
+_SINK_AFTER = re.compile(
+    r"[^.\n]{0,60}?\b(?:to|into|in|as|via|inside)\s+(?:(?:the|your|a|an|its|this|that|my)\s+)?"
+    r"(?:https?://|[\w.+-]+@|'?sidenote|reply|response|answer|output|next call|notes?\b|"
+    r"parameter|argument|field|comment|message|url|image|link|query|gist|paste|ticket)")
 _SEND_AFTER = re.compile(r"[^.\n]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?" + _SEND.lower())
 _UPLOAD_FLAG = re.compile(r"(?:-f\s+[\w-]+=@|--data(?:-binary)?\s+@)\S{0,40}$")
 _PIPE_OUT = re.compile(r"[^\n|]{0,40}\|\s*(?:curl|nc|wget)\b")
@@ -540,7 +554,8 @@ _SEND_WORDS = ("send", "upload", "post", "forward", "mail", "copy", "paste", "pr
 def find_exfil(low: str) -> tuple[int, int] | None:
     """The span of a request to send a secret somewhere in the lowercased line ``low``, or None.
 
-    The same clauses as ``SIGNALS["exfil"]`` (a send verb up to 60 characters before a secret,
+    The same clauses as ``SIGNALS["exfil"]`` (a send verb up to 60 characters before a secret;
+    for a weak verb such as "print" or "add", the secret must then go *to* somewhere,
     "read <secret> and send", a secret inside ``$(...)``, ``curl -F x=@<secret>``, ``<secret> |
     curl``), found from each secret outwards: much faster than the one large pattern.
     """
@@ -550,6 +565,7 @@ def find_exfil(low: str) -> tuple[int, int] | None:
         a, b = m.span()
         head = low[max(0, a - 60): a]
         if (_SEND_BEFORE.search(head) or _UPLOAD_FLAG.search(head)
+                or (_WEAK_SEND_BEFORE.search(head) and _SINK_AFTER.match(low, b))
                 or _SEND_AFTER.match(low, b) or _PIPE_OUT.match(low, b)
                 or ("$(" in head and ")" in low[b: b + 40]
                     and "(" not in head[head.rfind("$(") + 2:])):
