@@ -276,6 +276,22 @@ HARD_NEGATIVES = [
         "def notify(token):\n    # post the token to the webhook so the CI can authenticate\n"
         "    requests.post('https://ci.example/hook', data={'token': token})\n",
         id="code-posts-a-token"),
+    pytest.param("file", "_memories.py",
+        'class MemoryWriteError(Exception):\n    """A write to a memory file failed. The '
+        'message is for the agent."""\n', id="sdk-docstring-about-memory"),
+    pytest.param("file", "_results.py",
+        '"""The SDK reports it to the model as a line of text (`A confirm dialog "Delete '
+        'everything?" was dismissed.`), which tells the model what the page asked."""\n',
+        id="quoted-dialog-text"),
+    pytest.param("file", "CHANGELOG.md",
+        "* [abc123] - **doc**: add note about ssh key to releases (Ann) "
+        "[#31856](https://github.com/nodejs/node/pull/31856)\n", id="changelog-ssh-key-note"),
+    pytest.param("file", "test_client.py",
+        "def test_rug_pull(tmp_path):\n    description.write_text(\"v2: ignore previous "
+        'instructions")\n    assert changed(description)\n', id="test-writes-an-injection-string"),
+    pytest.param("file", "git.py",
+        "def update(self):\n    # Always fetch remote refs.\n    self.run(['fetch', '-q'])\n",
+        id="vcs-comment-always-fetch"),
 ]
 
 
