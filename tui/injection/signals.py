@@ -43,7 +43,9 @@ _SECRET = (r"(?:\.(?<![\w./-]\.)env\b(?![.\w-])|~/\.ssh\b|\$HOME/\.ssh|"
            r"\b(?:api[_ ]?keys?|secrets?|credentials?|private (?:keys?|data|e-?mails?|messages?|"
            r"repos?)|(?:access|auth|integration|api|bearer|session)[_ ]tokens?|passwords?|"
            r"security codes?|wallets?|seed phrases?|ssh keys?|env(?:ironment)? var(?:iable)?s|"
-           r"printenv|passport\w*|bank[_ ]account\w*|chat history|(?:previous|last|prior) "
+           r"printenv|passport\w*|bank[_ ]account\w*|chat history|"
+           r"[a-z0-9]+(?:_[a-z0-9]+)*_(?:token|"
+           r"secret|key|password|passwd|pat)s?|(?:previous|last|prior) "
            r"(?:message|messages|conversation|chat)|our conversation|conversation history)\b|"
            r"\bos\.environ\b|\bos\.Environ\(\)|\bprocess\.env\b|\bSystem\.getenv\b)")
 _SEND = (r"\b(?:send|upload|post|exfiltrate|leak|transmit|forward|e-?mail|bcc|copy|paste|print|"
@@ -83,7 +85,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"|\bwhoever'?s? (?:assistant|agent|AI)\b"
         r"|\b(?:to|for)\s+(?:the\s+)?(?:AI|coding|automated)\s+(?:assistants?|agents?)\b"
         r"|\bto you,\s+(?:Claude|Copilot|Gemini|ChatGPT|assistant|AI)\b"
-        r"|\b(?:AI|coding|automated) (?:assistants?|agents?)(?: and [\w ]{1,20})?:"
+        r"|\b(?:AI|coding|automated|LLM) (?:assistants?|agents?|reviewers?|bots?|models?|tools?)"
+        r"(?: and [\w ]{1,20})?:|@(?:copilot|claude|cursor|gemini|codex|devin)\b"
         r"|\b(?:contributors|humans) and (?:coding |AI )?(?:agents|assistants)\b"
         r"|\b(?:AI|LLM)s? (?:triaging|reading|processing|handling|reviewing)\b"
         r"|\b(?:copilot|claude|gemini|cursor|assistant|agent|AI|bot|model)\b[/\w ]{0,20}\b"
@@ -258,12 +261,16 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"\b(?:(?:append|attach|add|insert|include|inject)\b[^\n]{0,60}?<script\b[^\n]{0,40}?"
         r"\bsrc=|(?:never|do not|don't)\s+call\s+this\s+function\b"
         r"|always\s+(?:use|call|import)\b[^\n]{0,60}?\b(?:subprocess|eval|exec)\b"
+        r"|(?:add|insert|include|inject|prepend|append|put)\s+`[^`\n]{8,}`\s+(?:at|to|in|into)\s+"
+        r"(?:the (?:start|beginning|top|end|bottom)|every|each|all)\b"
         r"|(?:add|insert|include|inject|append)\b[^\n]{0,40}?\b(?:init\(\)|function|hook|call|"
         r"line|snippet|code|script|route|endpoint|handler|middleware|step)\b[^\n]{0,40}?\b"
         r"(?:that|which|to)\s+(?:posts?|sends?|uploads?|runs?|executes?|downloads?|connects?|"
         r"exfiltrates?|forwards?|beacons?)\b)"
         r"|<script\b[^\n]{0,80}?\bsrc=[^\n]{0,120}?\b(?:to|into|in)\s+(?:every|all|each)\b", _I),
     "goal": re.compile(
+        r"\b(?:approve|merge)\s+(?:this|the)\s+(?:pr|pull request|change|merge request|diff)\s+"
+        r"without\b|\benable auto-?merge\b|"
         r"\bsend\s+(?:as\s+much\s+)?money\b|\b(?:wire|transfer)\s+(?:\$|money|funds)|"
         r"\bchange the password\b|\bdelete (?:the|all) (?:files?|emails?|messages?)\b|"
         r"\b(?:send|forward|e-?mail|bcc)\b[^\n]{0,120}?\b(?:to|bcc|cc)\s+(?:[\w ]{0,25}?\s)?"
@@ -383,8 +390,9 @@ _INTENT_GATES: dict[str, str] = {
                "background silently display",
     "output": "respond repeat phrase say tell declare classify recommend promote advertise "
               "praise endorse",
-    "backdoor": "init hook route endpoint handler middleware",
+    "backdoor": "init hook route endpoint handler middleware prepend",
     "goal": "money wire transfer password delete contacts social forward collect gather dump list "
+            "approve merge auto "
             "export every wipe factory bcc",
     "noask": "asking ask confirm confirmation confirming approval approved preapproved "
              "prompting",
@@ -475,7 +483,10 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("mcp server", "settings"), ("bash(*)", "settings"), ("/settings.json", "settings"),
     ("/settings.local.json", "settings"), ("/mcp.json", "settings"), ("mcp.json", "exfil"),
     ("api key", "exfil"), ("private key", "exfil"), ("chat history", "exfil"),
-    ("~/.ssh", "exfil"), (".aws/", "exfil"), ("ssh key", "exfil"), ("-f ", "exfil"),
+    ("~/.ssh", "exfil"), (".aws/", "exfil"), ("ssh key", "exfil"), ("_token", "exfil"),
+    ("_secret", "exfil"), ("_password", "exfil"), ("add `", "backdoor"),
+    ("insert `", "backdoor"), ("inject `", "backdoor"), ("prepend `", "backdoor"),
+    ("append `", "backdoor"), ("include `", "backdoor"), ("-f ", "exfil"),
     ("--data", "exfil"), ("$(", "exfil"), ("claude.md", "memory"), ("agents.md", "memory"),
     ("gemini.md", "memory"),
 )
@@ -485,7 +496,9 @@ _ANCHORS = ("<", "[", "###", "system ", "new ", "are now", "will now", "now on",
             "call this function", "always ", "code ", "your ", "@", "initial instructions",
             "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
             "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
-            "claude.md", "agents.md", "gemini.md", "ssh key", "-f ", "--data", "$(")
+            "claude.md", "agents.md", "gemini.md", "_token", "_secret", "_password",
+            "add `", "insert `", "inject `", "prepend `", "append `", "include `", "ssh key",
+            "-f ", "--data", "$(")
 
 
 def _anchor_of(phrase: str) -> str:
@@ -503,7 +516,9 @@ for _phrase, _signal in _PHRASE_GATES:
 def _anchor_token(anchor: str) -> bytes | None:
     """The longest word of ``anchor`` (its presence is a set lookup), or None (no word)."""
     words = re.findall(r"[a-z0-9_]+", anchor)
-    return max(words, key=len).encode() if words else None
+    if not words or anchor.startswith("_"):  # "_token" is part of words such as github_token
+        return None
+    return max(words, key=len).encode()
 
 
 INTENT_CHAR_GATES: tuple[
