@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from typing import Any, Literal
@@ -263,6 +263,19 @@ def _split_long(line: str) -> list[str]:
     return out
 
 
+class _View:
+    """Signals of a few lines, matched on demand: ``name in view`` (see :meth:`_Lines.has`)."""
+
+    __slots__ = ("indices", "lines")
+
+    def __init__(self, lines: _Lines, indices: list[int]) -> None:
+        self.lines = lines
+        self.indices = indices
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and any(self.lines.has(j, name) for j in self.indices)
+
+
 class _Lines:
     """Per-line signal sets of one (normalised) text.
 
@@ -298,7 +311,8 @@ class _Lines:
         self._testdata: bool | None = None
         self._literals: list[tuple[int, int]] | None = None
         self.security_words = 0
-        self._context_done: set[int] = set()
+        self._asked: dict[tuple[int, str], bool] = {}
+        self._gated: dict[int, set[str]] = {}
         candidates: dict[int, set[str]] = {}
         word_bytes = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES)
         self.words = words = set(word_bytes.split())
@@ -351,8 +365,7 @@ class _Lines:
             line = self.lines[j]
             if ((line.startswith("#") and line.lstrip("#")[:1] in (" ", "\t"))
                     or _HTML_HEADING.match(line)):
-                self.context([j])
-                return bool({"addr", "addr_strong"} & self.sig[j])
+                return self.has(j, "addr") or self.has(j, "addr_strong")
         return False
 
     def in_literal(self, i: int) -> bool:
@@ -399,22 +412,37 @@ class _Lines:
             self.sig[i].add(name)
             self.spans.setdefault((i, name), (m.start(), m.end()))
 
-    def context(self, indices: list[int]) -> None:
-        """Match the context signals on the lines ``indices`` (once per line)."""
-        for i in indices:
-            if i in self._context_done:
-                continue
-            self._context_done.add(i)
-            low = self.low_lines[i]
-            names: set[str] = set()
-            words = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES).split()
-            for key in {word[:GATE_PREFIX] for word in words} & CONTEXT_GATES.keys():
-                names |= CONTEXT_GATES[key]
-            for chars, name in CONTEXT_CHAR_GATES:
-                if chars in low:
-                    names.add(name)
-            for name in names:
+    def has(self, i: int, name: str) -> bool:
+        """Whether signal ``name`` is on line ``i``.  Request signals were matched up front; a
+        context signal is matched on first question (only if the line holds one of its gate
+        words), so only the context a decision needs is ever computed."""
+        found = self.sig.get(i)
+        if found is not None and name in found:
+            return True
+        if name in INTENT_SIGNALS or name == "role":
+            return False
+        key = (i, name)
+        known = self._asked.get(key)
+        if known is None:
+            gated = self._gated.get(i)
+            if gated is None:
+                low = self.low_lines[i]
+                gated = set()
+                words = low.encode("utf-8", "surrogatepass").translate(WORD_BYTES).split()
+                for prefix in {word[:GATE_PREFIX] for word in words} & CONTEXT_GATES.keys():
+                    gated |= CONTEXT_GATES[prefix]
+                for chars, signal in CONTEXT_CHAR_GATES:
+                    if chars in low:
+                        gated.add(signal)
+                self._gated[i] = gated
+            if name in gated:
                 self._match(i, name)
+            known = self._asked[key] = name in self.sig.get(i, ())
+        return known
+
+    def view(self, indices: list[int]) -> _View:
+        """The signals of several lines together, asked lazily (``"addr" in view``)."""
+        return _View(self, indices)
 
     def quoted(self, i: int, name: str) -> bool:
         """Whether the first ``name`` match on line ``i`` sits inside quotes or backticks."""
@@ -430,7 +458,7 @@ class _Lines:
         return m is not None and "'" in line[span[1]:]
 
 
-def _intents(sig: set[str], near: set[str], line: str) -> list[str]:
+def _intents(sig: Container[str], near: Container[str], line: str) -> list[str]:
     """The requests on one line (``sig``; ``near``: signals of it and its neighbours),
     strongest first."""
     found: list[str] = []
@@ -498,25 +526,17 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
     if not hits:
         return out
     for i in hits:
-        sig = lines.sig[i]
-        if not sig & _NEEDS_JUDGING:
-            lines.context([i])  # a code phrase or a settings word: a request only with more
-            if not _intents(sig, sig, lines.lines[i]):
-                continue
+        requests = lines.sig[i]
+        sig = lines.view([i])
+        if not requests & _NEEDS_JUDGING and not _intents(sig, sig, lines.lines[i]):
+            continue  # a code phrase or a settings word: a request only with more
         window = lines.around(i, WINDOW, WINDOW)
-        lines.context(window)
-        region: set[str] = set()
-        for j in window:
-            region |= lines.sig[j]
-        near: set[str] = set()
-        for j in lines.around(i, 1, 1):
-            near |= lines.sig[j]
-        after: set[str] = set()
-        for j in lines.around(i, 0, 2):
-            after |= lines.sig[j]
+        region = lines.view(window)
+        near = lines.view(lines.around(i, 1, 1))
+        after = lines.view(lines.around(i, 0, 2))
         intents = _intents(sig, near, lines.lines[i])
         reader = "addr_strong" in region or any(
-            "auth" in lines.sig[j] and not (doc_security and lines.quoted(j, "auth"))
+            "auth" in lines.sig.get(j, ()) and not (doc_security and lines.quoted(j, "auth"))
             for j in window)
         addressed_strong = reader or "addr_role" in region
         addressed = (addressed_strong or "addr" in near or "reply" in sig or agent_file
@@ -526,7 +546,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         discussed = "disc" in sig or ("disc" in near and doc_security)
         intent = intents[0] if intents else ""
         trigger = intent if intent in ("override", "goal", "output") else next(
-            (name for name in ("auth", "noask") if name in sig), "")
+            (name for name in ("auth", "noask") if name in requests), "")
         quoted = lines.quoted(i, trigger) if trigger else False  # a phrase, not a `command`
         if discussed and (quoted or doc_security):
             continue
@@ -553,11 +573,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
                 out.append((i, intent))  # "ignore the rest of the line" in code is no order
             continue
         if intent == "codeins":
-            following: set[str] = set()
-            below = lines.around(i, 0, 13)
-            lines.context(below)
-            for j in below:
-                following |= lines.sig[j]
+            following = lines.view(lines.around(i, 0, 13))
             if "dangercode" in following or _REPLY_WORK.search(lines.lines[i]):
                 out.append((i, intent))
             continue
