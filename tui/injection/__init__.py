@@ -40,6 +40,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate, compress
 from typing import Any, Literal
 
@@ -274,6 +275,42 @@ class _View:
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and any(self.lines.has(j, name) for j in self.indices)
+
+
+class _Asked:
+    """The questions :func:`_judge` asks about one request's region, answered once and only
+    when asked (each may match context patterns on several lines)."""
+
+    def __init__(self, lines: _Lines, i: int, window: list[int], region: _View, near: _View,
+                 after: _View, sig: _View, doc_security: bool, agent_file: bool) -> None:
+        self.lines, self.i, self.window = lines, i, window
+        self.region, self.near, self.after, self.sig = region, near, after, sig
+        self.doc_security, self.agent_file = doc_security, agent_file
+
+    @cached_property
+    def reader(self) -> bool:
+        """Words aimed at this text's reader: a note for agents, or an unquoted fake turn."""
+        return "addr_strong" in self.region or any(
+            "auth" in self.lines.sig.get(j, ())
+            and not (self.doc_security and self.lines.quoted(j, "auth")) for j in self.window)
+
+    @cached_property
+    def addressed_strong(self) -> bool:
+        """The reader, or the reader's role ("you are an AI agent", "your system prompt")."""
+        return self.reader or "addr_role" in self.region
+
+    @cached_property
+    def addressed(self) -> bool:
+        """Any address to the agent nearby: an agent noun, "your response", a chat role, an
+        agent-instruction file, a section heading naming the agents."""
+        return (self.addressed_strong or "addr" in self.near or "reply" in self.sig
+                or self.agent_file or "role" in self.near
+                or self.lines.heading_addresses_agent(self.i))
+
+    @cached_property
+    def imperative(self) -> bool:
+        """Orders nearby ("you must", a line opening with a verb)."""
+        return "imper" in self.near or "imperline" in self.after
 
 
 class _Lines:
@@ -535,14 +572,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         near = lines.view(lines.around(i, 1, 1))
         after = lines.view(lines.around(i, 0, 2))
         intents = _intents(sig, near, lines.lines[i])
-        reader = "addr_strong" in region or any(
-            "auth" in lines.sig.get(j, ()) and not (doc_security and lines.quoted(j, "auth"))
-            for j in window)
-        addressed_strong = reader or "addr_role" in region
-        addressed = (addressed_strong or "addr" in near or "reply" in sig or agent_file
-                     or "role" in near
-                     or lines.heading_addresses_agent(i))
-        imperative = "imper" in near or "imperline" in after
+        ask = _Asked(lines, i, window, region, near, after, sig, doc_security, agent_file)
         discussed = "disc" in sig or ("disc" in near and doc_security)
         intent = intents[0] if intents else ""
         trigger = intent if intent in ("override", "goal", "output") else next(
@@ -550,16 +580,16 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
         quoted = lines.quoted(i, trigger) if trigger else False  # a phrase, not a `command`
         if discussed and (quoted or doc_security):
             continue
-        if doc_security and not reader:
+        if doc_security and not ask.reader:
             continue  # a text about attacks quotes them; only words aimed at this reader count
         if lines.testdata and (_DATA_LINE.match(lines.lines[i]) or lines.in_literal(i)
                                or quoted):
             continue  # a test case, probe or rule: the words are data
         if not intents:
-            if (("auth" in sig and (imperative or "addr_strong" in region))
-                    or ("role" in sig and imperative and "auth" in region)):
+            if (("auth" in sig and (ask.imperative or "addr_strong" in region))
+                    or ("role" in sig and ask.imperative and "auth" in region)):
                 out.append((i, "instruction"))
-            elif "noask" in sig and addressed and not agent_file and "runcmd" in near:
+            elif "noask" in sig and ask.addressed and not agent_file and "runcmd" in near:
                 out.append((i, "exec"))
             continue
         ordered = _imperative(lines, i, lines.spans.get((i, intent), (0, 0))[0])
@@ -568,7 +598,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
                 continue
             span = lines.spans.get((i, "override"), (0, 0))
             said = lines.low_lines[i][span[0]:span[1] + 24]  # the phrase and its object
-            if (any(word in said for word in _OVERRIDE_OBJECTS) or addressed
+            if (any(word in said for word in _OVERRIDE_OBJECTS) or ask.addressed
                     or len(intents) > 1):
                 out.append((i, intent))  # "ignore the rest of the line" in code is no order
             continue
@@ -578,7 +608,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
                 out.append((i, intent))
             continue
         if intent == "backdoor" and not ("disc" in region and "dangercode" not in region) and (
-                addressed or "dangercode" in region or ordered or "dest" in near):
+                ask.addressed or "dangercode" in region or ordered or "dest" in near):
             out.append((i, intent))
             continue
         noask = "noask" in near or "conceal" in near
@@ -587,7 +617,7 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             or ("settings" in intents and noask and ordered)
             or ("exec" in intents and noask and ordered)
             or ("memory" in intents and ("noask" in near or "settings" in near))
-            or ("fetch" in intents and imperative)
+            or ("fetch" in intents and ask.imperative)
             or (bool(_TODO.search(lines.lines[i])) and (
                 intent in ("exfil", "settings", "memory", "fetch")
                 or (intent in ("exec", "goal", "conceal") and "dest" in sig)))
@@ -600,12 +630,12 @@ def _judge(lines: _Lines, doc_security: bool, agent_file: bool) -> list[tuple[in
             continue
         if intent in ("settings", "memory") and not (ordered or "noask" in near or "auth" in sig):
             continue  # "a write to a memory file failed", "saved to settings.json": no order
-        if quoted and intent in ("goal", "output") and not reader:
+        if quoted and intent in ("goal", "output") and not ask.reader:
             continue  # a phrase in quotes ("Delete everything?") is mentioned, not said
-        if addressed_strong or dangerous_alone:
+        if ask.addressed_strong or dangerous_alone:
             out.append((i, intent))
             continue
-        if addressed and intent in ("exec", "fetch", "exfil", "memory", "output", "conceal",
+        if ask.addressed and intent in ("exec", "fetch", "exfil", "memory", "output", "conceal",
                                     "goal"):
             if intent in ("conceal", "goal") and not (ordered or "noask" in near
                                                       or len(intents) > 1):
