@@ -221,6 +221,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"reveal|revealing|disclose|alert|alerting|report)\b[^\n]{0,60}?\b(?:user|human|"
         r"anyone|responses?|them|pull request|commit message|summary|review|maintainers?)\b"
         r"|\b(?:hide|conceal)\s+(?:this|it|these|the\s+\w+)\s+from\b"
+        r"|\b(?:should|must|need|is|are)\s+not\s+(?:to\s+)?be\s+(?:mentioned|disclosed|shown|"
+        r"revealed|reported|told)\b"
         r"|\b(?:do not|don't|never)\s+(?:reveal|mention|disclose|show|repeat)\s+(?:this|these)\s+"
         r"(?:note|message|instructions?|text|comment|request)s?\b"
         r"|\bkeep (?:it|this|that) (?:quiet|secret|hidden|between us)\b"
@@ -273,6 +275,7 @@ SIGNALS: dict[str, re.Pattern[str]] = {
         r"without\b|\benable auto-?merge\b|"
         r"\bsend\s+(?:as\s+much\s+)?money\b|\b(?:wire|transfer)\s+(?:\$|money|funds)|"
         r"\bchange the password\b|\bdelete (?:the|all) (?:files?|emails?|messages?)\b|"
+        r"\b(?:bcc|cc)\s+['\"]?[\w.+-]+@[\w-]+\.|"
         r"\b(?:send|forward|e-?mail|bcc)\b[^\n]{0,120}?\b(?:to|bcc|cc)\s+(?:[\w ]{0,25}?\s)?"
         r"['\"]?[\w.+-]+@[\w-]+\.|"
         r"\b(?:collect|gather|copy|dump|export|read|list)\b[^\n]{0,80}?\b(?:every|all|the "
@@ -384,7 +387,8 @@ _INTENT_GATES: dict[str, str] = {
     "settings": "bypasspermissions dangerously yolo autoapprove enableallprojectmcpservers "
                 "mcpservers defaultmode allowedtools allowlist permission permissions",
     "memory": "memory heartbeat future cursorrules clinerules",
-    "conceal": "keep mention mentioning tell telling inform informing notify notifying show "
+    "conceal": "mentioned disclosed revealed keep "
+               "mention mentioning tell telling inform informing notify notifying show "
                "showing "
                "reveal revealing disclose alert alerting report hide conceal implementation "
                "background silently display",
