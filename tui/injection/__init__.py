@@ -380,6 +380,8 @@ class _Lines:
             for name in wanted:
                 self._match(i, name)
         for role in ROLE_PREFIXES:  # "human:", "assistant:"... at the start of a line
+            if role.split(":")[0].strip().encode() not in words:
+                continue
             pos = low.find(role)
             while pos != -1:
                 i = bisect_right(starts, pos) - 1
