@@ -15,19 +15,26 @@ How it decides (context-aware, not keyword matching):
 1. **Concealment is undone first** (:mod:`tui.injection.hidden`): Unicode tag text is decoded
    (emoji subdivision flags excepted), zero-width bit encodings are decoded, zero-width
    characters splitting words and bidi controls are removed, homoglyph words are mapped to
-   Latin, JSON string escapes are decoded; base64 blobs and ROT13 text announced as such are
-   decoded and scanned again.  Text smuggled in tag characters or zero-width bits is itself a
-   finding: nothing legitimate hides sentences from the reader that way.
-2. **Signals** (:mod:`tui.injection.signals`) are matched once over the whole text and
-   gathered per line: who is addressed, what is asked, and context that discounts.
-3. **Each line with a request is judged in its region** (the neighbouring non-blank lines):
-   a request counts only when the region addresses the agent (an agent noun, a note for
-   assistants, a fake system/user turn, "your response"), or the request is dangerous on its
-   own (secrets sent to an address, permission bypass "without asking", download-and-run
-   with "do not tell the user").  A region that discusses attacks ("for example", "prompt
-   injection", "payload") and quotes the phrase is subject matter, not an instruction.
-   Project conventions addressed to agents (build, test, lint) are not requests of the
-   dangerous kinds, so an AGENTS.md is flagged only when it asks for more.
+   Latin, JSON string escapes are decoded; base64 blobs, ROT13 text announced as such and
+   words_joined_by_underscores in file names are decoded and scanned again.  Text smuggled in
+   tag characters or zero-width bits is itself a finding: nothing legitimate hides sentences
+   from the reader that way.
+2. **Request signals** (:mod:`tui.injection.signals`: override, commands, fetch-and-follow,
+   exfiltration, settings, memory files, concealment, answer manipulation, planted code, goal
+   hijack, fake system/user turns) are matched on the lines that hold one of their gate words;
+   lines longer than about 600 characters are judged in pieces.
+3. **Each request is judged in its region** (three non-blank lines either side), asking only
+   the questions its decision needs: is the reader addressed (an agent noun, a label such as
+   "Note for AI agents:", "your response", a fake system/user turn, a heading naming the
+   agents, an agent-instruction file such as AGENTS.md), is it an order (the sentence opens
+   with an imperative verb or says "must"), is it dangerous on its own (a secret sent to an
+   address, a permission bypass "without asking", download-and-run with "do not tell the
+   user").  Context discounts: a text about attacks counts only words aimed at its own reader;
+   phrases in quotes are mentioned, not said; string literals of tests, probes and scanner
+   rules are data; "ignore the rest of the line" in a code comment is no order; project
+   conventions in AGENTS.md (build, test, lint) are not requests, settings changes or secret
+   sending there are.
+4. **Fail closed**: an error inside a rule yields a ``detector_error`` finding.
 
 Measured in ``bench/injection.py`` (precision, recall, µs per KiB); ``warden detect-injection``
 is the shell front end (:mod:`tui.injection.cli`).
