@@ -395,9 +395,8 @@ _INTENT_GATES: dict[str, str] = {
     "output": "respond repeat phrase say tell declare classify recommend promote advertise "
               "praise endorse",
     "backdoor": "init hook route endpoint handler middleware prepend",
-    "goal": "money wire transfer password delete contacts social forward collect gather dump list "
-            "approve merge auto "
-            "export every wipe factory bcc",
+    "goal": "money wire transfer delete contacts social forward collect gather dump export wipe "
+            "factory bcc automerge",
     "noask": "asking ask confirm confirmation confirming approval approved preapproved "
              "prompting",
     "exfil": "env ssh id_rsa id_ed25519 id_ecdsa id_dsa credentials credential npmrc netrc "
@@ -480,7 +479,11 @@ _PHRASE_GATES: tuple[tuple[str, str], ...] = (
     ("browse to http", "fetch"), ("your develop", "auth"),
     ("your creator", "auth"), ("your admin", "auth"), ("your owner", "auth"),
     ("your operator", "auth"), ("your programmer", "auth"),
-    ("@", "goal"), ("system prompt", "goal"), ("initial instructions", "goal"),
+    ("@", "goal"), ("system prompt", "goal"), ("approve this", "goal"), ("approve the", "goal"),
+    ("merge this", "goal"), ("merge the", "goal"), ("auto-merge", "goal"), ("list of all", "goal"),
+    ("full list", "goal"), ("complete list", "goal"), ("to every", "goal"),
+    ("every single", "goal"),
+    ("the password", "goal"), ("initial instructions", "goal"),
     ("your instructions", "goal"), ("your prompt", "goal"), ("the prompt", "goal"),
     ("trust-all-tools", "settings"), ("auto-approve", "settings"), ("allow list", "settings"),
     ("approval mode", "settings"), ("approval_mode", "settings"), ("approval-mode", "settings"),
@@ -500,7 +503,9 @@ _ANCHORS = ("<", "[", "###", "system ", "new ", "are now", "will now", "now on",
             "call this function", "always ", "code ", "your ", "@", "initial instructions",
             "the prompt", "trust-all-tools", "auto-approve", "allow list", "approval", "mcp",
             "bash(*)", "/settings", "api key", "private key", "chat history", "~/.ssh", ".aws/",
-            "claude.md", "agents.md", "gemini.md", "_token", "_secret", "_password",
+            "approve th", "merge th", "auto-merge", "list of all", "full list", "complete list",
+            "to every", "every single", "the password", "claude.md", "agents.md", "gemini.md",
+            "_token", "_secret", "_password",
             "add `", "insert `", "inject `", "prepend `", "append `", "include `", "ssh key",
             "-f ", "--data", "$(")
 
@@ -564,10 +569,16 @@ _UPLOAD_FLAG = re.compile(r"(?:-f\s+[\w-]+=@|--data(?:-binary)?\s+@)\S{0,40}$")
 _PIPE_OUT = re.compile(r"[^\n|]{0,40}\|\s*(?:curl|nc|wget)\b")
 
 
-_SEND_WORDS = ("send", "upload", "post", "forward", "mail", "copy", "paste", "print", "include",
-               "pass", "append", "add", "put", "share", "submit", "write", "dump", "output",
-               "reveal", "attach", "show", "display", "render", "encode", "leak", "transmit",
-               "exfil", "bcc", "$(", "-f ", "--data", "|")
+_SEND_WORDS = ("send", "upload", "post", "forward", "mail", "copy", "paste", "share", "submit",
+               "dump", "reveal", "leak", "transmit", "exfil", "bcc", "$(", "-f ", "--data",
+               "| curl", "|curl", "| nc", "| wget")
+"""Words without which a line sends nothing (strong verbs and upload commands)."""
+_WEAK_SEND_WORDS = ("print", "include", "pass", "append", "add", "put", "write", "output",
+                    "attach", "show", "display", "render", "encode")
+_SINK_WORDS = ("http", "@", "sidenote", "repl", "respons", "answer", "output", "note", "param",
+               "argument", "field", "comment", "message", "url", "image", "link", "query", "gist",
+               "paste", "ticket", "next call")
+"""A weak verb ("print", "add") sends a secret only toward one of these."""
 
 
 def find_exfil(low: str) -> tuple[int, int] | None:
@@ -578,8 +589,10 @@ def find_exfil(low: str) -> tuple[int, int] | None:
     "read <secret> and send", a secret inside ``$(...)``, ``curl -F x=@<secret>``, ``<secret> |
     curl``), found from each secret outwards: much faster than the one large pattern.
     """
-    if not any(word in low for word in _SEND_WORDS):
-        return None  # nothing on the line sends anything
+    if not (any(word in low for word in _SEND_WORDS)
+            or (any(word in low for word in _WEAK_SEND_WORDS)
+                and any(word in low for word in _SINK_WORDS))):
+        return None  # nothing on the line sends anything anywhere
     for m in _SECRET_RE.finditer(low):
         a, b = m.span()
         head = low[max(0, a - 60): a]
