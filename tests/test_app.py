@@ -74,7 +74,7 @@ async def test_real_api_path_uses_key_and_base_url_from_environment(
         assert server.requests[0]["model"] == "claude-test"
         assert server.requests[0]["messages"][0]["content"][0]["text"] == "Explain"
         tools = {t["name"] for t in server.requests[0]["tools"]}
-        assert tools == {"Read", "Glob", "Grep", "Edit", "Write", "Bash"}
+        assert tools == {"Read", "Glob", "Grep", "Edit", "Write", "Bash", "WebFetch"}
 
 
 async def test_slash_help_clear_and_quit(tmp_path: Path) -> None:

@@ -263,7 +263,7 @@ async def test_cancel_kills_the_sandbox(project: Path, home: Path) -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    _wait_gone(marker, 2.0)
+    _wait_gone(marker, 10.0)  # a deadline, not a speed: the kill is asynchronous under load
 
 
 _PARENT = """
