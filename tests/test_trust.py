@@ -201,7 +201,7 @@ def test_the_report_lists_everything_the_folder_would_grant(repo: Path) -> None:
     for expected in ("Bash(curl:*)", "~", "Start mode: acceptEdits", "PreToolUse [Bash]: ./gate.sh",
                      "NODE_OPTIONS=--require ./preload.js", "apiKeyHelper: ./key.sh",
                      "sandbox.network.allowedDomains: evil.example",
-                     "enableAllProjectMcpServers: true", "db: npx db-mcp (env: DB_URL)",
+                     "enableAllProjectMcpServers: true", "db: stdio  npx db-mcp  (env: DB_URL)",
                      "core.fsmonitor in"):
         assert expected in text, expected
     assert "secret-value" not in text  # MCP env values are never shown

@@ -251,35 +251,15 @@ class TrustReport:
 
 
 def _mcp_servers(path: Path) -> tuple[list[str], list[str]]:
-    """``(servers, notes)`` from one ``.mcp.json``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return [], []
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [f"{path}: cannot be read ({exc})"]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [], [f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})"]
-    servers = data.get("mcpServers") if isinstance(data, dict) else None
-    if not isinstance(servers, dict):
-        return [], [f"{path}: no \"mcpServers\" object"]
-    out = []
-    for name, spec in servers.items():
-        if not isinstance(spec, dict):
-            out.append(f"{name}: (not an object)")
-            continue
-        if isinstance(spec.get("url"), str):
-            what = spec["url"]
-        else:
-            listed = spec.get("args")
-            args = listed if isinstance(listed, list) else []
-            what = " ".join(str(x) for x in [spec.get("command", "?"), *args])
-        env = spec.get("env")
-        keys = f" (env: {', '.join(map(str, env))})" if isinstance(env, dict) and env else ""
-        out.append(f"{name}: {what}{keys}")
-    return out, []
+    """``(servers, notes)`` from one ``.mcp.json``, read by the MCP loader
+    (:func:`tui.mcp.config.parse_file`): each server as ``name: transport  target  (env:
+    KEYS)``, as written (``${VAR}`` unexpanded, env and header names only), and every problem
+    as a note."""
+    from tui.mcp.config import parse_file
+
+    servers, problems, _ = parse_file(path, "project", env={})
+    return ([f"{spec.name}: {spec.describe()}" for spec in servers],
+            [str(problem) for problem in problems])
 
 
 def trust_report(cwd: Path, env: Mapping[str, str] | None = None) -> TrustReport:

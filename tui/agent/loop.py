@@ -478,11 +478,14 @@ class Agent(HookSteps):
             # Read numbers its lines ("    28\tline"): scan the file's own text, so excerpts
             # quote the file; the lines stay where they were, so line numbers still match.
             text = _READ_GUTTER.sub("", text)
+        # A file's name tells the detector what kind of text it is (AGENTS.md and CLAUDE.md
+        # address agents by design; their build and test conventions are not injections).
+        name = p.call.paths[0].name if kind == "file" and p.call.paths else None
         try:
             if len(text) > 32_768:  # about 6 ms per 32 KiB: keep the event loop responsive
-                found = await asyncio.to_thread(scan, text, kind=kind)
+                found = await asyncio.to_thread(scan, text, kind=kind, filename=name)
             else:
-                found = scan(text, kind=kind)
+                found = scan(text, kind=kind, filename=name)
         except Exception as exc:  # never lose a result to a detector bug
             self.sink(ev.Notice(f"The injection detector failed on {p.call.name}'s result "
                                 f"({type(exc).__name__}: {exc}); it was not checked.",
