@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 from tests.snapshot_apps.chat_history_app import answer, frozen, play_turn
+from tests.waiting import wait_for
 from widgets.chat_history import ChatHistory
 from widgets.chat_log import ChatLog, ToolLine
 
@@ -93,11 +94,9 @@ async def test_frozen_entries_are_rendered_again_at_a_new_width() -> None:
         wide = chat.history.row_count
         await pilot.resize_terminal(50, 30)
         history = chat.history
-        for _ in range(100):
-            if history.size.width < 60 and all(entry.width == history.size.width
-                                               for entry in history.entries):
-                break
-            await pilot.pause(0.05)
+        await wait_for(lambda: history.size.width < 60 and all(
+            entry.width == history.size.width for entry in history.entries),
+            what="every frozen entry rendered again at the narrow width", timeout=30)
         assert {entry.width for entry in history.entries} == {history.size.width}
         assert history.row_count > wide                # the paragraphs wrap onto more rows
         rows = [history.render_line(y).text.rstrip() for y in range(history.row_count)]
