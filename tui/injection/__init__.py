@@ -51,6 +51,7 @@ from functools import cached_property
 from itertools import accumulate, compress
 from typing import Any, Literal
 
+from tui.injection.families import family_requests
 from tui.injection.hidden import Hidden, decode_base64_blobs, normalise, rot13, visible
 from tui.injection.signals import (
     CASED,
@@ -376,6 +377,8 @@ class _Lines:
                 if not ((pos and low[pos - 1].isalnum()) or low[end:end + 1].isalnum()):
                     i = bisect_right(starts, pos) - 1  # a whole word, not part of one
                     candidates.setdefault(i, set()).update(names)
+                    if i + 1 < len(starts):
+                        end = max(end, starts[i + 1])  # this line is known: go to the next
                 pos = low.find(needle, end)
         for anchor, token, pattern, signals in INTENT_CHAR_GATES:
             if (token not in words) if token else (anchor not in low):
@@ -685,7 +688,10 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
     comments = ([(m.start(), m.end()) for m in _HTML_COMMENT.finditer(lines.text)]
                 if "<!--" in lines.text else [])
     seen: set[tuple[int, str]] = set()
-    for i, intent in _judge(lines, doc_security, agent_file):
+    requests = _judge(lines, doc_security, agent_file)
+    if not requests:  # the wider net by family (who, an order, what), for new wordings
+        requests = family_requests(lines, doc_security, agent_file)
+    for i, intent in requests:
         if (i, intent) in seen:
             continue
         seen.add((i, intent))
