@@ -54,6 +54,7 @@ from typing import Any, Literal
 from tui.injection.families import family_requests
 from tui.injection.hidden import Hidden, decode_base64_blobs, normalise, rot13, visible
 from tui.injection.signals import (
+    ANCHOR_LEAD,
     CASED,
     CONTEXT_CHAR_GATES,
     CONTEXT_GATES,
@@ -381,9 +382,12 @@ class _Lines:
                         end = max(end, starts[i + 1])  # this line is known: go to the next
                 pos = low.find(needle, end)
         for anchor, token, pattern, signals in INTENT_CHAR_GATES:
-            if (token not in words) if token else (anchor not in low):
+            if token and token not in words:
                 continue
-            for m in pattern.finditer(low):
+            first = low.find(anchor)  # str.find is many times faster than the pattern's scan
+            if first == -1:
+                continue
+            for m in pattern.finditer(low, max(0, first - ANCHOR_LEAD[anchor])):
                 i = bisect_right(starts, m.start()) - 1
                 candidates.setdefault(i, set()).update(signals[m.group()])
         for i, wanted in candidates.items():

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CASED", "LOWER", "ON_ORIGINAL", "SIGNALS"]
+__all__ = ["ANCHOR_LEAD", "CASED", "LOWER", "ON_ORIGINAL", "SIGNALS"]
 
 _I = re.IGNORECASE
 _IM = re.IGNORECASE | re.MULTILINE
@@ -550,6 +550,11 @@ INTENT_CHAR_GATES: tuple[
 the anchor, phrase -> request signals); a pattern runs only when the anchor's word is among the
 text's words (or, for an anchor without a word such as ``<``, when the anchor occurs); only
 real phrase hits cost any Python work."""
+ANCHOR_LEAD: dict[str, int] = {
+    anchor: max(phrase.index(anchor) for phrase in phrases)
+    for anchor, phrases in _BY_ANCHOR.items()}
+"""Anchor -> how many characters a phrase holding it may start before it (``/mcp.json``: 1),
+so a phrase search can start just before the anchor's first occurrence."""
 CONTEXT_CHAR_GATES: tuple[tuple[str, str], ...] = (("@", "dest"), ("$(", "dest"), ("+", "dest"))
 """(substring of the lowercase line, context signal)."""
 WORD_BYTES = bytes((b if (48 <= b <= 57 or 97 <= b <= 122 or b == 95 or b >= 128) else 32)
