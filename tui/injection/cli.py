@@ -6,13 +6,15 @@ object ``{"injection": bool, "findings": [...]}`` the corpus scorer reads
 (``../shared/corpora/injection/score.py``).
 
 Exit status: 0 when the text is clean, 1 when it tries to instruct the agent, 2 on a usage or
-read error (a message on standard error, no traceback).
+read error (a message on standard error, no traceback).  A reader that closes the pipe early
+(``warden detect-injection FILE | head -1``) ends the output quietly, with the same status.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -65,14 +67,23 @@ def detect_injection_main(argv: list[str]) -> int:
         return 2
     result = scan(text, kind=args.kind,
                   filename=None if args.file == "-" else Path(args.file).name)
-    if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    elif not result.findings:
-        print(f"{args.file}: no instructions to the agent found.")
-    else:
-        print(f"{args.file}: tries to instruct the agent ({len(result.findings)} "
-              f"finding{'s' if len(result.findings) != 1 else ''}):")
-        for f in result.findings:
-            print(f"  line {f.line}: {f.technique}: {f.excerpt}")
-            print(f"    {f.message}")
+    try:
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+        elif not result.findings:
+            print(f"{args.file}: no instructions to the agent found.")
+        else:
+            print(f"{args.file}: tries to instruct the agent ({len(result.findings)} "
+                  f"finding{'s' if len(result.findings) != 1 else ''}):")
+            for f in result.findings:
+                print(f"  line {f.line}: {f.technique}: {f.excerpt}")
+                print(f"    {f.message}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``... | head -1``): stop quietly, as cat and grep do.  Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again
+        # (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     return 1 if result.injection else 0
