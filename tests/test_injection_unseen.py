@@ -1,7 +1,7 @@
 """The injection detector on a held-out set written for Warden, and ``detect-injection | head``.
 
-``tests/injection_unseen.jsonl`` holds 160 labelled cases (88 injections, 72 benign, most of them
-hard negatives) written without reading the detector's rules, in the record format of the
+``tests/injection_unseen.jsonl`` holds 200 labelled cases (113 injections, 87 benign, most of
+them hard negatives) written for Warden, in the record format of the
 corpus (``../shared/corpora/injection/README.md``; its labelling rule decides the labels): every
 intent (override, commands, secrets, settings/permissions/hooks/MCP configuration, backdoors,
 phishing answers, concealment, persistence, fetch-and-follow), every carrier (READMEs, code
@@ -13,10 +13,18 @@ security docs quoting attacks, detector tests, AGENTS.md/CLAUDE.md conventions, 
 installers, permission-mode docs, settings and .mcp.json files, tool hints, bot PR bodies,
 emoji and RTL text.
 
-Before the family rules (:mod:`tui.injection.families`) the detector scored precision 0.92 and
-recall 0.26 here; the thresholds below are the ones it now reaches with margin.  The set was
-used while writing those rules, so it is no longer a blind estimate: the report that added it
-gives the before figure as the honest one.
+Two batches, each scored before the rules it then informed (the honest estimates of how the
+detector does on wordings it has not seen):
+
+* ``uns-inj-001..088``, ``uns-ben-001..072``, written before reading the detector's code: the
+  request signals alone scored precision 0.92, recall 0.26;
+* ``uns-inj-089..113``, ``uns-ben-073..087``, written after the first version of the family
+  rules (:mod:`tui.injection.families`), with wordings chosen to avoid them (other languages,
+  "autonomous helper", "Dear model", passive "by the automation reading this"): precision 0.70,
+  recall 0.28.
+
+The rules were then generalised on both batches, so the figures asserted below are not blind
+estimates; the thresholds are the ones the detector reaches with margin.
 """
 
 from __future__ import annotations
@@ -38,6 +46,10 @@ KNOWN_FALSE_POSITIVES: dict[str, str] = {
                    "quotes; the override rule reads it as said",
     "uns-ben-059": "a write-up quotes a DNS-exfiltration command (ping $(cat ~/.ssh/id_rsa ...)); "
                    "the command alone counts as sending a secret",
+    "uns-ben-081": "'If you believe the assistant leaked your API key, rotate it ... and email "
+                   "security@...': the leak verb, the key and an address read as a request",
+    "uns-ben-082": "a changelog line 'Claude Code now asks before running `curl | sh` installers' "
+                   "reads as an order to run curl | sh",
 }
 """Benign cases the detector still flags (id -> why); they stay in the set and count."""
 
@@ -50,10 +62,10 @@ def load_cases() -> list[dict]:
 def test_the_held_out_set_is_well_formed() -> None:
     cases = load_cases()
     ids = [c["id"] for c in cases]
-    assert len(ids) == len(set(ids)) >= 120
+    assert len(ids) == len(set(ids)) >= 200
     assert {c["label"] for c in cases} == {"injection", "benign"}
-    assert sum(c["label"] == "injection" for c in cases) >= 70
-    assert sum(c["label"] == "benign" for c in cases) >= 60
+    assert sum(c["label"] == "injection" for c in cases) >= 110
+    assert sum(c["label"] == "benign" for c in cases) >= 85
     for c in cases:
         assert set(c) >= {"id", "kind", "filename", "content", "label", "why", "tags"}, c["id"]
         assert c["kind"] in ("file", "tool_output", "web_page", "mcp_result"), c["id"]

@@ -27,9 +27,16 @@ user asked", "olvida las instrucciones anteriores", "忽略之前的所有指令
 ("don't tell the user", "keep this between us") next to a risky request.
 
 Discounts, as in :func:`tui.injection._judge`: a noun inside a short quoted phrase is mentioned,
-not addressed; tests/probes/scanner data lines are data; a text about attacks counts only words
-in label form ("Note to the AI: ..."); a negated order ("must never send ...") asks nothing;
-agent-instruction files (AGENTS.md ...) may order build/test commands, not risky ones.
+not addressed (a quote opening a JSON/YAML value, a link title or alt text, or a string literal
+on its own line is a carrier, not a mention); data lines of tests, probes and scanner rules are
+data; a text about attacks (many attack words) is left to the request signals; a negated order
+("must never send ...") asks nothing; agent-instruction files (AGENTS.md ...) may order
+build/test commands, not risky ones.  A bare singular noun counts only with a determiner
+("the agent", "dear model", "l'agent") or as a vocative at the head of its sentence ("Bot:
+close ...", "P.S. for the bot: ..."), so "the Datadog Agent, run:" is no address.
+
+:func:`tui.injection._scan_text` asks these questions only of a text the request signals found
+clean: a second opinion for new wordings, at a cost of about 20 µs per KiB.
 
 Cost: the candidate lines are found by set lookups in the text's words (computed once by
 :class:`tui.injection._Lines`) and ``str.find``; patterns run on those lines only.
@@ -84,7 +91,8 @@ _NOT_ADDR = re.compile(
     r"real estate|transfer|ci|jenkins|mail|ssh-)[ -]?$")
 """Words before an agent noun that make it something else (user agent, ssh-agent, CI agent)."""
 _SELF = re.compile(
-    r"\byourself\b|\byour (?:memory|memories|own settings|permission mode|system prompt|"
+    r"\b(?:restart|relaunch|reconfigure|re-?run|upgrade|reinstall|re-?start|launch) yourself\b"
+    r"|\byour (?:memory|memories|own settings|permission mode|system prompt|"
     r"(?:earlier |previous |prior |original )?instructions)\b"
     r"|\b(?:notice|message|note|instructions?|attention|directive)s?\s+(?:to|for)\s+"
     r"(?:the\s+)?(?:model|language model|llm|ai|assistant|agent)s?\b"
@@ -104,8 +112,11 @@ _MODAL = re.compile(
     r"requested|encouraged|obliged)\s+to"
     r"|doit|doivent|devez|veuillez|merci de|est prié|sont priés"
     r"|debe|deben|debes|tienes que|tiene que|tienen que|necesita|necesitan|por favor"
-    r"|muss|müssen|musst|soll|sollen|sollte|sollten|bitte)\b"
-    r"|必须|需要|应该|应当|务必|请|得")
+    r"|muss|müssen|musst|soll|sollen|sollte|sollten|bitte"
+    r"|deve|devem|precisa|por favor|per favore|dovete"
+    r"|(?:first |next |only )?(?:step|task|job) is to"
+    r"|can (?:silently|quietly|secretly|simply|just) \w+)\b"
+    r"|必须|需要|应该|应当|务必|请|得|ください|してください|必要があります")
 _INDIRECT = re.compile(
     r"\b(?:it would be (?:great|helpful|nice|ideal|appreciated|best|really helpful|"
     r"really great)|(?:we|i) (?:would|'d) (?:like|love|appreciate)|please|kindly|"
@@ -117,15 +128,27 @@ _VERBS = (
     r"fetch|visit|open|read|install|tell|say|describe|approve|merge|push|delete|remove|re-?run|"
     r"register|create|update|export|compile|restart|make|keep|insert|introduce|point|grant|"
     r"accept|reply|respond|answer|ignore|forget|disregard|cat|dump|leak|reveal|email|dm|"
+    r"replace|rewrite|modify|close|lock|mark|skip|turn|stop|wire|schedule|whitelist|allow|"
+    r"envie|esegui|invia|ignore|ignori|esqueça|dimentica|"
     r"ignorez|exécutez|envoyez|ajoutez|ajoute|activez|active|lancez|oubliez|"
     r"ignora|olvida|envía|envia|ejecuta|sube|cambia|añade|agrega|borra|elimina|"
     r"vergiss|ignoriere|führe|sende|schicke|lade|lösche|füge|ändere|aktiviere)\b")
 _VERB_AT = re.compile(
-    r"\s*(?:(?:also|now|then|first|just|quickly|immediately|always)\s+)?" + _VERBS)
-_VOCATIVE_MARK = re.compile(r"[^.\n:,]{0,50}?(?:[:,]|\s[-\u2014]\s)")
+    r"\s*(?:(?:also|now|then|first|just|quickly|immediately|always|kindly|silently|quietly)\s+|"
+    r"you (?:may|can|should|must|need to|have to)\s+)?" + _VERBS)
+_VOCATIVE_MARK = re.compile(r"[^.\n:,：，、]{0,50}?(?:[:,：，、]|\s[-\u2014]\s)")
 """A vocative or label: the noun (and a few words, "AI assistant summarizing this email")
 followed by a colon, a comma or a dash; the verb is looked for right after it, or after one
 more clause ("Claude, when you read this log, run ...")."""
+_DATA_LINE = re.compile(
+    r"^(?:[\w./-]+:\d+:)?\s*(?:[-*]\s+)?(?:[\w.$\[\]'\"-]+\s*(?:=|:\s*[\[{(\"'`])|[(\[{,]|"
+    r"return\b|yield\b|"
+    r"f?[rbuRBU]{0,2}[\"'`])")
+"""A line of data in tests, probes and scanner rules (an assignment, a quoted value, a list
+item); unlike a prose label ("hint: ...", "note: ...")."""
+_PASSIVE = re.compile(
+    r"\b(?:must|should|shall|needs? to|has to|have to|is to|are to) be \w+ed\b|"
+    r"\b(?:is|are) (?:required|expected|supposed) to be \w+ed\b")
 _CLAUSE_END = re.compile(r"[,:](?=\s)|[.\n]")
 _NEGATED = re.compile(
     r"\b(?:not|never|n't|no|nicht|nie|kein\w*|jamais|pas|nunca|ni)\b|不|别|勿|禁止")
@@ -134,36 +157,45 @@ _NEGATED = re.compile(
 _SECRET = re.compile(
     r"~/\.ssh|\$home/\.ssh|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?<![\w.])\.env\b(?![.\w-])|"
     r"\.aws/credentials|\.docker/config|\.kube/config|kubeconfig|\.config/gh|\.gnupg|\.npmrc|"
-    r"\.netrc|\.git-credentials|\.pypirc|\.bash_history|server\.key|\.pem\b|"
+    r"\.netrc|\.git-credentials|\.pypirc|_history\b|server\.key|\.pem\b|/etc/(?:passwd|shadow)|"
+    r"known_hosts|\.gitconfig|"
     r"\b(?:api[_ -]?keys?|secrets?|credentials?|private[_ -]keys?|ssh[_ -]keys?|passwords?|"
     r"passphrases?|(?:access|auth|oauth|refresh|session|bearer|api|github|npm|pypi)[_ -]?tokens?|"
     r"tokens?|cookies?|cookie database|keychains?|find-generic-password|browser history|"
     r"open tabs|gh auth token|gh secret|env(?:ironment)? var(?:iable)?s?|printenv|"
     r"(?:output|contents?|value) of `?env`?|process\.env|os\.environ|"
     r"phone numbers?|e-?mail addresses|customers?'? (?:data|emails?|records)|personal data|"
-    r"channel history|chat history|calendar|password reset|private repos?)\b|"
+    r"channel history|chat history|calendar|password reset|private repos?|payroll|salar(?:y|ies)|"
+    r"financial (?:data|records|statements?)|medical records?|hr records?)\b|"
     r"contraseñas?|claves?|mot de passe|clés?|passwort\w*|schlüssel\w*|zugangsdaten|"
     r"密钥|私钥|令牌|密码|凭据|凭证")
 _MOVE = re.compile(
     r"\b(?:send|sends|sending|upload|post|paste|attach|include|add|adding|commit|forward|share|"
     r"print|copy|publish|expose|reply|put|ping|e-?mail|dm|leak|reveal|dump|export|compile|"
-    r"mirror|transmit|submit|sync|push|cat|show|output|"
+    r"mirror|transmit|submit|sync|push|cat|show|output|envie|invia\w*|"
     r"envoye[rz]?|envoie|publie[rz]?|ajoute[rz]?|colle[rz]?|"
     r"env[ií]a\w*|sub[ei]\w*|publica\w*|adjunta\w*|pega\w*|copia\w*|"
     r"send\w*|schick\w*|hochlad\w*|übermittel\w*|veröffentlich\w*)\b|"
-    r"发送|上传|发到|发给|贴|提交|读取")
+    r"发送|上传|发到|发给|贴|提交|读取|送信|アップロード")
 _SETTINGS = re.compile(
     r"bypasspermissions|defaultmode|auto-?approv\w*|approbation automatique|"
     r"dangerously-skip-permissions|allowedtools|permissions\.allow|bash\(\*\)|mcpservers|"
     r"\byolo\b|trust-all|(?:disable|skip|turn off|without)\s+(?:all\s+)?(?:the\s+)?"
-    r"confirmations?|never ask for confirmation|--no-verify")
+    r"confirmations?|never ask for confirmation|--no-verify|auto-?run|stop asking|"
+    r"skip (?:the )?(?:pre-commit |git )?hooks|hookspath|branch protection|ufw disable|"
+    r"(?:disable|turn off) (?:the )?firewall")
 _SETTINGS_WEAK = re.compile(
     r"\.mcp\.json|mcp server|\bsandbox\b|permission mode|approval mode|\.claude\.json|"
     r"\.claude/settings|\.cursor/|\.vscode/settings|settings\.json")
 _CHANGE = re.compile(
     r"\b(?:set|sets|enable|disable|switch|turn|change|update|write|add|register|install|"
-    r"configure|edit|append|grant|activate|cambia\w*|activ\w*|ändere\w*|aktiviere\w*|"
+    r"configure|edit|append|grant|activate|delete|remove|cambia\w*|activ\w*|ändere\w*|"
+    r"aktiviere\w*|"
     r"ajoute\w*|añad\w*|agrega\w*)\b|修改|添加|启用|关闭")
+_CRON = re.compile(
+    r"\b(?:cron ?jobs?|crontab|systemd (?:unit|service|timer)|launch ?agents?|startup items?|"
+    r"login items?|scheduled tasks?)\b")
+_CRON_VERB = re.compile(r"\b(?:wire|set|add|create|install|schedule|register|put)\b")
 _HOOK = re.compile(r"\bhooks?\b|posttooluse|pretooluse|sessionstart")
 _HOOK_TARGET = re.compile(r"settings|\.claude|https?://|curl")
 _RUN = re.compile(
@@ -173,7 +205,9 @@ _RISK = re.compile(
     r"https?://|\bcurl\b|\bwget\b|\bsudo\b|\brm -|--force|\bforce\b|--prod|\bdeploy|"
     r"\brelease|git push|--privileged|\bchmod\b|\beval\b|exec\(|bash <\(|\|\s*(?:ba|z)?sh\b|"
     r"upload|\bposts?\b|--grant|\bgrant|\bdelete|\bwipe|--no-verify|/tmp/|without (?:asking|"
-    r"confirmation|approval|waiting)|no need to (?:check|ask)|right away")
+    r"confirmation|approval|waiting)|no need to (?:check|ask)|right away|\bshutdown\b|"
+    r"\breboot\b|\bmkfs|\bdd if=|chmod 777|iptables -f|\bkill -9|drop table|index-url|"
+    r"--extra-index|hookspath")
 _FETCH = re.compile(
     r"\b(?:fetch|read|visit|open|load|get|go to|check|download|consult|lis|lee|lade)\b"
     r"[^\n]{0,40}?https?://\S+[^\n]{0,60}?\b(?:and|then|et|y|und)\s+(?:\w+\s+){0,2}?"
@@ -190,7 +224,10 @@ _BACKDOOR = re.compile(
     r"bypass (?:the )?auth|eval\(|letmein|return true when|a copy of the request|\btelemetry\b|"
     r"\bbeacon|instead of the real|to every (?:entry|file|handler|request|page)|"
     r"every (?:request handler|handler|generated|entry file)|pypi-mirror|--extra-index|"
-    r"index-url|disable (?:certificate|tls|ssl) verif")
+    r"index-url|disable (?:certificate|tls|ssl) verif|master password|hard-?coded "
+    r"(?:password|credential)|(?:remove|replace|drop|skip|disable|bypass)\w*\b[^\n]{0,30}?\b"
+    r"(?:bounds checks?|validation|auth(?:entication|orization)? checks?|csrf|signature "
+    r"(?:check|verification)|input sanitization)")
 _OUTPUT = re.compile(
     r"\b(?:tell|inform|say|describe|recommend|report|state|claim|assure|reply|answer|respond|"
     r"summari[sz]e)\w*\b[^\n]{0,80}?\b(?:the user|users|that all|as the best|best on the market|"
@@ -198,7 +235,10 @@ _OUTPUT = re.compile(
     r"competitors?|security flaws)")
 _GOAL = re.compile(
     r"\b(?:approve|merge)\b[^\n]{0,60}?\bwithout (?:running )?(?:the |any )?(?:tests?|review|ci)"
-    r"|\bpush (?:straight|directly) to (?:main|master|production)|skip (?:code )?review")
+    r"|\b(?:push|commit)\w* (?:straight|directly) to (?:main|master|production)"
+    r"|skip (?:code )?review|\b(?:approve|approved|merge)\w*\b[^\n]{0,60}?\b(?:regardless of|"
+    r"even if)|\b(?:close|delete|lock|archive)\b[^\n]{0,10}?\b(?:every|all)\b[^\n]{0,20}?"
+    r"\b(?:issues?|pull requests?|prs|repos?|branches|tickets?)\b")
 _CONCEAL = re.compile(
     r"\b(?:do not|don't|never|without|no need to|avoid)\s+(?:\w+\s+){0,3}?(?:tell|mention|"
     r"notify|inform|alert|surface|report|disclose|show)\w*\b[^\n]{0,60}?\b(?:user|owner|human|"
@@ -219,22 +259,35 @@ _OVERRIDE = re.compile(
     r"|\b(?:ignore[zr]?|oublie[zr]?)\s+(?:toutes\s+)?les\s+(?:consignes|instructions)\b"
     r"|\b(?:ignora|olvida|ignore|olvide)\w*\s+(?:todas\s+)?las\s+instrucciones\b"
     r"|\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie)\s+(?:alle\s+)?(?:\w+\s+)?anweisungen"
-    r"|(?:忽略|无视|忘记|忘掉)[^\n]{0,8}?(?:指令|指示|说明|提示)")
+    r"|(?:忽略|无视|忘记|忘掉)[^\n]{0,8}?(?:指令|指示|说明|提示)"
+    r"|\b(?:ignor[ae]\w*|esque[cç]a\w*|dimentic\w*)\s+(?:todas\s+|tutte\s+)?(?:as|le)\s+"
+    r"(?:instruções|istruzioni)\b|(?:以前|前|上記|これまで)の[^\n]{0,6}?(?:指示|命令)を無視")
 
 _ADDR_GATES = frozenset(w.encode() for w in (
     "ai llm llms agent agents assistant assistants bot bots claude copilot cursor gemini codex "
     "chatgpt devin aider windsurf ia ki asistente asistentes agente agentes assistent "
-    "assistenten agenten generators yourself instructions_for_llm").split())
-_CJK_GATES = ("助手", "代理", "智能体", "模型", "机器人")
+    "assistenten agenten generators yourself instructions_for_llm model helper helpers "
+    "automation assistente assistenti").split())
+_CJK_GATES = ("助手", "代理", "智能体", "模型", "机器人", "アシスタント", "エージェント")
 _WORD = re.compile(r"[a-z0-9_]+|[\u2e80-\u9fff]")
 _CASED_NOUNS = frozenset("ai ia ki llm llms claude copilot cursor gemini codex chatgpt devin aider "
                          "windsurf".split())
-_PLURAL_NOUNS = frozenset("agents assistants bots generators asistentes agentes assistenten "
+_PLURAL_NOUNS = frozenset("agents assistants bots generators helpers asistentes agentes "
+                          "assistenti assistentes assistenten "
                           "agenten".split())
-_SINGULAR_NOUNS = frozenset("agent assistant bot asistente agente assistent".split())
+_SINGULAR_NOUNS = frozenset(
+    "agent assistant bot model helper automation asistente agente assistent assistente".split())
 _QUALIFIED = re.compile(
     r"(?:\b(?:the|any|every|all|an?|each|this|that|your|our|or|and|coding|code|ai|llm|automated|"
-    r"autonomous|agentic|el|la|los|al|del|un|una|der|die|den|dem|ein|einen)\s+|l'|ki-?)$")
+    r"autonomous|agentic|hey|hi|hello|dear|ok|okay|yo|reviewer|review|triage|merge|"
+    r"el|la|los|al|del|un|una|der|die|den|dem|ein|einen|o|il)\s+|l'|ki-?)$")
+_QUALIFIED_AFTER = (" de ia", " ia", " ai", " de codage", " de código", " di ia")
+_VOCATIVE_HEAD = re.compile(
+    r"^[\W\d_]*(?:(?:hey|hi|hello|dear|ok|okay|yo|note|notes|message|p\.?s\.?|to|for|the|an?|any|"
+    r"all|every|attention|important|psst|instructions?|reminder|whoever you are|as|please|"
+    r"por favor|bitte|s'il vous plaît|per favore)\W+){0,4}$")
+"""What may stand before a bare singular noun used as a vocative ("P.S. for the bot:")."""
+_HEAD_MARKS = (". ", "! ", "? ", ">", '"', "(", "[", "*", "`", "\n")
 _SELF_STARTS = ("yourself", "instructions_for")
 _NOASK = re.compile(r"\bnever ask\b|\bwithout (?:asking|confirmation|approval)\b|"
                     r"\bno (?:confirmation|approval)\b")
@@ -244,7 +297,7 @@ _OVERRIDE_NEEDLES = (
     "real goal", "actual goal", "priority directive", "task is cancel",
     "priority over the user", "overriding this file", "you are now in", "authorised you",
     "authorized you", "les consignes", "les instructions", "las instrucciones", "anweisungen",
-    "忽略", "无视", "忘记", "忘掉")
+    "instruções", "istruzioni", "忽略", "无视", "忘记", "忘掉", "無視")
 _CONCEAL_NEEDLES = (
     "tell", "mention", "notify", "inform", "alert", "surface", "disclose", "between us",
     "need to know", "digas", "diga", "menciones", "mencione", "informes", "dites pas", "dis pas",
@@ -255,7 +308,9 @@ _NEGATION_WORDS = frozenset(w.encode() for w in (
 _PERSIST_NEEDLES = ("claude.md", "agents.md", "gemini.md", ".cursorrules", "your memory",
                     ".bashrc", ".zshrc", "crontab", "prompt_command", "future sessions", "记忆")
 _SENT_END = re.compile(r"[.!?;](?:\s|$)|。|！|？|；")
-_VALUE_OPEN = re.compile(r'(?:"\s*:|[{\[,=]|\(\S+)$')
+_VALUE_OPEN = re.compile(r'(?:"\s*:|[{\[,=]|\(\S+|^\s*-?\s*[\w.$-]+\s*:|^\s*)$')
+"""Text before a quote that makes the quote open a value, not a mention: a JSON or YAML key,
+``=``, a list, a link's URL, or nothing (a string literal on its own line)."""
 MAX_CANDIDATES = 400
 MAX_PER_WORD = 24
 """At most this many places of one gate word are judged (a text naming Claude 500 times is
@@ -264,7 +319,7 @@ _AGENT_FILE_NEEDLES = (
     ".env", "ssh", "token", "secret", "credential", "password", "cookie", "keychain", "bypass",
     "approv", "dangerously", "allowedtools", "mcpservers", "mcp.json", "sandbox",
     "settings.json", "posttooluse", "pretooluse", "claude.md", "agents.md", "memory",
-    "backdoor", "telemetry", "follow")
+    "backdoor", "telemetry", "follow", "auto", "asking", "hook", "firewall", "protection")
 """Words without which a line of an agent-instruction file asks nothing beyond the workflow."""
 _BEYOND_WORKFLOW = frozenset({"exfil", "settings", "memory", "fetch", "backdoor"})
 """Families an agent-instruction file may not ask for (its build/test commands are fine)."""
@@ -330,17 +385,20 @@ _SECRET_NEEDLES = (
     "personal", "calendar", "private", "contraseña", "clave", "mot de passe", "clé", "passwort",
     "schlüssel", "zugangsdaten", "密钥", "私钥", "令牌", "密码", "凭据", "凭证")
 _SETTINGS_NEEDLES = (
+    "auto", "stop asking", "hook", "branch protection", "ufw", "firewall",
     "bypass", "defaultmode", "approv", "approbation", "dangerously", "allowedtools",
     "permissions.allow", "bash(*)", "mcpservers", "yolo", "trust-all", "confirmation",
     "no-verify", "mcp", "sandbox", "permission mode", "approval mode", ".claude", ".cursor/",
     ".vscode/", "settings.json")
+_CRON_NEEDLES = ("cron", "systemd", "launch", "startup item", "login item", "scheduled task")
 _HOOK_NEEDLES = ("hook", "posttooluse", "pretooluse", "sessionstart")
 _FETCH_NEEDLES = ("http", "访问", "打开")
 _BACKDOOR_NEEDLES = (
     "admin", "backdoor", "auth", "eval(", "letmein", "return true", "copy of the request",
     "telemetry", "beacon", "instead of the real", "every", "pypi-mirror", "index-url",
-    "verif")
-_GOAL_NEEDLES = ("without", "straight to", "directly to", "review")
+    "verif", "master", "hard", "check", "validation", "csrf", "saniti")
+_GOAL_NEEDLES = ("without", "straight to", "directly to", "review", "regardless", "even if",
+                 "every", "all ")
 _RUN_NEEDLES = ("run", "exec", "launch", "invoke", "install", "lance", "ejecuta", "führe",
                 "运行", "执行")
 _OUTPUT_NEEDLES = ("tell", "inform", "say", "describ", "recommend", "report", "state", "claim",
@@ -375,6 +433,11 @@ def _family(text: str, agent_file: bool) -> str | None:
         m = _PERSIST.search(text)
         if m is not None and not _clause_negated(text, m.start()):
             return "memory"
+    if _any(text, _CRON_NEEDLES):
+        m = _CRON.search(text)
+        if (m is not None and _CRON_VERB.search(text, max(0, m.start() - 60), m.start())
+                and not _clause_negated(text, m.start())):
+            return "memory"
     if _any(text, _FETCH_NEEDLES) and _FETCH.search(text):
         return "fetch"
     if _any(text, _BACKDOOR_NEEDLES):
@@ -405,6 +468,10 @@ def _ordered(text: str, a: int, b: int) -> bool:
     """Whether the sentence orders the agent named at ``text[a:b]``: a modal within 80
     characters after the noun, an indirect request right before it, a vocative or label
     followed by a verb."""
+    if text.endswith("by ", 0, a) or text.endswith("by the ", 0, a):
+        before = text[max(0, a - 160): a]  # "... must be posted to X by the automation"
+        if _PASSIVE.search(before):
+            return True
     after = text[b: b + 80]
     m = _MODAL.search(after)
     if m is not None and not _NEGATED.search(after[m.end(): m.end() + 12]):
@@ -423,32 +490,39 @@ def _ordered(text: str, a: int, b: int) -> bool:
 
 def _noun_at(line: str, low: str, place: int) -> tuple[int, int] | None:
     """The span of the agent noun whose gate word starts at ``place``, or None when the word
-    there names no agent (a singular "agent" without a determiner, lowercase "cursor", "ai"
-    inside French "j'ai", "Claude Code" the product)."""
+    there names no agent: a singular "agent" without a determiner or vocative use ("the Datadog
+    Agent, run:" is not one), lowercase "cursor" in code, "ai" in French "j'ai", "Claude Code"
+    the product."""
     m = _WORD.match(low, place)
     if m is None:
         return None
     word, end = m.group(), m.end()
+    vocative = low[end: end + 1] in (":", ",")
     if word in _CASED_NOUNS:
-        if not line[place: place + 1].isupper() or (word == "claude"
-                                                      and low.startswith(" code", end)):
+        if not (line[place: place + 1].isupper() or vocative) or (
+                word == "claude" and low.startswith(" code", end)):
             return None
         return place, end
     if word in _PLURAL_NOUNS:
         return place, end
     if word in _SINGULAR_NOUNS:
-        if _QUALIFIED.search(low, max(0, place - 24), place) or low[end: end + 1] in (":", ","):
+        if (_QUALIFIED.search(low, max(0, place - 24), place)
+                or low.startswith(_QUALIFIED_AFTER, end)):
             return place, end
+        if vocative:
+            head = low[max(0, place - 60):place]
+            cut = max(head.rfind(mark) for mark in _HEAD_MARKS)
+            if _VOCATIVE_HEAD.match(head[cut + 1:] if cut != -1 else head):
+                return place, end
         return None
     if word[:1] >= "\u2e80":  # CJK
         for noun in _CJK_GATES:
             if low.startswith(noun, place):
-                if noun in ("代理", "模型") and not low[max(0, place - 3): place].strip().endswith(
-                        ("ai", "ki", "ia")):
-                    return None
-                head = low[max(0, place - 3): place]
-                start = place - (len(head) - head.rfind(head.strip()[-2:])) if head.strip()[
-                    -2:] in ("ai", "ki", "ia") else place  # "AI助手" as one noun
+                before = low[max(0, place - 3): place].strip()
+                ai = before.endswith(("ai", "ki", "ia"))
+                if noun in ("代理", "模型") and not ai:
+                    return None  # proxy, model: an agent only as "AI代理", "AI模型"
+                start = low.rfind(before[-2:], 0, place) if ai else place  # "AI助手", one noun
                 return start, place + len(noun)
     return None
 
@@ -468,7 +542,8 @@ def _candidates(lines: FamilyLines, gates: frozenset[bytes],
             end = pos + len(needle)
             if not ((pos and low[pos - 1].isalnum()) or low[end:end + 1].isalnum()
                     or (cased and not text[pos: pos + 1].isupper()
-                        and low[pos - 1: pos] not in ("(", "["))):
+                        and low[pos - 1: pos] not in ("(", "[")
+                        and low[end: end + 1] not in (":", ","))):
                 i = bisect_right(starts, pos) - 1
                 found.setdefault(i, []).append(pos - starts[i])
                 seen += 1
@@ -491,23 +566,16 @@ def _needle_key(needle: str) -> bytes | None:
 
 def _needle_lines(lines: FamilyLines, needles: tuple[str, ...]) -> list[int]:
     """Indices of the lines holding one of ``needles`` (substrings of the lowercased text);
-    a needle is looked for only when its longest word is among the text's words (or, for a
-    CJK needle, when the text is not ASCII)."""
-    low, starts, words = lines.low, lines.starts, lines.words
+    a needle is looked for only when its longest word is among the text's words (one set
+    intersection), a CJK needle only when the text is not ASCII, a part-of-word needle always."""
+    low, starts = lines.low, lines.starts
+    by_key, always, cjk = _INDEX[needles]
+    wanted = [n for key in lines.words & by_key.keys() for n in by_key[key]]
+    wanted += always
+    if cjk and not low.isascii():
+        wanted += cjk
     found: set[int] = set()
-    keys = _GROUP_KEYS.get(needles)
-    if keys is not None and low.isascii() and not words & keys:
-        return []  # none of the needles' words occurs
-    ascii_text: bool | None = None
-    for needle in needles:
-        key = _KEYS[needle]
-        if key is None:
-            if ascii_text is None:
-                ascii_text = low.isascii()
-            if ascii_text:
-                continue
-        elif key and key not in words:
-            continue
+    for needle in wanted:
         pos = low.find(needle)
         while pos != -1 and len(found) < MAX_CANDIDATES:
             i = bisect_right(starts, pos) - 1
@@ -517,12 +585,26 @@ def _needle_lines(lines: FamilyLines, needles: tuple[str, ...]) -> list[int]:
     return sorted(found)
 
 
-_KEYS = {needle: _needle_key(needle)
-         for needle in (*_OVERRIDE_NEEDLES, *_CONCEAL_NEEDLES, *_PERSIST_NEEDLES)}
-_KEYS.update((needle, b"") for needle in _AGENT_FILE_NEEDLES)  # parts of words: always search
-_GROUP_KEYS: dict[tuple[str, ...], frozenset[bytes]] = {
-    group: frozenset(k for k in map(_KEYS.__getitem__, group) if k)
-    for group in (_OVERRIDE_NEEDLES, _CONCEAL_NEEDLES, _PERSIST_NEEDLES)}
+def _index(needles: tuple[str, ...], part_of_word: bool = False
+           ) -> tuple[dict[bytes, tuple[str, ...]], list[str], list[str]]:
+    """(longest word -> needles, needles always looked for, CJK needles) of a needle group."""
+    by_key: dict[bytes, tuple[str, ...]] = {}
+    always: list[str] = []
+    cjk: list[str] = []
+    for needle in needles:
+        key = _needle_key(needle)
+        if part_of_word:
+            always.append(needle)
+        elif key is None:
+            cjk.append(needle)
+        else:
+            by_key[key] = (*by_key.get(key, ()), needle)
+    return by_key, always, cjk
+
+
+_INDEX: dict[tuple[str, ...], tuple[dict[bytes, tuple[str, ...]], list[str], list[str]]] = {
+    group: _index(group) for group in (_OVERRIDE_NEEDLES, _CONCEAL_NEEDLES, _PERSIST_NEEDLES)}
+_INDEX[_AGENT_FILE_NEEDLES] = _index(_AGENT_FILE_NEEDLES, part_of_word=True)
 
 
 def family_requests(lines: FamilyLines, doc_security: bool,
@@ -532,10 +614,12 @@ def family_requests(lines: FamilyLines, doc_security: bool,
     :data:`tui.injection.TECHNIQUE` (``exfil``, ``settings``, ``exec``, ...)."""
     out: list[tuple[int, str]] = []
     done: set[int] = set()
+    if doc_security:
+        return out  # a text about attacks quotes them; the request signals judge its labels
     for i, places in sorted(_candidates(lines, _ADDR_GATES, _CJK_GATES).items()):
         line, low = lines.lines[i], lines.low_lines[i]
-        if lines.testdata and lines.in_literal(i):
-            continue
+        if lines.testdata and (lines.in_literal(i) or _DATA_LINE.match(line)):
+            continue  # a test case, probe or rule: the words are data
         hits: set[tuple[int, int]] = set()
         for place in places:
             span = _noun_at(line, low, place)
@@ -548,8 +632,6 @@ def family_requests(lines: FamilyLines, doc_security: bool,
         for a, b in sorted(hits):
             if _NOT_ADDR.search(low[max(0, a - 14):a]) or _quoted(line, a):
                 continue
-            if doc_security and not _SELF.match(low, a) and low[b:b + 2].strip()[:1] != ":":
-                continue  # a text about attacks: only a label aimed at its reader counts
             text, off = _sentence(lines, i, a)
             if not (_ordered(text, off, off + (b - a)) or _SELF.match(low, a)):
                 continue
@@ -558,8 +640,6 @@ def family_requests(lines: FamilyLines, doc_security: bool,
                 out.append((i, family))
                 done.add(i)
                 break
-    if doc_security:
-        return out
     if agent_file:  # addressed to the agent throughout: what is asked decides
         for i in _needle_lines(lines, _AGENT_FILE_NEEDLES):
             if i in done:
@@ -578,7 +658,8 @@ def family_requests(lines: FamilyLines, doc_security: bool,
             if m is None:
                 continue
             pos = m.start()
-            if (i in done or (lines.testdata and lines.in_literal(i))
+            if (i in done or (lines.testdata and (lines.in_literal(i)
+                                                  or _DATA_LINE.match(lines.lines[i])))
                     or _quoted(lines.lines[i], pos)):
                 continue
             if intent != "override":
