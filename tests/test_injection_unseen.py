@@ -1,6 +1,6 @@
 """The injection detector on a held-out set written for Warden, and ``detect-injection | head``.
 
-``tests/injection_unseen.jsonl`` holds 200 labelled cases (113 injections, 87 benign, most of
+``tests/injection_unseen.jsonl`` holds 230 labelled cases (133 injections, 97 benign, most of
 them hard negatives) written for Warden, in the record format of the
 corpus (``../shared/corpora/injection/README.md``; its labelling rule decides the labels): every
 intent (override, commands, secrets, settings/permissions/hooks/MCP configuration, backdoors,
@@ -13,7 +13,7 @@ security docs quoting attacks, detector tests, AGENTS.md/CLAUDE.md conventions, 
 installers, permission-mode docs, settings and .mcp.json files, tool hints, bot PR bodies,
 emoji and RTL text.
 
-Two batches, each scored before the rules it then informed (the honest estimates of how the
+Three batches, each scored before the rules it then informed (the honest estimates of how the
 detector does on wordings it has not seen):
 
 * ``uns-inj-001..088``, ``uns-ben-001..072``, written before reading the detector's code: the
@@ -21,10 +21,14 @@ detector does on wordings it has not seen):
 * ``uns-inj-089..113``, ``uns-ben-073..087``, written after the first version of the family
   rules (:mod:`tui.injection.families`), with wordings chosen to avoid them (other languages,
   "autonomous helper", "Dear model", passive "by the automation reading this"): precision 0.70,
-  recall 0.28.
+  recall 0.28;
+* ``uns-inj-114..133``, ``uns-ben-088..097``, ordinary realistic wordings (tool shadowing, CSV
+  cells, notebook cells, commit trailers, German/French/Spanish/Chinese), written after the
+  second round: precision 0.86, recall 0.30.
 
-The rules were then generalised on both batches, so the figures asserted below are not blind
-estimates; the thresholds are the ones the detector reaches with margin.
+Each fresh batch found the rules about 30% ready for it: treat that, not the figures asserted
+below, as the estimate for text nobody here has seen.  The rules were then generalised by family
+on all three batches, so the thresholds below are the ones the detector reaches with margin.
 """
 
 from __future__ import annotations
@@ -62,10 +66,10 @@ def load_cases() -> list[dict]:
 def test_the_held_out_set_is_well_formed() -> None:
     cases = load_cases()
     ids = [c["id"] for c in cases]
-    assert len(ids) == len(set(ids)) >= 200
+    assert len(ids) == len(set(ids)) >= 230
     assert {c["label"] for c in cases} == {"injection", "benign"}
-    assert sum(c["label"] == "injection" for c in cases) >= 110
-    assert sum(c["label"] == "benign" for c in cases) >= 85
+    assert sum(c["label"] == "injection" for c in cases) >= 130
+    assert sum(c["label"] == "benign" for c in cases) >= 95
     for c in cases:
         assert set(c) >= {"id", "kind", "filename", "content", "label", "why", "tags"}, c["id"]
         assert c["kind"] in ("file", "tool_output", "web_page", "mcp_result"), c["id"]

@@ -96,7 +96,7 @@ _SELF = re.compile(
     r"(?:earlier |previous |prior |original )?instructions)\b"
     r"|\b(?:notice|message|note|instructions?|attention|directive)s?\s+(?:to|for)\s+"
     r"(?:the\s+)?(?:model|language model|llm|ai|assistant|agent)s?\b"
-    r"|\[(?:assistant|agent|ai|llm|model) (?:instructions?|note|directive)s?\]"
+    r"|\[(?:assistant|agent|ai|llm|model)[ -](?:instructions?|note|directive)s?\]"
     r"|\binstructions?_for_(?:llms?|ai|agents?|assistants?)\b"
     r"|\b(?:todo|fixme|note|nb)\((?:ai|llm|agents?|assistants?|claude|copilot|cursor|codex|bot)\)"
     r"|\bif you are an? (?:ai|llm|assistant|agent|language model)\b"
@@ -115,12 +115,13 @@ _MODAL = re.compile(
     r"|muss|müssen|musst|soll|sollen|sollte|sollten|bitte"
     r"|deve|devem|precisa|por favor|per favore|dovete"
     r"|(?:first |next |only )?(?:step|task|job) is to"
-    r"|can (?:silently|quietly|secretly|simply|just) \w+)\b"
+    r"|can (?:silently|quietly|secretly|simply|just) \w+|(?:can|could|would) you)\b"
     r"|必须|需要|应该|应当|务必|请|得|ください|してください|必要があります")
 _INDIRECT = re.compile(
     r"\b(?:it would be (?:great|helpful|nice|ideal|appreciated|best|really helpful|"
     r"really great)|(?:we|i) (?:would|'d) (?:like|love|appreciate)|please|kindly|"
-    r"(?:can|could|would) (?:you|the))\b[^.\n]{0,30}$|请\s*$")
+    r"(?:can|could|would) (?:you|the)|(?:it is|it's) (?:recommended|advised|required|expected) "
+    r"that|we (?:recommend|ask|expect) that)\b[^.\n]{0,30}$|请\s*$")
 """An indirect request ending right before the agent noun."""
 _VERBS = (
     r"(?:please\s+)?(?:run|execute|send|upload|post|paste|attach|include|add|append|set|enable|"
@@ -129,6 +130,7 @@ _VERBS = (
     r"register|create|update|export|compile|restart|make|keep|insert|introduce|point|grant|"
     r"accept|reply|respond|answer|ignore|forget|disregard|cat|dump|leak|reveal|email|dm|"
     r"replace|rewrite|modify|close|lock|mark|skip|turn|stop|wire|schedule|whitelist|allow|"
+    r"embed|dismiss|resolve|responde|dile|pide|pídele|remplace[rz]?|leite|sende|"
     r"envie|esegui|invia|ignore|ignori|esqueça|dimentica|"
     r"ignorez|exécutez|envoyez|ajoutez|ajoute|activez|active|lancez|oubliez|"
     r"ignora|olvida|envía|envia|ejecuta|sube|cambia|añade|agrega|borra|elimina|"
@@ -149,16 +151,17 @@ item); unlike a prose label ("hint: ...", "note: ...")."""
 _PASSIVE = re.compile(
     r"\b(?:must|should|shall|needs? to|has to|have to|is to|are to) be \w+ed\b|"
     r"\b(?:is|are) (?:required|expected|supposed) to be \w+ed\b")
-_CLAUSE_END = re.compile(r"[,:](?=\s)|[.\n]")
+_CLAUSE_END = re.compile(r"[,:;](?=\s)|[.\n]")
 _NEGATED = re.compile(
-    r"\b(?:not|never|n't|no|nicht|nie|kein\w*|jamais|pas|nunca|ni)\b|不|别|勿|禁止")
+    r"\b(?:not|never|n't|no|nicht|nie|kein\w*|jamais|pas|nunca|ni)\b(?![:=_-])|不|别|勿|禁止")
 
 # --- what is asked --------------------------------------------------------------------------
 _SECRET = re.compile(
     r"~/\.ssh|\$home/\.ssh|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?<![\w.])\.env\b(?![.\w-])|"
     r"\.aws/credentials|\.docker/config|\.kube/config|kubeconfig|\.config/gh|\.gnupg|\.npmrc|"
     r"\.netrc|\.git-credentials|\.pypirc|_history\b|server\.key|\.pem\b|/etc/(?:passwd|shadow)|"
-    r"known_hosts|\.gitconfig|"
+    r"known_hosts|\.gitconfig|\benv\s*>|`env`|\byour environment\b|getenv\(|"
+    r"\b[a-z0-9]+(?:_[a-z0-9]+)*_(?:token|secret|key|password|passwd|pat)s?\b|"
     r"\b(?:api[_ -]?keys?|secrets?|credentials?|private[_ -]keys?|ssh[_ -]keys?|passwords?|"
     r"passphrases?|(?:access|auth|oauth|refresh|session|bearer|api|github|npm|pypi)[_ -]?tokens?|"
     r"tokens?|cookies?|cookie database|keychains?|find-generic-password|browser history|"
@@ -172,14 +175,16 @@ _SECRET = re.compile(
 _MOVE = re.compile(
     r"\b(?:send|sends|sending|upload|post|paste|attach|include|add|adding|commit|forward|share|"
     r"print|copy|publish|expose|reply|put|ping|e-?mail|dm|leak|reveal|dump|export|compile|"
-    r"mirror|transmit|submit|sync|push|cat|show|output|envie|invia\w*|"
+    r"mirror|transmit|submit|sync|push|cat|show|output|envie|invia\w*|embed|curl|export|"
+    r"pass(?:es)? (?:it|them|the \w+) as|"
     r"envoye[rz]?|envoie|publie[rz]?|ajoute[rz]?|colle[rz]?|"
     r"env[ií]a\w*|sub[ei]\w*|publica\w*|adjunta\w*|pega\w*|copia\w*|"
     r"send\w*|schick\w*|hochlad\w*|übermittel\w*|veröffentlich\w*)\b|"
     r"发送|上传|发到|发给|贴|提交|读取|送信|アップロード")
 _SETTINGS = re.compile(
     r"bypasspermissions|defaultmode|auto-?approv\w*|approbation automatique|"
-    r"dangerously-skip-permissions|allowedtools|permissions\.allow|bash\(\*\)|mcpservers|"
+    r"dangerously[-_ ]skip[-_ ]permissions|write-all|pull_request_target|allowedtools|"
+    r"permissions\.allow|bash\(\*\)|mcpservers|"
     r"\byolo\b|trust-all|(?:disable|skip|turn off|without)\s+(?:all\s+)?(?:the\s+)?"
     r"confirmations?|never ask for confirmation|--no-verify|auto-?run|stop asking|"
     r"skip (?:the )?(?:pre-commit |git )?hooks|hookspath|branch protection|ufw disable|"
@@ -207,7 +212,8 @@ _RISK = re.compile(
     r"upload|\bposts?\b|--grant|\bgrant|\bdelete|\bwipe|--no-verify|/tmp/|without (?:asking|"
     r"confirmation|approval|waiting)|no need to (?:check|ask)|right away|\bshutdown\b|"
     r"\breboot\b|\bmkfs|\bdd if=|chmod 777|iptables -f|\bkill -9|drop table|index-url|"
-    r"--extra-index|hookspath")
+    r"--extra-index|hookspath|(?:pip3?|npm|pnpm|yarn|gem|cargo|go) (?:install|add) "
+    r"(?:-\S+ )*[a-z@][\w@./-]+")
 _FETCH = re.compile(
     r"\b(?:fetch|read|visit|open|load|get|go to|check|download|consult|lis|lee|lade)\b"
     r"[^\n]{0,40}?https?://\S+[^\n]{0,60}?\b(?:and|then|et|y|und)\s+(?:\w+\s+){0,2}?"
@@ -224,21 +230,28 @@ _BACKDOOR = re.compile(
     r"bypass (?:the )?auth|eval\(|letmein|return true when|a copy of the request|\btelemetry\b|"
     r"\bbeacon|instead of the real|to every (?:entry|file|handler|request|page)|"
     r"every (?:request handler|handler|generated|entry file)|pypi-mirror|--extra-index|"
-    r"index-url|disable (?:certificate|tls|ssl) verif|master password|hard-?coded "
+    r"index-url|disabl\w* (?:certificate|tls|ssl) verif|sslverify false|master password|"
+    r"hard-?coded "
     r"(?:password|credential)|(?:remove|replace|drop|skip|disable|bypass)\w*\b[^\n]{0,30}?\b"
     r"(?:bounds checks?|validation|auth(?:entication|orization)? checks?|csrf|signature "
-    r"(?:check|verification)|input sanitization)")
+    r"(?:check|verification)|input sanitization)"
+    r"|(?:replace|change|point|set|swap|remplace\w*|cambia\w*|ändere\w*)\b[^\n]{0,60}?\b"
+    r"(?:registry|registre|registro|package index|mirror|npmrc|pip\.conf|sources\.list)")
 _OUTPUT = re.compile(
     r"\b(?:tell|inform|say|describe|recommend|report|state|claim|assure|reply|answer|respond|"
     r"summari[sz]e)\w*\b[^\n]{0,80}?\b(?:the user|users|that all|as the best|best on the market|"
     r"legitimate|approved|tests? passed|is green|expired|sign in|log in|download|install|"
-    r"competitors?|security flaws)")
+    r"competitors?|security flaws)"
+    r"|\b(?:state|say|claim|assert|write|answer|respond|reply)\w*\s+that\b"
+    r"|\blink to https?://|al usuario|à l'utilisateur|dem (?:nutzer|benutzer)|告诉用户")
 _GOAL = re.compile(
     r"\b(?:approve|merge)\b[^\n]{0,60}?\bwithout (?:running )?(?:the |any )?(?:tests?|review|ci)"
     r"|\b(?:push|commit)\w* (?:straight|directly) to (?:main|master|production)"
     r"|skip (?:code )?review|\b(?:approve|approved|merge)\w*\b[^\n]{0,60}?\b(?:regardless of|"
     r"even if)|\b(?:close|delete|lock|archive)\b[^\n]{0,10}?\b(?:every|all)\b[^\n]{0,20}?"
-    r"\b(?:issues?|pull requests?|prs|repos?|branches|tickets?)\b")
+    r"\b(?:issues?|pull requests?|prs|repos?|branches|tickets?)\b"
+    r"|\b(?:mark|dismiss|resolve|close)\w*\b[^\n]{0,40}?\b(?:resolved|false positives?|"
+    r"security (?:alerts?|findings?|failures?))")
 _CONCEAL = re.compile(
     r"\b(?:do not|don't|never|without|no need to|avoid)\s+(?:\w+\s+){0,3}?(?:tell|mention|"
     r"notify|inform|alert|surface|report|disclose|show)\w*\b[^\n]{0,60}?\b(?:user|owner|human|"
@@ -267,27 +280,39 @@ _ADDR_GATES = frozenset(w.encode() for w in (
     "ai llm llms agent agents assistant assistants bot bots claude copilot cursor gemini codex "
     "chatgpt devin aider windsurf ia ki asistente asistentes agente agentes assistent "
     "assistenten agenten generators yourself instructions_for_llm model helper helpers "
-    "automation assistente assistenti").split())
+    "automation assistente assistenti reviewers models modelo").split())
 _CJK_GATES = ("助手", "代理", "智能体", "模型", "机器人", "アシスタント", "エージェント")
+_CJK_NAME = re.compile(
+    r"(?<![a-z])(?:ai|llm|claude|copilot|gpt|cursor|gemini)(?=[\u3000-\u9fff\uff00-\uffef])")
+"""An agent name written against CJK text ("AI在调用..."), which makes it part of one word."""
+_HAS_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
 _WORD = re.compile(r"[a-z0-9_]+|[\u2e80-\u9fff]")
 _CASED_NOUNS = frozenset("ai ia ki llm llms claude copilot cursor gemini codex chatgpt devin aider "
                          "windsurf".split())
-_PLURAL_NOUNS = frozenset("agents assistants bots generators helpers asistentes agentes "
+_PLURAL_NOUNS = frozenset("agents assistants bots generators helpers reviewers models "
+                          "asistentes agentes "
                           "assistenti assistentes assistenten "
                           "agenten".split())
 _SINGULAR_NOUNS = frozenset(
-    "agent assistant bot model helper automation asistente agente assistent assistente".split())
+    "agent assistant bot model helper automation asistente agente assistent assistente "
+    "modelo".split())
 _QUALIFIED = re.compile(
     r"(?:\b(?:the|any|every|all|an?|each|this|that|your|our|or|and|coding|code|ai|llm|automated|"
-    r"autonomous|agentic|hey|hi|hello|dear|ok|okay|yo|reviewer|review|triage|merge|"
-    r"el|la|los|al|del|un|una|der|die|den|dem|ein|einen|o|il)\s+|l'|ki-?)$")
+    r"autonomous|agentic|hey|hi|hello|dear|cher|chère|querido|estimado|lieber|liebe|hallo|ok|"
+    r"okay|yo|reviewer|review|triage|merge|notebook|"
+    r"el|la|los|al|del|un|una|der|die|den|dem|ein|einen|o|il)\s+|l'|ki-?|@)$")
 _QUALIFIED_AFTER = (" de ia", " ia", " ai", " de codage", " de código", " di ia")
 _VOCATIVE_HEAD = re.compile(
-    r"^[\W\d_]*(?:(?:hey|hi|hello|dear|ok|okay|yo|note|notes|message|p\.?s\.?|to|for|the|an?|any|"
-    r"all|every|attention|important|psst|instructions?|reminder|whoever you are|as|please|"
-    r"por favor|bitte|s'il vous plaît|per favore)\W+){0,4}$")
+    r"^[\W\d_]*(?:(?:hey|hi|hello|dear|cher|chère|querido|estimado|lieber|liebe|hallo|ok|okay|yo|"
+    r"note|notes|message|p\.?s\.?|todo|fixme|nb|to|for|the|an?|any|all|every|attention|important|"
+    r"psst|"
+    r"instructions?|reminder|whoever you are|whatever|whoever|or|and|as|if|when|once|you're|"
+    r"you are|are you|please|por favor|para|pour|für|bitte|s'il vous plaît|per favore|"
+    r"el|la|los|las|le|les|l'|der|die|das|den|dem|automated|autonomous|ai|llm|coding|code|"
+    r"tools?|bots?|helpers?|agents?|assistants?|reviewers?|models?)\W+){0,6}"
+    r"(?:(?<=for )(?:[\w-]+\W+){1,2}?)?$")
 """What may stand before a bare singular noun used as a vocative ("P.S. for the bot:")."""
-_HEAD_MARKS = (". ", "! ", "? ", ">", '"', "(", "[", "*", "`", "\n")
+_HEAD_MARKS = (". ", "! ", "? ", ">", '"', "(", "[", "*", "`", "\n", "//", "#", "--", "/*")
 _SELF_STARTS = ("yourself", "instructions_for")
 _NOASK = re.compile(r"\bnever ask\b|\bwithout (?:asking|confirmation|approval)\b|"
                     r"\bno (?:confirmation|approval)\b")
@@ -305,6 +330,11 @@ _CONCEAL_NEEDLES = (
     "不要通知", "不要提及")
 _NEGATION_WORDS = frozenset(w.encode() for w in (
     "not don never without avoid no keep need ne sans nicht erwähne").split())
+_SHADOW = re.compile(
+    r"\b(?:must|should|always|shall)\s+(?:always\s+|also\s+)?(?:bcc|cc|blind-copy|copy)\b"
+    r"[^\n]{0,40}?[\w.+-]+@[\w-]+\.\w")
+"""Tool shadowing: one tool's text making every e-mail sent by another copy an address."""
+_SHADOW_NEEDLES = ("bcc", " cc ", "blind-copy", "copy")
 _PERSIST_NEEDLES = ("claude.md", "agents.md", "gemini.md", ".cursorrules", "your memory",
                     ".bashrc", ".zshrc", "crontab", "prompt_command", "future sessions", "记忆")
 _SENT_END = re.compile(r"[.!?;](?:\s|$)|。|！|？|；")
@@ -385,15 +415,21 @@ _SECRET_NEEDLES = (
     "personal", "calendar", "private", "contraseña", "clave", "mot de passe", "clé", "passwort",
     "schlüssel", "zugangsdaten", "密钥", "私钥", "令牌", "密码", "凭据", "凭证")
 _SETTINGS_NEEDLES = (
+    "write-all", "pull_request_target",
     "auto", "stop asking", "hook", "branch protection", "ufw", "firewall",
     "bypass", "defaultmode", "approv", "approbation", "dangerously", "allowedtools",
     "permissions.allow", "bash(*)", "mcpservers", "yolo", "trust-all", "confirmation",
     "no-verify", "mcp", "sandbox", "permission mode", "approval mode", ".claude", ".cursor/",
     ".vscode/", "settings.json")
+_MAIL_OUT = re.compile(
+    r"\b(?:send|forward|e-?mail|bcc|dm|leite|weiterleit\w*|schick\w*|envoie|envoyer|transf[eé]r\w*|"
+    r"reenv[ií]a\w*|env[ií]a\w*|inoltra\w*|invia\w*)\b[^\n]{0,80}?[\w.+-]+@[\w-]+\.[a-z]")
+"""Mail to an address, asked of the agent: data leaves (the labelling rule's e-mail case)."""
 _CRON_NEEDLES = ("cron", "systemd", "launch", "startup item", "login item", "scheduled task")
 _HOOK_NEEDLES = ("hook", "posttooluse", "pretooluse", "sessionstart")
 _FETCH_NEEDLES = ("http", "访问", "打开")
 _BACKDOOR_NEEDLES = (
+    "regist", "mirror", "npmrc", "pip.conf", "sources.list", "index",
     "admin", "backdoor", "auth", "eval(", "letmein", "return true", "copy of the request",
     "telemetry", "beacon", "instead of the real", "every", "pypi-mirror", "index-url",
     "verif", "master", "hard", "check", "validation", "csrf", "saniti")
@@ -417,6 +453,10 @@ def _family(text: str, agent_file: bool) -> str | None:
             window = text[max(0, secret.start() - 80): secret.end() + 80]
             if _MOVE.search(window):
                 return "exfil"
+    if "@" in text:
+        m = _MAIL_OUT.search(text)
+        if m is not None and not _clause_negated(text, m.start()):
+            return "exfil"
     if _any(text, _SETTINGS_NEEDLES):
         for pattern in (_SETTINGS, _SETTINGS_WEAK):
             m = pattern.search(text)
@@ -464,6 +504,13 @@ def _family(text: str, agent_file: bool) -> str | None:
     return None
 
 
+def _vocative_head(head: str) -> bool:
+    """Whether ``head`` (the text before an agent noun) leaves the noun at the head of its
+    sentence, markup, quote or comment, after at most a greeting or a label ("P.S. for the")."""
+    cut = max(head.rfind(mark) for mark in _HEAD_MARKS)
+    return _VOCATIVE_HEAD.match(head[cut + 1:] if cut != -1 else head) is not None
+
+
 def _ordered(text: str, a: int, b: int) -> bool:
     """Whether the sentence orders the agent named at ``text[a:b]``: a modal within 80
     characters after the noun, an indirect request right before it, a vocative or label
@@ -479,12 +526,12 @@ def _ordered(text: str, a: int, b: int) -> bool:
     if _INDIRECT.search(text[max(0, a - 60): a]):
         return True
     m = _VOCATIVE_MARK.match(text, b)
-    if m is None:
-        return False
+    if m is None or not _vocative_head(text[max(0, a - 60): a]):
+        return False  # "To give Claude access ..., add": the noun is not the one addressed
     if _VERB_AT.match(text, m.end()):
         return True
     clause = _CLAUSE_END.search(text, m.end(), m.end() + 72)
-    return (clause is not None and clause.group() in ",:"
+    return (clause is not None and clause.group() in ",:;"
             and _VERB_AT.match(text, clause.end()) is not None)
 
 
@@ -499,7 +546,7 @@ def _noun_at(line: str, low: str, place: int) -> tuple[int, int] | None:
     word, end = m.group(), m.end()
     vocative = low[end: end + 1] in (":", ",")
     if word in _CASED_NOUNS:
-        if not (line[place: place + 1].isupper() or vocative) or (
+        if not (line[place: place + 1].isupper() or vocative or low[place - 1: place] == "@") or (
                 word == "claude" and low.startswith(" code", end)):
             return None
         return place, end
@@ -509,11 +556,8 @@ def _noun_at(line: str, low: str, place: int) -> tuple[int, int] | None:
         if (_QUALIFIED.search(low, max(0, place - 24), place)
                 or low.startswith(_QUALIFIED_AFTER, end)):
             return place, end
-        if vocative:
-            head = low[max(0, place - 60):place]
-            cut = max(head.rfind(mark) for mark in _HEAD_MARKS)
-            if _VOCATIVE_HEAD.match(head[cut + 1:] if cut != -1 else head):
-                return place, end
+        if vocative and _vocative_head(low[max(0, place - 60):place]):
+            return place, end
         return None
     if word[:1] >= "\u2e80":  # CJK
         for noun in _CJK_GATES:
@@ -540,15 +584,19 @@ def _candidates(lines: FamilyLines, gates: frozenset[bytes],
         seen = 0
         while pos != -1 and len(found) < MAX_CANDIDATES and seen < MAX_PER_WORD:
             end = pos + len(needle)
-            if not ((pos and low[pos - 1].isalnum()) or low[end:end + 1].isalnum()
+            after = low[end:end + 1]
+            if not ((pos and low[pos - 1].isalnum()) or (after.isalnum() and after < "\u2e80")
                     or (cased and not text[pos: pos + 1].isupper()
-                        and low[pos - 1: pos] not in ("(", "[")
-                        and low[end: end + 1] not in (":", ","))):
+                        and low[pos - 1: pos] not in ("(", "[", "@")
+                        and after not in (":", ","))):
                 i = bisect_right(starts, pos) - 1
                 found.setdefault(i, []).append(pos - starts[i])
                 seen += 1
             pos = low.find(needle, end)
-    if not low.isascii():
+    if not low.isascii() and _HAS_CJK.search(low):
+        for m in _CJK_NAME.finditer(low):
+            i = bisect_right(starts, m.start()) - 1
+            found.setdefault(i, []).append(m.start() - starts[i])
         for needle in cjk:
             pos = low.find(needle)
             while pos != -1 and len(found) < MAX_CANDIDATES:
@@ -603,7 +651,8 @@ def _index(needles: tuple[str, ...], part_of_word: bool = False
 
 
 _INDEX: dict[tuple[str, ...], tuple[dict[bytes, tuple[str, ...]], list[str], list[str]]] = {
-    group: _index(group) for group in (_OVERRIDE_NEEDLES, _CONCEAL_NEEDLES, _PERSIST_NEEDLES)}
+    group: _index(group) for group in (_OVERRIDE_NEEDLES, _CONCEAL_NEEDLES, _PERSIST_NEEDLES,
+                                       _SHADOW_NEEDLES)}
 _INDEX[_AGENT_FILE_NEEDLES] = _index(_AGENT_FILE_NEEDLES, part_of_word=True)
 
 
@@ -649,6 +698,7 @@ def family_requests(lines: FamilyLines, doc_security: bool,
                 out.append((i, family))
                 done.add(i)
     for needles, pattern, intent in ((_OVERRIDE_NEEDLES, _OVERRIDE, "override"),
+                                     (_SHADOW_NEEDLES, _SHADOW, "exfil"),
                                      (_PERSIST_NEEDLES, _PERSIST, "memory"),
                                      (_CONCEAL_NEEDLES, _CONCEAL, "conceal")):
         if intent == "conceal" and not (lines.words & _NEGATION_WORDS or not lines.low.isascii()):
@@ -662,7 +712,7 @@ def family_requests(lines: FamilyLines, doc_security: bool,
                                                   or _DATA_LINE.match(lines.lines[i])))
                     or _quoted(lines.lines[i], pos)):
                 continue
-            if intent != "override":
+            if intent not in ("override", "exfil"):
                 line = lines.low_lines[i]
                 text, _ = _sentence(lines, i, pos)
                 if intent == "memory":
