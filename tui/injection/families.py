@@ -347,9 +347,9 @@ MAX_PER_WORD = 24
 about Claude; its orders to the agent, if any, show up among the first places too)."""
 _AGENT_FILE_NEEDLES = (
     ".env", "ssh", "token", "secret", "credential", "password", "cookie", "keychain", "bypass",
-    "approv", "dangerously", "allowedtools", "mcpservers", "mcp.json", "sandbox",
-    "settings.json", "posttooluse", "pretooluse", "claude.md", "agents.md", "memory",
-    "backdoor", "telemetry", "follow", "auto", "asking", "hook", "firewall", "protection")
+    "approv", "dangerously", "allowedtools", "mcpservers", "mcp.json", "posttooluse",
+    "pretooluse", "claude.md", "agents.md", "your memory", "backdoor", "telemetry", "firewall",
+    "auto-run", "autorun", "no-verify")
 """Words without which a line of an agent-instruction file asks nothing beyond the workflow."""
 _BEYOND_WORKFLOW = frozenset({"exfil", "settings", "memory", "fetch", "backdoor"})
 """Families an agent-instruction file may not ask for (its build/test commands are fine)."""
@@ -684,7 +684,7 @@ def family_requests(lines: FamilyLines, doc_security: bool,
             text, off = _sentence(lines, i, a)
             if not (_ordered(text, off, off + (b - a)) or _SELF.match(low, a)):
                 continue
-            family = _family(text[max(0, off - 120):], agent_file)
+            family = _family(text[max(0, off - 120): off + 360], agent_file)
             if family is not None:
                 out.append((i, family))
                 done.add(i)
