@@ -34,7 +34,13 @@ How it decides (context-aware, not keyword matching):
    rules are data; "ignore the rest of the line" in a code comment is no order; project
    conventions in AGENTS.md (build, test, lint) are not requests, settings changes or secret
    sending there are.
-4. **Fail closed**: an error inside a rule yields a ``detector_error`` finding.
+4. **A second opinion by family** (:mod:`tui.injection.families`) for a text the request
+   signals found clean: an agent noun addressed (third person, vocative, label; EN/FR/ES/DE/ZH
+   and more), an order to it (modal, passive, indirect, imperative after the noun) and a request
+   of a dangerous family (a secret moved, an agent setting changed, a risky command, fetch and
+   follow, persistence, planted code, what to tell the user, concealment); override and
+   concealment phrases in several languages need no noun.  New wordings of known attacks.
+5. **Fail closed**: an error inside a rule yields a ``detector_error`` finding.
 
 Measured in ``bench/injection.py`` (precision, recall, µs per KiB); ``warden detect-injection``
 is the shell front end (:mod:`tui.injection.cli`).
