@@ -46,7 +46,8 @@ def _timed(fn, rounds: int = ROUNDS) -> list[float]:
 def run() -> dict[str, Any]:
     """The three figures, in milliseconds, and the spread of the first."""
     from tui.settings import load_settings
-    from tui.trust import TrustStore, stored_decision, trust_report
+    from tui.trust import TrustStore, stored_decision
+    from tui.trust_report import trust_report
 
     keys = ("WARDEN_DATA_DIR", "WARDEN_CONFIG_DIR", "WARDEN_MANAGED_DIR")
     saved = {k: os.environ.get(k) for k in keys}

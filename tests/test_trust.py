@@ -20,15 +20,8 @@ from tui.check import evaluate
 from tui.cli import main
 from tui.session_policy import PolicyRequest, build_session_policy
 from tui.settings import load_settings
-from tui.trust import (
-    TrustError,
-    TrustStore,
-    default_store,
-    report_lines,
-    stored_decision,
-    trust_key,
-    trust_report,
-)
+from tui.trust import TrustError, TrustStore, default_store, stored_decision, trust_key
+from tui.trust_report import report_lines, trust_report
 
 
 def git(*args: str, cwd: Path) -> None:

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return doctor_main(argv[1:])
     if argv and argv[0] == "trust":
-        from tui.trust import trust_main
+        from tui.trust_report import trust_main
 
         return trust_main(argv[1:])
     if argv and argv[0] == "detect-injection":

@@ -14,7 +14,8 @@ from textual.widgets import Footer
 
 from tests.snapshot_apps.themed import ThemedApp
 from tui.settings.trustgate import grants_of
-from tui.trust import TrustKey, TrustReport
+from tui.trust import TrustKey
+from tui.trust_report import TrustReport
 
 ROOT = Path("/home/dev/acme")
 

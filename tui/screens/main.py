@@ -238,7 +238,8 @@ class MainScreen(Screen[None]):
         import asyncio
 
         from tui.screens.trust import TrustScreen
-        from tui.trust import TrustError, default_store, trust_report
+        from tui.trust import TrustError, default_store
+        from tui.trust_report import trust_report
 
         report = await asyncio.to_thread(trust_report, self.config.cwd)
         answer = await self.app.push_screen_wait(TrustScreen(report))

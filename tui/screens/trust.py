@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.trust import TrustReport, report_lines
+from tui.trust_report import TrustReport, report_lines
 
 TrustAnswer = Literal["trust", "session", "no"]
 """``"trust"``: trust and remember; ``"session"``: trust until Warden exits; ``"no"``: don't
