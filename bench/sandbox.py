@@ -28,9 +28,12 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.common import BenchError, Target
+
+if TYPE_CHECKING:
+    from tui.permissions.sandbox_mode import SandboxProfile
 
 NAME = "sandbox"
 RUNS = 30
@@ -165,7 +168,8 @@ def _deny_mask_figures() -> dict[str, float]:
             "deny_mask_warm_ms_10k": round(warm_wide, 3)}
 
 
-async def _tool_overhead(cwd: Path, command: str, profile: str) -> tuple[float, float]:
+async def _tool_overhead(cwd: Path, command: str,
+                         profile: SandboxProfile) -> tuple[float, float]:
     """Median ms of ``command`` through the Bash tool with ``profile``, and plainly."""
     from tui.sandbox.policy import resolve_policy
     from tui.sandbox.runner import SandboxRunner
@@ -182,9 +186,9 @@ async def _tool_overhead(cwd: Path, command: str, profile: str) -> tuple[float, 
     boxed_ctx = ToolContext(cwd=cwd, sandbox=runner)
     plain_ctx = ToolContext(cwd=cwd)
 
-    async def once(ctx: ToolContext, chosen: str | None) -> float:
+    async def once(ctx: ToolContext, chosen: SandboxProfile | None) -> float:
         call = await tool.prepare("toolu_bench", {"command": command}, ctx)
-        call.extra["sandbox_profile"] = chosen
+        call.sandbox_profile = chosen
         start = time.perf_counter()
         result = await tool.run(call, ctx)
         elapsed = (time.perf_counter() - start) * 1000

@@ -180,9 +180,12 @@ def warden_streaming_setup(tps: float, *, needed_s: float) -> Iterator[PtyApp]:
         project.mkdir()
         (project / "README.md").write_text("# A project for Warden's benchmarks\n")
         with replay_server(CASSETTE, project, tps) as url:
-            argv, extra = warden_command()
+            # A new folder asks for workspace trust first (issue 11); the benchmark measures the
+            # conversation, so it starts trusted, with its decisions kept in its own data dir.
+            argv, extra = warden_command("--trust-project")
             env = terminal_env({
                 **extra,
+                "WARDEN_DATA_DIR": str(tmp / "data"),
                 "ANTHROPIC_BASE_URL": url,
                 "ANTHROPIC_API_KEY": "bench-not-a-key",
                 "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
