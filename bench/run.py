@@ -26,14 +26,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` importable, and
+    # take ``bench/`` itself off the path, where bench/<group>.py would shadow a package of
+    # the same name (bench/mcp.py once hid the mcp SDK from the MCP group).
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.common import Target  # noqa: E402
 
 GROUPS = ("startup", "streaming", "keypress", "permissions", "sandbox", "reload", "diff",
           "headless", "trust", "hooks", "long_stream", "long_session", "webfetch",
-          "mcp", "injection")
+          "mcp_call", "injection")
 """Benchmark modules under ``bench/``, in the order they run.  Add new groups here."""
 EXTRA_GROUPS = ("oracle",)
 """Groups run only when named with ``--only`` (the dynamic oracle takes minutes; ``make

@@ -27,7 +27,7 @@ from typing import Any
 
 from bench.common import Target
 
-NAME = "mcp"
+NAME = "mcp_call"
 ROUNDS = 201
 WARMUP = 10
 SERVER = Path(__file__).resolve().parent.parent / "tests" / "mcp_servers" / "echo_server.py"
