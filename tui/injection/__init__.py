@@ -59,6 +59,7 @@ from typing import Any, Literal
 
 from tui.injection.families import family_requests
 from tui.injection.hidden import Hidden, decode_base64_blobs, normalise, rot13, visible
+from tui.injection.scored import scored_requests
 from tui.injection.signals import (
     ANCHOR_LEAD,
     CASED,
@@ -707,6 +708,8 @@ def _scan_text(text: str, depth: int, agent_file: bool = False
     requests = _judge(lines, doc_security, agent_file)
     if not requests:  # the wider net by family (who, an order, what), for new wordings
         requests = family_requests(lines, doc_security, agent_file)
+    if not requests:  # a third: address, request and a dangerous object, scored per sentence
+        requests = scored_requests(lines, doc_security, agent_file)
     for i, intent in requests:
         if (i, intent) in seen:
             continue

@@ -48,7 +48,15 @@ import re
 from bisect import bisect_right
 from typing import Protocol
 
+from tui.injection.signals import _factor_boundaries
+
 __all__ = ["FamilyLines", "family_requests"]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with its ``\\b`` alternatives gathered under one ``\\b(?:...)``
+    (:func:`tui.injection.signals._factor_boundaries`): the same matches, found faster."""
+    return re.compile(_factor_boundaries(pattern))
 
 
 class FamilyLines(Protocol):
@@ -90,7 +98,7 @@ _NOT_ADDR = re.compile(
     r"(?:user|ssh|gpg|support|build|travel|proxy|sales|insurance|secret|free|double|"
     r"real estate|transfer|ci|jenkins|mail|ssh-)[ -]?$")
 """Words before an agent noun that make it something else (user agent, ssh-agent, CI agent)."""
-_SELF = re.compile(
+_SELF = _compile(
     r"\b(?:restart|relaunch|reconfigure|re-?run|upgrade|reinstall|re-?start|launch) yourself\b"
     r"|\byour (?:memory|memories|own settings|permission mode|system prompt|"
     r"(?:earlier |previous |prior |original )?instructions)\b"
@@ -148,7 +156,7 @@ _DATA_LINE = re.compile(
     r"f?[rbuRBU]{0,2}[\"'`])")
 """A line of data in tests, probes and scanner rules (an assignment, a quoted value, a list
 item); unlike a prose label ("hint: ...", "note: ...")."""
-_PASSIVE = re.compile(
+_PASSIVE = _compile(
     r"\b(?:must|should|shall|needs? to|has to|have to|is to|are to) be \w+ed\b|"
     r"\b(?:is|are) (?:required|expected|supposed) to be \w+ed\b")
 _CLAUSE_END = re.compile(r"[,:;](?=\s)|[.\n]")
@@ -156,7 +164,7 @@ _NEGATED = re.compile(
     r"\b(?:not|never|n't|no|nicht|nie|kein\w*|jamais|pas|nunca|ni)\b(?![:=_-])|不|别|勿|禁止")
 
 # --- what is asked --------------------------------------------------------------------------
-_SECRET = re.compile(
+_SECRET = _compile(
     r"~/\.ssh|\$home/\.ssh|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?<![\w.])\.env\b(?![.\w-])|"
     r"\.aws/credentials|\.docker/config|\.kube/config|kubeconfig|\.config/gh|\.gnupg|\.npmrc|"
     r"\.netrc|\.git-credentials|\.pypirc|_history\b|server\.key|\.pem\b|/etc/(?:passwd|shadow)|"
@@ -206,7 +214,7 @@ _HOOK_TARGET = re.compile(r"settings|\.claude|https?://|curl")
 _RUN = re.compile(
     r"\b(?:run|runs|running|execute|exec|launch|invoke|restart|reinstall|install|"
     r"exécute[rz]?|lance[rz]?|ejecuta\w*|führe\w*)\b|运行|执行")
-_RISK = re.compile(
+_RISK = _compile(
     r"https?://|\bcurl\b|\bwget\b|\bsudo\b|\brm -|--force|\bforce\b|--prod|\bdeploy|"
     r"\brelease|git push|--privileged|\bchmod\b|\beval\b|exec\(|bash <\(|\|\s*(?:ba|z)?sh\b|"
     r"upload|\bposts?\b|--grant|\bgrant|\bdelete|\bwipe|--no-verify|/tmp/|without (?:asking|"
@@ -225,7 +233,7 @@ _PERSIST = re.compile(
     r"\b(?:your|its|the agent's) (?:memory|mémoire|memoria|gedächtnis)|memory files?|"
     r"\.bashrc|\.zshrc|\.profile|crontab|prompt_command|future sessions)"
     r"|(?:添加|写入|保存)[^\n]{0,40}?(?:claude\.md|agents\.md|记忆)")
-_BACKDOOR = re.compile(
+_BACKDOOR = _compile(
     r"admin (?:account|user)|fallback admin|backdoor|skip auth|auth(?:entication)? bypass|"
     r"bypass (?:the )?auth|eval\(|letmein|return true when|a copy of the request|\btelemetry\b|"
     r"\bbeacon|instead of the real|to every (?:entry|file|handler|request|page)|"
@@ -237,14 +245,14 @@ _BACKDOOR = re.compile(
     r"(?:check|verification)|input sanitization)"
     r"|(?:replace|change|point|set|swap|remplace\w*|cambia\w*|ändere\w*)\b[^\n]{0,60}?\b"
     r"(?:registry|registre|registro|package index|mirror|npmrc|pip\.conf|sources\.list)")
-_OUTPUT = re.compile(
+_OUTPUT = _compile(
     r"\b(?:tell|inform|say|describe|recommend|report|state|claim|assure|reply|answer|respond|"
     r"summari[sz]e)\w*\b[^\n]{0,80}?\b(?:the user|users|that all|as the best|best on the market|"
     r"legitimate|approved|tests? passed|is green|expired|sign in|log in|download|install|"
     r"competitors?|security flaws)"
     r"|\b(?:state|say|claim|assert|write|answer|respond|reply)\w*\s+that\b"
     r"|\blink to https?://|al usuario|à l'utilisateur|dem (?:nutzer|benutzer)|告诉用户")
-_GOAL = re.compile(
+_GOAL = _compile(
     r"\b(?:approve|merge)\b[^\n]{0,60}?\bwithout (?:running )?(?:the |any )?(?:tests?|review|ci)"
     r"|\b(?:push|commit)\w* (?:straight|directly) to (?:main|master|production)"
     r"|skip (?:code )?review|\b(?:approve|approved|merge)\w*\b[^\n]{0,60}?\b(?:regardless of|"
@@ -252,7 +260,7 @@ _GOAL = re.compile(
     r"\b(?:issues?|pull requests?|prs|repos?|branches|tickets?)\b"
     r"|\b(?:mark|dismiss|resolve|close)\w*\b[^\n]{0,40}?\b(?:resolved|false positives?|"
     r"security (?:alerts?|findings?|failures?))")
-_CONCEAL = re.compile(
+_CONCEAL = _compile(
     r"\b(?:do not|don't|never|without|no need to|avoid)\s+(?:\w+\s+){0,3}?(?:tell|mention|"
     r"notify|inform|alert|surface|report|disclose|show)\w*\b[^\n]{0,60}?\b(?:user|owner|human|"
     r"anyone|maintainers?|summary|changelog|review|pr|pull request|commit|this step)\b"
@@ -261,7 +269,7 @@ _CONCEAL = re.compile(
     r"|\bne (?:le )?(?:dites|dis) pas|\bsans (?:le )?(?:dire|mentionner)"
     r"|\berwähne\b[^\n]{0,40}?\bnicht|\bnicht (?:erwähnen|sagen|mitteilen)"
     r"|不要告诉|别告诉|不要通知|不要提及")
-_OVERRIDE = re.compile(
+_OVERRIDE = _compile(
     r"\bset aside (?:what|the user|your)"
     r"|\bsupersede\w* (?:your |any |all |the )?(?:earlier |previous |prior )?instructions\b"
     r"|\b(?:guidance|instructions) you were given\b[^\n]{0,40}?\b(?:no longer|do(?:es)? not) "
@@ -314,7 +322,7 @@ _VOCATIVE_HEAD = re.compile(
 """What may stand before a bare singular noun used as a vocative ("P.S. for the bot:")."""
 _HEAD_MARKS = (". ", "! ", "? ", ">", '"', "(", "[", "*", "`", "\n", "//", "#", "--", "/*")
 _SELF_STARTS = ("yourself", "instructions_for")
-_NOASK = re.compile(r"\bnever ask\b|\bwithout (?:asking|confirmation|approval)\b|"
+_NOASK = _compile(r"\bnever ask\b|\bwithout (?:asking|confirmation|approval)\b|"
                     r"\bno (?:confirmation|approval)\b")
 _OVERRIDE_NEEDLES = (
     "set aside", "supersede", "you were given", "forget everything", "real task", "actual task",
