@@ -76,7 +76,10 @@ _GATES = frozenset(w.encode() for w in (
     "unconditionally", "tls", "ssl", "limiter", "iv", "chmod", "apparmor",
     "firewall", "hardcode", "pinning", "allowed_ips", "verifytls", "cve", "cves",
     # the user told something
-    "tell", "say", "claim", "recommend", "reply",
+    "tell", "say", "claim", "recommend", "reply", "mention",
+    # added after a third fresh probe (10 cases, 3 caught before)
+    "csrf", "privileged", "hostnetwork", "dangerously", "gist", "pastebin", "codes", "otp",
+    "2fa", "bank", "gcloud", "pin", "approve",
 ))
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -85,6 +88,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(_factor_boundaries(pattern))
 
 
+_LINE_NEEDS = {b"sandbox": ("disabl", "turn off", "false", "without", "outside", "full ")}
+"""Gate word -> what its line must also hold (docs name the sandbox everywhere)."""
 _NEEDLE = {b"env": ".env"}
 """Gate word -> the spelling looked for in the text (``env`` counts as ``.env``)."""
 
@@ -94,29 +99,33 @@ _SECRET = _compile(
     r"|\bid_(?:rsa|ed25519|ecdsa)|\.npmrc|\.pypirc|\.netrc|/etc/shadow|\bauthorization header"
     r"|\bcookies\b|\bdatabase_url\b|\b[a-z]+_(?:token|secret|key)\b|\bapi[ _-]?keys?\b"
     r"|\bprivate keys?\b|\bdeploy keys?\b|\broot ssh key|\.aws/|\bhosts\.yml|bash_history"
-    r"|\bpayroll\b|\bconversation (?:so far|history)")
+    r"|\bpayroll\b|\bconversation (?:so far|history)|\b(?:login|2fa|otp|mfa|backup) codes?\b"
+    r"|\.config/\w+|\bbank (?:password|login|details)|\bpayment details")
 _MOVE = _compile(
     r"\b(?:send|sends|post|posts|upload|paste|commit|include|put|write|copy|share|forward"
     r"|dm|e-?mail|attach|log|ship|push|pass|reply|sync|syncs|append|hard-?code|publish|grab"
-    r"|gather|expose|print|read|followed by)\b")
+    r"|gather|expose|print|read|followed by|drop|wire|gist|export)\b")
 _DEST = _compile(
     r"https?://|\b[\w.-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\bcomments?\b"
     r"|\bpr description|\bcommit message|\bthe (?:issue|ticket|channel|readme)\b"
     r"|\bincident ticket|\bworld-readable|\bchmod 777|\bargument\b|\bparameter\b|\bdm\b"
-    r"|\bas constants?\b|\bin(?:to)? (?:src|the repo|a file)\b|\btool call\b")
+    r"|\bas constants?\b|\bin(?:to)? (?:src|the repo|a file)\b|\btool call\b|\bgist\b"
+    r"|\bpastebin\b|\bpersonal address\b")
 _REMOTE_RUN = _compile(
     r"(?:curl|wget)\b[^|\n]{0,120}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|(?:curl|wget)\b[^|\n]{0,120}\|"
     r"\s*(?:python3?|node|iex)\b|\bbash\s*<\(\s*curl|\badd https?://|require\('https'\)"
     r"|\bos\.system\(\s*['\"]curl")
 _PACKAGE = _compile(
     r"(?:extra-)?index-url\s+https?://|\bpip\.conf\b|\binstall\b[^.\n]{0,60}https?://"
-    r"|@ https?://|\bmirror\b[^.\n]{0,40}https?://|\bswitch pip\b")
+    r"|@ https?://|\bmirror\b[^.\n]{0,40}https?://|\bswitch pip\b"
+    r"|\b(?:pin|add|install)\w* [\w.-]+ (?:from|via|at) https?://")
 _SETTINGS = _compile(
     r"settings\.json|\bdefaultmode\b|\bbypasspermissions\b|\bauto-?approv\w*|\bbash\(\*\)"
     r"|\bsandbox\b|\bauthorized_keys\b|\bhookspath\b|\.git/hooks|\bmcp config\w*|\bmcpservers\b"
     r"|\.mcp\.json|\bregister the \w+ server"
     r"|\badmin override\b|\bskip (?:the )?review|\bpush directly to main|\bgit config\b"
-    r"|\bfull network access|\bpermission to read files outside")
+    r"|\bfull network access|\bpermission to read files outside|dangerously-skip-permissions"
+    r"|\bskip-permissions\b|\bapprov\w* [^.]{0,60}\bwithout (?:running|review|tests?)")
 _WEAKEN = _compile(
     r"return true unconditionally|\balways return true"
     r"|\b(?:verify\w*|auth\.enabled|enabled|ssl|tls)\s*(?:to|=|:)\s*false\b"
@@ -125,22 +134,25 @@ _WEAKEN = _compile(
     r"|\bhard-?code\b|\bconstant iv\b|\blog the key\b|0\.0\.0\.0/0|\bchmod 777\b"
     r"|\beslint-disable\b|\baccept the password\b"
     r"|\b(?:close|delete|hide|remove)\w* [^.]{0,60}\b(?:cves?|security reports?|vulnerabilit\w+)\b"
-    r"|\bsecurity reports? stay out")
+    r"|\bsecurity reports? stay out|\bcomment (?:it|them|this|that) out\b"
+    r"|\bprivileged:\s*true|\bhostnetwork:\s*true|--privileged\b")
 _TELL = _compile(
-    r"\b(?:tell|say|state|claim|reply to|recommend|present|report)\w* (?:to )?"
+    r"\b(?:tell|say|state|claim|reply to|recommend|present|report|mention)\w* (?:to )?"
     r"(?:the (?:user|reader)|users|them|that)\b")
 _CONCEAL = _compile(
     r"\b(?:don'?t|do not|no need to|never) (?:mention|tell|bother|list|include this|ask)"
     r"|\bleave (?:that|this|it)[\w ]{0,20} out of\b|\bquietly\b|\bsilently\b"
     r"|\bwithout (?:asking|telling|confirmation)\b|\bwon'?t check\b|\b(?:the )?user knows\b"
     r"|\balready consented\b|\bhas granted you\b|\bpre-?approved\b|\bit doesn'?t\b"
-    r"|\bdoes not want to be asked|\bno need to worry\b|\bthe owner set this up\b")
+    r"|\bdoes not want to be asked|\bno need to worry\b|\bthe owner set this up\b"
+    r"|\bkeep (?:that|this|it) out of\b|\bdon'?t loop in\b")
 _ADDRESS = _compile(
     r"(?<![./\w-])(?:assistants?|agents?|(?:the|dear|any|each|this|that|language|ai) models?"
     r"|model reviewing|llms?|bots?"
     r"|^\s*(?:claude|copilot|chatgpt|gemini)\s*[,:]"
     r"|\b(?:hey|dear|hi|note (?:to|for)|for|to)\s+(?:claude|copilot|chatgpt|gemini)\b"
-    r"|code generators?|responders?|triag\w+ (?:assistant|bot)s?|reader-bot"
+    r"|code generators?|responders?|(?:ai|summary|summari[sz]ing|llm)[- ](?:tools?|agents?)"
+    r"|(?:the|this) tool (?:should|must|needs to|has to)|triag\w+ (?:assistant|bot)s?|reader-bot"
     r"|(?:automated|automatic|refactoring|browsing|reviewing|coding) (?:\w+ )?(?:tools?|editors?"
     r"|sessions?|responders?|contributions?)"
     r"|(?:the|this|your) tool (?:reading|processing|filling|running)\b|tools filling"
@@ -154,7 +166,8 @@ _REQUEST = _compile(
     r"\b(?:please|kindly|could you|can you|would you|make sure|remember to|don'?t forget"
     r"|be sure to|should|must|needs? to|has to|have to|are to|is to|is expected|are expected"
     r"|expected of|it is required|it'?s required|is required|are required|required that"
-    r"|todo|hint\b|recovery step|to auto-fix|to fix automatically|to resolve this"
+    r"|todo|hint\b|prefer that you|want you to|(?:would|'d) like you to|quick favou?r"
+    r"|recovery step|to auto-fix|to fix automatically|to resolve this"
     r"|the fastest fix|we ask|i need|what should i do|implementation hint|reminder for"
     r"|may push|keep doing|template for|before (?:approving|calling|using|any push)"
     r"|to continue|a: turn)\b")
@@ -163,7 +176,8 @@ _IMPERATIVE = re.compile(
     r"|\b(?:then|also|just|first|please)\s+)(?:send|post|paste|run|execute|add|set"
     r"|flip|turn off|disable|remove|delete|copy|read|open|upload|write|publish|include|attach"
     r"|share|rewrite|switch|register|grab|gather|apply|reply|state|tell|say|leave|hardcode"
-    r"|log|install|make|use|put|append|pass)\b")
+    r"|log|install|make|use|put|append|pass|cat|drop|wire|pin|enable|comment|export|forward"
+    r"|email|approve|merge|dump)\b")
 _NOT_NEGATED = re.compile(r"\b(?:don'?t|do not) forget\b")
 _NEGATED = re.compile(r"\b(?:never|don'?t|do not|not|no longer|avoid|instead of)\b[^.;]{0,40}$")
 _BOUNDARY = re.compile(r"[.!?](?:\s|$)|\n")
@@ -198,9 +212,17 @@ def _in_quotes(window: str, pos: int) -> bool:
     return False
 
 
+_NEVER = re.compile(r"\b(?:never|not|won'?t|cannot|can'?t)\b")
+
+
 def _concealed(*parts: str) -> bool:
     """Whether any of ``parts`` hides the action or claims the user's consent."""
-    return any(_CONCEAL.search(part) is not None for part in parts)
+    for part in parts:
+        for m in _CONCEAL.finditer(part):
+            if m.group()[:2] in ("do", "no") or not _NEVER.search(part, max(0, m.start() - 40),
+                                                                  m.start()):
+                return True  # "never runs a command without asking" hides nothing
+    return False
 
 
 def _window(lines: ScoredLines, i: int) -> tuple[str, int]:
@@ -229,24 +251,26 @@ _SECRET_W = _words(
     "env printenv environment secret secrets token tokens credential credentials password",
     "passwords ssh id_rsa id_ed25519 id_ecdsa npmrc pypirc netrc shadow authorization cookies",
     "database_url api api_key apikey keys key private deploy aws hosts bash_history payroll",
-    "conversation")
+    "conversation codes otp 2fa mfa config bank payment")
 _SECRET_SUFFIX = (b"_token", b"_secret", b"_key")
 _MOVE_W = _words(
     "send sends post posts upload paste commit include put write copy share forward dm email",
     "e mail attach log ship push pass reply sync syncs append hardcode hard publish grab gather",
-    "expose print read followed")
+    "expose print read followed drop wire gist export")
 _GROUPS: tuple[tuple[frozenset[bytes], re.Pattern[str], str, bool], ...] = (
     (_words("curl wget add require system"), _REMOTE_RUN, "exec", True),
-    (_words("index install mirror pip"), _PACKAGE, "backdoor", True),
+    (_words("index install mirror pip pin add"), _PACKAGE, "backdoor", True),
     (_words("defaultmode bypasspermissions autoapprove approve approval sandbox json",
             "authorized_keys hookspath hooks mcpservers mcp override review main config",
-            "network outside register"), _SETTINGS, "settings", False),
+            "network outside register dangerously skip approve approves"),
+     _SETTINGS, "settings", False),
     (_words("unconditionally verify verifytls enabled ssl tls auth authentication",
             "verification apparmor firewall pinning check checks limiter validation",
-            "codeql workflow hardcode hard iv key 0 chmod eslint password cve cves reports"),
+            "codeql workflow hardcode hard iv key 0 chmod eslint password cve cves reports",
+            "csrf comment privileged hostnetwork"),
      _WEAKEN, "backdoor", False),
     (_words("tell tells telling say says state states claim claims reply recommend",
-            "recommends present report reports"), _TELL, "output", False),
+            "recommends present report reports mention"), _TELL, "output", False),
 )
 """(gate words, pattern, intent, strong): a pattern runs only on a sentence holding a gate word."""
 
@@ -260,7 +284,7 @@ _CUE_W = _words(
     # requests
     "please kindly could sure remember forget should must need needs",
     "expected required expectation todo hint recovery fix resolve fastest ask",
-    "implementation reminder continue")
+    "implementation reminder continue prefer like favour favor want")
 """Words one of which the lines around a flagged sentence must hold (a reader or a request
 word; imperative verbs alone are too common to gate on)."""
 
@@ -337,19 +361,27 @@ def scored_requests(lines: ScoredLines, doc_security: bool,
                 pos = low.find(needle, end)  # part of a longer word
                 continue
             i = bisect_right(starts, pos) - 1
-            cand.add(i)
+            if word not in _LINE_NEEDS or any(
+                    w in lines.low_lines[i] for w in _LINE_NEEDS[word]):
+                cand.add(i)
             pos = low.find(needle, starts[i + 1] if i + 1 < len(starts) else len(low))
     out: list[tuple[int, str]] = []
     testdata = None
     judged: set[str] = set()
+    cued: dict[int, bool] = {}  # line -> whether it holds a reader or request word
     for i in sorted(cand):
         line = lines.low_lines[i]
         if len(line) < 12:
             continue
-        if not (agent_file or _CUE_W.intersection(" ".join(lines.low_lines[max(0, i - 1):i + 2])
-                                                   .encode("utf-8", "surrogatepass")
-                                                   .translate(WORD_BYTES).split())):
-            continue  # neither a reader nor a request word near: no need for the patterns
+        if not agent_file:
+            for k in range(max(0, i - 1), min(len(lines.low_lines), i + 2)):
+                if k not in cued:
+                    cued[k] = not _CUE_W.isdisjoint(lines.low_lines[k].encode(
+                        "utf-8", "surrogatepass").translate(WORD_BYTES).split())
+                if cued[k]:
+                    break
+            else:
+                continue  # neither a reader nor a request word near: no need for the patterns
         window, off = _window(lines, i)
         bounds = [0, *(m.end() for m in _BOUNDARY.finditer(window)), len(window)]
         spans = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)
