@@ -40,7 +40,12 @@ How it decides (context-aware, not keyword matching):
    of a dangerous family (a secret moved, an agent setting changed, a risky command, fetch and
    follow, persistence, planted code, what to tell the user, concealment); override and
    concealment phrases in several languages need no noun.  New wordings of known attacks.
-5. **Fail closed**: an error inside a rule yields a ``detector_error`` finding.
+5. **A third opinion, scored per sentence** (:mod:`tui.injection.scored`) for a text both
+   found clean: a reader addressed, a request, and a dangerous object (a secret moved, a remote
+   script, an outside package index, an agent setting, a weakened check, a falsehood for the
+   user, concealment), with discounts for negation, quotes and test data; for plain
+   conversational, policy, TODO and error-recovery wordings no phrase list knows.
+6. **Fail closed**: an error inside a rule yields a ``detector_error`` finding.
 
 Measured in ``bench/injection.py`` (precision, recall, µs per KiB); ``warden detect-injection``
 is the shell front end (:mod:`tui.injection.cli`).

@@ -25,14 +25,21 @@ holds a dangerous object on three questions, from the labelling rule of
   weakened (always return True, TLS off, auth disabled, a limiter removed, a constant IV), a
   falsehood told to the user, or concealment ("don't mention it", "quietly", "the user knows").
 
-A sentence is flagged when it has a dangerous object and at least two of: A, R, a *strong*
-object (a secret with a destination, a remote script piped to a shell, an outside package
-index) and concealment.  Discounts: negated objects ("never commit .env", "do not log the key")
-count nothing; quoted phrases are mentioned, not said; test data, probe lists and texts about
-attacks are left to the other rules; a curl-pipe installer with no address is for a human.
+A sentence is flagged when it names a dangerous object and: it is addressed and asks (or
+hides the action); or, with no reader named, it asks for a secret to be moved to a destination
+("could you paste the .env into a comment") or asks and hides it.  An agent-instruction file
+(AGENTS.md ...) names its reader everywhere, so there only settings, secrets sent out and
+concealment count.  Discounts: negated objects ("never commit .env", "do not log the key") and
+negated concealment ("never runs a command without asking") count nothing; short quoted phrases
+are mentioned, not said (a quote opening a JSON/YAML value is a carrier); test data and texts
+about attacks are left to the other rules; a curl-pipe installer with no reader named is for a
+human.
 
-Cost: lines are found by set lookups of gate words in the text's words and ``str.find``; the
-patterns run on a few sentences only.
+Cost (about 5 µs per KiB on the corpus, ``bench/injection.py``): candidate lines are found by
+set lookups of gate words in the text's words and ``str.find``; a line is read further only if
+it or a neighbour holds a reader or request word; each object pattern runs only on a sentence
+holding one of its gate words, within 90 characters of it, and the long alternations are
+compiled with their ``\\b`` branches gathered (:func:`tui.injection.signals._factor_boundaries`).
 """
 
 from __future__ import annotations
