@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["atomic_write_bytes", "atomic_write_text", "default_file_mode", "fsync_dir"]
 
@@ -125,3 +126,44 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = 0o600,
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode, keep_mode=keep_mode,
                        follow_symlinks=follow_symlinks, make_parents=make_parents,
                        refuse_read_only=refuse_read_only)
+
+
+def read_json_store(path: Path, section: str, *, what: str, forget: str,
+                    error: type[Exception]) -> dict[str, Any] | None:
+    """Read one of Warden's JSON stores (``trust.json``, ``mcp.json``): an object holding the
+    object ``section``.  The one reader of both, so a broken store fails closed the same way.
+
+    Args:
+        path: the store.
+        section: the object the store must hold (``"folders"``, ``"servers"``).
+        what: the store's name in messages (``"trust"``, ``"MCP approvals"``).
+        forget: what deleting the file costs, for messages ("every folder will be asked about
+            again").
+        error: the exception class to raise.
+
+    Returns:
+        The parsed object, or None when the file does not exist.
+
+    Raises:
+        error: the file cannot be read, is not UTF-8 JSON, or has no ``section`` object; the
+            message names the file (and line and column for a syntax error) and what to do.
+    """
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise error(f"{path}: cannot read it ({why}); check its permissions, or delete it "
+                    f"({forget})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); fix or delete the "
+                    f"file ({forget})") from None
+    if not isinstance(data, dict) or not isinstance(data.get(section), dict):
+        raise error(f"{path}: not a Warden {what} file (no \"{section}\" object); fix or delete "
+                    "it")
+    return data

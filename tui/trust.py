@@ -111,23 +111,11 @@ class TrustStore:
         self.path = path
 
     def _read(self) -> dict[str, Any]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {"version": STORE_VERSION, "folders": {}}
-        except OSError as exc:
-            raise TrustError(f"{self.path}: cannot read it ({exc.strerror}); check its "
-                             "permissions") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise TrustError(f"{self.path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
-                             "fix or delete the file (every folder will be asked about "
-                             "again)") from None
-        if not isinstance(data, dict) or not isinstance(data.get("folders"), dict):
-            raise TrustError(f"{self.path}: not a Warden trust file (no \"folders\" object); "
-                             "fix or delete it")
-        return data
+        from tui.fsutil import read_json_store
+
+        data = read_json_store(self.path, "folders", what="trust", error=TrustError,
+                               forget="every folder will be asked about again")
+        return {"version": STORE_VERSION, "folders": {}} if data is None else data
 
     def records(self) -> list[TrustRecord]:
         """Every decision, sorted by folder.

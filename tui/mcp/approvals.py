@@ -308,24 +308,11 @@ class McpStore:
         self.path = path
 
     def _read(self) -> dict[str, Any]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {"version": STORE_VERSION, "servers": {}}
-        except (OSError, UnicodeDecodeError) as exc:
-            raise McpStoreError(f"{self.path}: cannot read it ({exc}); check its permissions, "
-                                "or delete it (every MCP server and tool will be asked about "
-                                "again)") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise McpStoreError(f"{self.path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
-                                "fix or delete the file (every MCP server and tool will be "
-                                "asked about again)") from None
-        if not isinstance(data, dict) or not isinstance(data.get("servers"), dict):
-            raise McpStoreError(f"{self.path}: not a Warden MCP approvals file (no \"servers\" "
-                                "object); fix or delete it")
-        return data
+        from tui.fsutil import read_json_store
+
+        data = read_json_store(self.path, "servers", what="MCP approvals", error=McpStoreError,
+                               forget="every MCP server and tool will be asked about again")
+        return {"version": STORE_VERSION, "servers": {}} if data is None else data
 
     def get(self, key: str) -> ServerRecord | None:
         """The record of ``key``, or None.
