@@ -72,24 +72,14 @@ def run() -> dict[str, Any]:
         "injection_source": source,
     }
     if cases:
-        tp = fp = fn = 0
-        missed: list[str] = []
-        wrongly: list[str] = []
-        for case in cases:
-            flagged = scan(case["content"], kind=case["kind"],
-                           filename=case["filename"]).injection
-            injected = case["label"] == "injection"
-            tp += flagged and injected
-            fp += flagged and not injected
-            fn += injected and not flagged
-            if injected and not flagged:
-                missed.append(case["id"])
-            elif flagged and not injected:
-                wrongly.append(case["id"])
-        result["injection_precision"] = round(tp / (tp + fp), 3) if tp + fp else None
-        result["injection_recall"] = round(tp / (tp + fn), 3) if tp + fn else None
-        result["injection_missed"] = missed
-        result["injection_false_positives"] = wrongly
+        from tui.injection.scoring import score_cases
+
+        score = score_cases(cases)
+        precision, recall = score.precision, score.recall
+        result["injection_precision"] = round(precision, 3) if precision is not None else None
+        result["injection_recall"] = round(recall, 3) if recall is not None else None
+        result["injection_missed"] = score.missed
+        result["injection_false_positives"] = score.wrongly
     return result
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from tui.cli import main
 from tui.injection import scan
+from tui.injection.scoring import score_cases
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "injection"
 CASES = CORPUS / "cases.jsonl"
@@ -32,18 +33,9 @@ def load_cases() -> list[dict]:
 
 @needs_corpus
 def test_precision_and_recall_on_the_corpus_meet_the_targets() -> None:
-    tp = fp = fn = 0
-    wrong: list[str] = []
-    for case in load_cases():
-        flagged = scan(case["content"], kind=case["kind"], filename=case["filename"]).injection
-        injected = case["label"] == "injection"
-        tp += flagged and injected
-        fp += flagged and not injected
-        fn += injected and not flagged
-        if flagged != injected:
-            wrong.append(case["id"])
-    precision = tp / (tp + fp)
-    recall = tp / (tp + fn)
+    score = score_cases(load_cases())
+    precision, recall = score.precision or 0.0, score.recall or 0.0
+    wrong = score.missed + score.wrongly
     assert precision >= 0.9, (precision, wrong)
     assert recall >= 0.9, (recall, wrong)
 

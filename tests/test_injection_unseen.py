@@ -39,6 +39,7 @@ import sys
 from pathlib import Path
 
 from tui.injection import scan
+from tui.injection.scoring import score_cases
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).with_name("injection_unseen.jsonl")
@@ -77,21 +78,9 @@ def test_the_held_out_set_is_well_formed() -> None:
 
 
 def test_precision_and_recall_on_the_held_out_set() -> None:
-    tp = fp = fn = 0
-    missed: list[str] = []
-    wrongly: list[str] = []
-    for case in load_cases():
-        flagged = scan(case["content"], kind=case["kind"], filename=case["filename"]).injection
-        injected = case["label"] == "injection"
-        tp += flagged and injected
-        fp += flagged and not injected
-        fn += injected and not flagged
-        if injected and not flagged:
-            missed.append(case["id"])
-        elif flagged and not injected:
-            wrongly.append(case["id"])
-    precision = tp / (tp + fp)
-    recall = tp / (tp + fn)
+    score = score_cases(load_cases())
+    precision, recall = score.precision or 0.0, score.recall or 0.0
+    missed, wrongly = score.missed, score.wrongly
     assert precision >= 0.9, f"precision {precision:.3f}; flagged benign: {wrongly}"
     assert recall >= 0.85, f"recall {recall:.3f}; missed: {missed}"
     # Any new miss or false alarm is a regression worth a look, even above the thresholds.
