@@ -40,9 +40,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BenchError, Target, failure, warden_command  # noqa: E402
-from bench.ptyterm import PtyApp, cpu_seconds, rss_mib, terminal_env  # noqa: E402
-from bench.streaming import FIRST_FRAME, FIRST_PAINT_TIMEOUT_S, SETTLE_S  # noqa: E402
+from bench.common import BenchError, Target, failure  # noqa: E402
+from bench.ptyterm import PtyApp, cpu_seconds, rss_mib  # noqa: E402
+from bench.streaming import warden_app  # noqa: E402
 
 NAME = "long_session"
 TURNS = 300
@@ -103,21 +103,9 @@ def session_app(turns: int, long_turns: Sequence[int]) -> Iterator[tuple[PtyApp,
         for n in range(SESSION_NOTES):
             (project / "notes" / f"n{n}.md").write_text(
                 f"# Note {n}\n\nThe rules of part {n}.\nThey are checked in order.\n")
-        with ReplayServer(cassette, cwd=project) as server:
-            # Trusted: the trust screen would take the first keys typed.
-            argv, extra = warden_command("--trust-project")
-            env = terminal_env({
-                **extra,
-                "ANTHROPIC_BASE_URL": server.base_url,
-                "ANTHROPIC_API_KEY": "bench-not-a-key",
-                "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
-                "WARDEN_MANAGED_DIR": str(tmp / "managed"),
-            })
-            with PtyApp(argv, cwd=project, env=env) as app:
-                if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
-                    raise failure(app, "no first paint")
-                time.sleep(SETTLE_S)
-                yield app, server
+        with (ReplayServer(cassette, cwd=project) as server,
+              warden_app(project, tmp, server.base_url) as app):
+            yield app, server
 
 
 def type_keys(app: PtyApp, count: int, interval: float) -> list[float]:

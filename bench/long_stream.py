@@ -30,9 +30,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tui`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Target, failure, warden_command  # noqa: E402
-from bench.ptyterm import PtyApp, contains, cpu_seconds, terminal_env  # noqa: E402
-from bench.streaming import FIRST_FRAME, FIRST_PAINT_TIMEOUT_S, PROMPT, SETTLE_S  # noqa: E402
+from bench.common import Target, failure  # noqa: E402
+from bench.ptyterm import PtyApp, contains, cpu_seconds  # noqa: E402
+from bench.streaming import PROMPT, warden_app  # noqa: E402
 
 NAME = "long_stream"
 PARTS = 10
@@ -66,20 +66,8 @@ def answer_app(tps: float | None, unthrottled: int = 0) -> Iterator[tuple[PtyApp
         server = ReplayServer(very_long_answer_cassette(PARTS), cwd=project,
                               tokens_per_second=tps)
         server.unthrottled_deltas = unthrottled
-        with server:
-            argv, extra = warden_command("--trust-project")
-            env = terminal_env({
-                **extra,
-                "ANTHROPIC_BASE_URL": server.base_url,
-                "ANTHROPIC_API_KEY": "bench-not-a-key",
-                "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
-                "WARDEN_MANAGED_DIR": str(tmp / "managed"),
-            })
-            with PtyApp(argv, cwd=project, env=env) as app:
-                if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
-                    raise failure(app, "no first paint")
-                time.sleep(SETTLE_S)
-                yield app, server
+        with server, warden_app(project, tmp, server.base_url) as app:
+            yield app, server
 
 
 def deltas_before_last_part(parts: int = PARTS, last: int = 1) -> int:

@@ -163,6 +163,33 @@ def _sample_cpu(pid: int, until: float) -> list[float]:
 
 
 @contextmanager
+def warden_app(project: Path, tmp: Path, base_url: str) -> Iterator[PtyApp]:
+    """Warden in a pty on ``project``, its model at ``base_url``, its settings, managed files
+    and data under ``tmp``; yields the app after its first paint and :data:`SETTLE_S`.  The one
+    launcher of the pty benchmarks (streaming, keypress, long_session, long_stream).
+
+    Raises:
+        BenchError: no first paint within :data:`FIRST_PAINT_TIMEOUT_S`.
+    """
+    # A new folder asks for workspace trust first (issue 11), and the trust screen would take
+    # the first keys typed: the benchmarks measure the conversation, so Warden starts trusted.
+    argv, extra = warden_command("--trust-project")
+    env = terminal_env({
+        **extra,
+        "WARDEN_DATA_DIR": str(tmp / "data"),
+        "ANTHROPIC_BASE_URL": base_url,
+        "ANTHROPIC_API_KEY": "bench-not-a-key",
+        "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
+        "WARDEN_MANAGED_DIR": str(tmp / "managed"),
+    })
+    with PtyApp(argv, cwd=project, env=env) as app:
+        if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
+            raise failure(app, "no first paint")
+        time.sleep(SETTLE_S)
+        yield app
+
+
+@contextmanager
 def warden_streaming_setup(tps: float, *, needed_s: float) -> Iterator[PtyApp]:
     """Warden in a pty on a scratch project, its model the replay server streaming
     :data:`CASSETTE` at ``tps``; yields the app after its first paint and :data:`SETTLE_S`.
@@ -179,23 +206,8 @@ def warden_streaming_setup(tps: float, *, needed_s: float) -> Iterator[PtyApp]:
         project = tmp / "project"
         project.mkdir()
         (project / "README.md").write_text("# A project for Warden's benchmarks\n")
-        with replay_server(CASSETTE, project, tps) as url:
-            # A new folder asks for workspace trust first (issue 11); the benchmark measures the
-            # conversation, so it starts trusted, with its decisions kept in its own data dir.
-            argv, extra = warden_command("--trust-project")
-            env = terminal_env({
-                **extra,
-                "WARDEN_DATA_DIR": str(tmp / "data"),
-                "ANTHROPIC_BASE_URL": url,
-                "ANTHROPIC_API_KEY": "bench-not-a-key",
-                "WARDEN_CONFIG_DIR": str(tmp / "cfg"),
-                "WARDEN_MANAGED_DIR": str(tmp / "managed"),
-            })
-            with PtyApp(argv, cwd=project, env=env) as app:
-                if app.wait_for(FIRST_FRAME, FIRST_PAINT_TIMEOUT_S) is None:
-                    raise failure(app, "no first paint")
-                time.sleep(SETTLE_S)
-                yield app
+        with replay_server(CASSETTE, project, tps) as url, warden_app(project, tmp, url) as app:
+            yield app
 
 
 def run(window_s: float = WINDOW_S, tps: float = TPS) -> dict[str, Any]:
