@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,6 +42,7 @@ from tui.mcp.approvals import (
 from tui.mcp.config import McpConfig, ServerSpec
 
 if TYPE_CHECKING:
+    from tui.injection import Finding
     from tui.mcp.client import McpConnection
     from tui.mcp.tool import McpTool
     from tui.sandbox.policy import SandboxPolicy
@@ -123,33 +124,20 @@ class McpApproval:
     others: tuple[str, ...] = ()
 
 
-def describe_findings(found: Any) -> tuple[str, ...]:
-    """The detector's findings as one line each (technique, line, excerpt) whatever shape
-    :func:`tui.injection.scan` returns them in."""
-    findings = getattr(found, "findings", found) or ()
-    out = []
-    for f in findings:
-        technique = getattr(f, "technique", None)
-        if technique is None:
-            out.append(str(f))
-            continue
-        line = getattr(f, "line", None)
-        excerpt = getattr(f, "excerpt", "")
-        out.append(f"{technique}" + (f" (line {line})" if line else "")
-                   + (f": {excerpt}" if excerpt else ""))
-    return tuple(out)
+def describe_findings(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """The detector's findings as one line each: ``technique (line N): excerpt``."""
+    return tuple(f"{f.technique}" + (f" (line {f.line})" if f.line else "")
+                 + (f": {f.excerpt}" if f.excerpt else "") for f in findings)
 
 
 def scan_description(text: str) -> tuple[str, ...]:
-    """Run the injection detector on a tool description (``kind="tool_description"``); no
-    findings when the detector is not installed.  A detector failure is itself a finding (the
-    user should look closely), never a silent pass."""
+    """Run the injection detector on a tool description (``kind="tool_description"``).  A
+    detector failure is itself a finding (the user should look closely), never a silent
+    pass."""
+    from tui.injection import scan
+
     try:
-        from tui.injection import scan  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return ()
-    try:
-        return describe_findings(scan(text, kind="tool_description"))
+        return describe_findings(scan(text, kind="tool_description").findings)
     except Exception as exc:  # noqa: BLE001 - a detector bug must not hide the tool list
         return ((f"the injection detector failed on this description ({type(exc).__name__}); "
                  "read it yourself"),)
