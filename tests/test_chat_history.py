@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 
 from tests.snapshot_apps.chat_history_app import answer, frozen, play_turn
 from tests.waiting import wait_for
+from widgets.answer_view import AnswerView
 from widgets.chat_history import ChatHistory
 from widgets.chat_log import ChatLog, ToolLine
 
@@ -158,9 +159,10 @@ async def test_clear_forgets_the_history() -> None:
         assert not chat.texts() and not chat.history.row_count and not chat.query(ToolLine)
 
 
-async def test_a_streaming_answer_keeps_only_its_open_segment_live() -> None:
-    """A long answer is frozen segment by segment while it streams: the live part stays small
-    whatever the length of the answer, and the whole text is kept."""
+async def test_a_streaming_answer_is_one_widget_and_becomes_one_entry() -> None:
+    """A long answer streams into one childless line-based widget (no widget per paragraph,
+    whatever the answer's length), and when it ends it becomes one history entry holding the
+    whole text."""
     app = ChatApp()
     paragraph = "Words of a paragraph that keeps going for a while. " * 8 + "\n\n"
     async with app.run_test(size=(100, 30)) as pilot:
@@ -168,12 +170,13 @@ async def test_a_streaming_answer_keeps_only_its_open_segment_live() -> None:
         for _ in range(30):
             chat.append_text(paragraph)
             await pilot.pause(ChatLog.FLUSH_INTERVAL + 0.05)
-        assert len(chat.history.entries) >= 5
-        assert len(chat.live) <= 2
+        live = chat.live
+        assert [type(w) for w in live] == [AnswerView] and not live[0].children
+        assert live[0].size.height > 30 * 4        # every paragraph is drawn
         await chat.end_text()
         await frozen(pilot, chat)
-        assert "".join(chat.texts("answer")).replace("\n", "") == (paragraph * 30).replace(
-            "\n", "")
+        assert chat.texts("answer") == [paragraph * 30]
+        assert len(chat.history.entries) == 1
         assert isinstance(chat.children[1], ChatHistory)
 
 

@@ -7,9 +7,10 @@ history is a single Line API widget (``render_line``): a layout visits it once, 
 renders only the rows on screen, so typing, streaming and memory no longer grow with the number
 of turns (issue 14).
 
-Each frozen entry keeps its plain text (for ``/find`` and for copying a selection) and a factory
-for its widget, so the entry can be rendered again at a new width (:meth:`ChatLog.rerender
-<widgets.chat_log.ChatLog>`).  Model text stays untrusted: the captured lines are the segments
+Each frozen entry keeps its plain text (for ``/find`` and for copying a selection) and a way to
+render it again at a new width (:meth:`ChatLog.rerender <widgets.chat_log.ChatLog>`): an
+answer's Markdown is rendered straight to rows (:mod:`widgets.markdown_lines`), other entries
+by a factory for their widget.  Model text stays untrusted: the captured lines are the segments
 Textual rendered with markup off; nothing here parses markup.
 """
 
@@ -46,7 +47,10 @@ class Entry:
         margin_top: blank rows above it (the widget's top margin; collapses with the previous
             entry's ``margin_bottom`` as a vertical layout does).
         margin_bottom: blank rows below it.
-        factory: builds a widget that shows the entry again (None: cannot be re-rendered).
+        factory: builds a widget that shows the entry again (None: cannot be re-rendered
+            that way).
+        render_rows: renders the entry again at a width without a widget (an answer:
+            ``width -> rows``); used before ``factory``.
     """
 
     kind: str
@@ -56,6 +60,7 @@ class Entry:
     margin_top: int = 0
     margin_bottom: int = 0
     factory: WidgetFactory | None = field(default=None, repr=False)
+    render_rows: Callable[[int], list[Strip]] | None = field(default=None, repr=False)
     renders: dict[int, list[Strip]] = field(default_factory=dict, repr=False)
 
     KEEP_WIDTHS = 3
@@ -164,8 +169,13 @@ class ChatHistory(Widget):
         """Row of each entry's first strip (after its margin)."""
         self._bottom_margin = 0
         self._width = 0
+        self._background: Style | None = None
         self.highlight: tuple[int, int, int] | None = None
         """``(row, start, end)``: columns of a ``/find`` match to show reversed, or None."""
+
+    def notify_style_update(self) -> None:
+        self._background = None
+        super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
@@ -251,7 +261,9 @@ class ChatHistory(Widget):
         if not 0 <= y < len(self._rows):
             return Strip.blank(width)
         strip = self._rows[y]
-        background = Style(bgcolor=self.rich_style.bgcolor)
+        if self._background is None:  # rich_style walks the ancestors: once per style change
+            self._background = Style(bgcolor=self.rich_style.bgcolor)
+        background = self._background
         if strip is _GAP:
             strip = Strip.blank(width, background)
         elif strip.cell_length != width:
@@ -260,9 +272,9 @@ class ChatHistory(Widget):
         if selection is not None and (span := selection.get_span(y)) is not None:
             start, end = span
             style = self.screen.get_component_rich_style("screen--selection")
-            strip = _restyle(strip, start, width if end == -1 else end, style)
+            strip = restyle(strip, start, width if end == -1 else end, style)
         if self.highlight is not None and self.highlight[0] == y:
-            strip = _restyle(strip, self.highlight[1], self.highlight[2], Style(reverse=True))
+            strip = restyle(strip, self.highlight[1], self.highlight[2], Style(reverse=True))
         return _with_offsets(strip, y)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
@@ -287,8 +299,8 @@ def _with_offsets(strip: Strip, y: int) -> Strip:
     return Strip(segments, strip.cell_length)
 
 
-def _restyle(strip: Strip, start: int, end: int, style: Style) -> Strip:
-    """``strip`` with ``style`` layered over cells ``start``..``end``."""
+def restyle(strip: Strip, start: int, end: int, style: Style) -> Strip:
+    """``strip`` with ``style`` layered over cells ``start``..``end`` (a selection, a match)."""
     end = min(end, strip.cell_length)
     if start >= end:
         return strip

@@ -1,42 +1,41 @@
 """The chat pane: user prompts, the model's streaming Markdown, tool-call lines and notices.
 
-The model's text is streamed through :class:`~textual.widgets.Markdown`'s ``MarkdownStream`` with
-the pane anchored to the bottom (``STYLE.md`` §7).  Deltas are coalesced and flushed at most
-:attr:`ChatLog.FLUSH_INTERVAL` apart, so a fast stream re-parses the Markdown a few times a
-second rather than once per token.  Everything here is untrusted text: it is rendered as Markdown
-(never as Textual markup), with link opening off.
+The model's text streams into an :class:`~widgets.answer_view.AnswerView`, one Line API widget
+that re-renders only the open chunk at the answer's end, with the pane anchored to the bottom
+(``STYLE.md`` §7).  Deltas are coalesced and flushed at most :attr:`ChatLog.FLUSH_INTERVAL`
+apart.  Everything here is untrusted text: it is rendered as Markdown (never as Textual
+markup) with raw HTML shown as text and links never opened (:mod:`widgets.markdown_lines`).
 
 Only the live part of the conversation is made of widgets: what is finished is frozen into one
 :class:`~widgets.chat_history.ChatHistory` (rendered once to lines), so the cost of a keystroke,
-a streamed token or a turn does not grow with the length of the session (issue 14).  A long
-answer is cut into Markdown segments at safe breaks and each closed segment is frozen at once,
-so only the open segment is re-parsed and laid out while the answer streams.
+a streamed token or a turn does not grow with the length of the session (issue 14).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
+from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from widgets.answer_view import AnswerView
 from widgets.chat_history import ChatHistory, Entry, capture_lines
+from widgets.markdown_lines import renderer_for
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.strip import Strip
     from textual.timer import Timer
-    from textual.widgets import Markdown
-    from textual.widgets.markdown import MarkdownStream
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 class ToolLine(Static):
@@ -113,7 +112,12 @@ class ChatLog(VerticalScroll):
     widgets of the turn in progress.
     """
 
-    FLUSH_INTERVAL = 0.2
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+    """As Textual's, without a second layout: the size is set *by* a layout, and the chat's
+    grows with every streamed update (``Widget`` declares it with ``layout=True``, which laid
+    the screen out twice per update)."""
+
+    FLUSH_INTERVAL = 0.25
     """Seconds between Markdown updates while a reply streams."""
 
     TYPING_DEFER = 0.03
@@ -125,10 +129,6 @@ class ChatLog(VerticalScroll):
     clock: Callable[[], float] = staticmethod(monotonic)
     """Seconds for the flush schedule (``time.monotonic``); a test sets a fake clock (a callable
     object) to check the schedule without timing it."""
-
-    SPLIT_AFTER_CHARS = 1200
-    """An answer longer than this continues in a new Markdown widget at the next safe break
-    (and the closed one is frozen)."""
 
     FREEZE_RETRY = 0.05
     """Seconds before trying again to freeze a widget that was not laid out yet."""
@@ -147,7 +147,6 @@ class ChatLog(VerticalScroll):
         margin: 1 0 0 0; padding: 0 1;
         background: $boost; border-left: outer $primary;
     }
-    ChatLog Markdown { margin: 0; padding: 0 1; }
     ChatLog .notice { padding: 0 1; color: $text-muted; }
     ChatLog .notice.-error { color: $text-error; }
     ChatLog .notice.-warning { color: $text-warning; }
@@ -159,12 +158,10 @@ class ChatLog(VerticalScroll):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._markdown: Markdown | None = None
-        self._stream: MarkdownStream | None = None
+        self._answer: AnswerView | None = None
         self._pending: list[str] = []
         self._flush_timer: Timer | None = None
         self._flush_due = 0.0
-        self._written = ""
         self._freeze_scheduled = False
         self._freeze_waits: dict[Widget, int] = {}
         """Times each widget was found not laid out when it was to be frozen."""
@@ -207,8 +204,9 @@ class ChatLog(VerticalScroll):
 
     def append_text(self, delta: str) -> None:
         """Add a piece of the model's answer; starts a new Markdown block when needed."""
-        if self._markdown is None:
-            self._start_block()
+        if self._answer is None:
+            self._answer = AnswerView()
+            self.mount(self._answer)
         self._pending.append(delta)
         if self._flush_timer is None:
             self._flush_due = self.clock() + self.FLUSH_INTERVAL
@@ -230,82 +228,20 @@ class ChatLog(VerticalScroll):
         self._flush_timer.stop()
         self._flush_timer = self.set_timer(max(when - now, 0.0), self._flush)
 
-    def _start_block(self) -> None:
-        """Mount a new Markdown widget for the answer and open its stream."""
-        from textual.widgets import Markdown  # markdown-it: loaded with the first answer
-
-        self._written = ""
-        self._markdown = Markdown(open_links=False)
-        self.mount(self._markdown)
-        self._stream = Markdown.get_stream(self._markdown)
-
     async def _flush(self) -> None:
         self._flush_timer = None
-        if self._stream is None or not self._pending:
+        if self._answer is None or not self._pending:
             return
         text = "".join(self._pending)
         self._pending.clear()
-        # Keep the live Markdown small: each closed segment is frozen, and only the open one is
-        # re-parsed and laid out on the next flushes.  A burst (a fast stream, or a flush that
-        # waited) is cut at every safe break, so no segment grows with the burst.
-        while text:
-            assert self._stream is not None
-            cut = self._safe_break(text)
-            if cut is None:
-                await self._stream.write(text)
-                self._written += text
-                return
-            await self._stream.write(text[:cut])
-            await self._stream.stop()
-            self._stream = None
-            self._markdown = None
-            self.freeze()
-            text = text[cut:]
-            if text:
-                self._start_block()
-
-    def _safe_break(self, text: str) -> int | None:
-        """The first place in ``text`` where the current Markdown widget may end, or ``None``.
-
-        Only once the widget holds :attr:`SPLIT_AFTER_CHARS`, after a blank line, outside a
-        fenced code block and not after a list item, quote, table or indented line, so
-        numbering, code and paragraphs render as they would in one widget.  One pass over
-        ``text`` (the widget's text so far is scanned once for its fences).
-        """
-        written = self._written
-        if len(written) + len(text) < self.SPLIT_AFTER_CHARS:
-            return None
-        # The written text's last line, if unfinished, goes on in ``text``: judge it whole.
-        done, _, carry = written.rpartition("\n") if "\n" in written else ("", "", written)
-        fenced = sum(1 for line in done.splitlines()
-                     if line.lstrip().startswith(("```", "~~~"))) % 2 == 1
-        last = next((line for line in reversed(done.splitlines()) if line.strip()), "")
-        after_newline = not carry
-        position = 0
-        for piece in text.splitlines(keepends=True):
-            position += len(piece)
-            line, carry = carry + piece, ""
-            if line.lstrip().startswith(("```", "~~~")):
-                fenced = not fenced
-            if line.strip():
-                last = line.rstrip("\n")
-            elif (line == "\n" and after_newline and not fenced
-                  and len(written) + position >= self.SPLIT_AFTER_CHARS
-                  and not last.startswith((" ", "\t", ">", "|"))
-                  and not _LIST_ITEM.match(last)):
-                return position
-            after_newline = line.endswith("\n")
-        return None
+        self._answer.append(text)
 
     async def end_text(self) -> None:
         """The current answer block is complete: write what is left and close its stream."""
         if self._flush_timer is not None:
             self._flush_timer.stop()
         await self._flush()
-        if self._stream is not None:
-            await self._stream.stop()
-        self._stream = None
-        self._markdown = None
+        self._answer = None
         self.freeze()
 
     # -- freezing ----------------------------------------------------------------------------
@@ -328,7 +264,7 @@ class ChatLog(VerticalScroll):
     def _settled(self) -> list[Widget]:
         done: list[Widget] = []
         for widget in self.live:
-            if widget is self._markdown or (isinstance(widget, ToolLine) and not widget.settled):
+            if widget is self._answer or (isinstance(widget, ToolLine) and not widget.settled):
                 break
             done.append(widget)
         return done
@@ -379,7 +315,15 @@ class ChatLog(VerticalScroll):
 
     def _entry(self, widget: Widget, *, force: bool = False) -> Entry | None:
         """``widget`` frozen: its rows, text and a factory to render it again; None when it is
-        not laid out yet (unless ``force``: then as it is placed now)."""
+        not laid out yet (unless ``force``: then as it is placed now).  An answer is frozen as
+        the rows it shows, at the history's width."""
+        if isinstance(widget, AnswerView):
+            width = self.history.size.width or widget.size.width
+            if not width:
+                return None
+            margin = widget.styles.margin
+            return Entry("answer", widget.source, widget.rows(width), width, margin.top,
+                         margin.bottom, render_rows=partial(self._render_answer, widget.source))
         if not (self._laid_out(widget) or (force and widget.region.height)):
             return None
         strips = capture_lines(widget)
@@ -388,6 +332,10 @@ class ChatLog(VerticalScroll):
             return None  # its text is not drawn yet
         margin = widget.styles.margin
         return Entry(kind, text, strips, widget.region.width, margin.top, margin.bottom, factory)
+
+    def _render_answer(self, source: str, width: int) -> list[Strip]:
+        """A frozen answer's rows at ``width`` cells, in the current theme."""
+        return renderer_for(self.app).render_answer(source, width)
 
     @on(ChatHistory.WidthChanged)
     def _width_changed(self, message: ChatHistory.WidthChanged) -> None:
@@ -406,10 +354,19 @@ class ChatLog(VerticalScroll):
         try:
             while True:
                 width = history.size.width
-                stale = [e for e in history.stale(width) if e.factory is not None]
+                stale = [e for e in history.stale(width)
+                         if e.factory is not None or e.render_rows is not None]
                 history.replace(history.entries)
                 if not stale or not width:
                     return
+                direct = [entry for entry in stale[:self.RERENDER_BATCH]
+                          if entry.render_rows is not None]
+                if direct:  # answers: rendered here, no widget
+                    for entry in direct:
+                        assert entry.render_rows is not None
+                        entry.rendered(width, entry.render_rows(width))
+                    await asyncio.sleep(0)
+                    continue
                 batch = stale[:self.RERENDER_BATCH]
                 widgets = [entry.factory() for entry in batch if entry.factory is not None]
                 await offstage.mount_all(widgets)
@@ -482,13 +439,10 @@ class ChatLog(VerticalScroll):
 
 def _describe(widget: Widget) -> tuple[str, str, Callable[[], Widget] | None]:
     """``(kind, plain text, factory)`` of a chat widget (:class:`~widgets.chat_history.Entry`)."""
-    from textual.widgets import Markdown
-
     if isinstance(widget, ToolLine):
         return "tool", widget.plain, widget.factory()
-    if isinstance(widget, Markdown):
-        source = widget.source
-        return "answer", source, lambda: Markdown(source, open_links=False)
+    if isinstance(widget, AnswerView):
+        return "answer", widget.source, None
     if isinstance(widget, Static):
         content = widget.visual
         text = content.plain if isinstance(content, Content) else str(content)
