@@ -20,9 +20,11 @@ from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual._spatial_map import SpatialMap
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
+from textual.layout import DockArrangeResult, WidgetPlacement
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
@@ -105,6 +107,28 @@ class Offstage(Vertical):
     """
 
 
+class _FewPlacements(DockArrangeResult):
+    """The chat's arrangement with a coarse spatial map.
+
+    Textual indexes each arrangement in squares of 100x20 cells, so the history widget, a few
+    thousand rows high late in a session, went into hundreds of squares on every layout (every
+    streamed update): the one cost of a layout that still grew with the session.  The chat has
+    a handful of children, so squares of :attr:`ROWS` rows find them as fast.
+    """
+
+    ROWS = 4096
+
+    @property
+    def spatial_map(self) -> SpatialMap[WidgetPlacement]:
+        if self._spatial_map is None:
+            self._spatial_map = SpatialMap(grid_width=4096, grid_height=self.ROWS)
+            self._spatial_map.insert(
+                (placement.region.grow(placement.margin), placement.offset, placement.fixed,
+                 placement.overlay, placement)
+                for placement in self.placements)
+        return self._spatial_map
+
+
 class ChatLog(VerticalScroll):
     """A scrolling transcript of the conversation, anchored to the newest line.
 
@@ -175,6 +199,14 @@ class ChatLog(VerticalScroll):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Textual's arrangement of the chat's children, indexed coarsely
+        (:class:`_FewPlacements`)."""
+        result = super().arrange(size, optimal)
+        if isinstance(result, _FewPlacements):
+            return result
+        return _FewPlacements(result.placements, result.widgets, result.scroll_spacing)
 
     @property
     def history(self) -> ChatHistory:

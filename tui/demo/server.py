@@ -67,6 +67,10 @@ class ReplayServer:
             serving.
         last_stream_end: ``time.monotonic()`` when the last streamed response was completely
             written (None before the first).
+        response_delays: for each streamed response, seconds from the request's arrival to
+            its headers being sent: the server's own "time to first token" (reading and
+            parsing the body, finding the reply), which grows with the conversation sent and
+            which a benchmark of the client takes out of its figures.
     """
 
     def __init__(
@@ -86,6 +90,7 @@ class ReplayServer:
         self.requests: list[dict[str, Any]] = []
         self.unthrottled_deltas = 0
         self.last_stream_end: float | None = None
+        self.response_delays: list[float] = []
         self._host = host
         self._port = port
         self._httpd: _HTTPServer | None = None
@@ -221,6 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
     # --- routing --------------------------------------------------------------------------
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        self._arrived = time.monotonic()
         replay = self.server.replay
         request_id = replay._next_request_id()
         try:
@@ -344,6 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("request-id", request_id)
         self.end_headers()
         self.wfile.flush()
+        replay.response_delays.append(time.monotonic() - self._arrived)
         add_ping = not any(event["event"] == "ping" for event in events)
         due = time.monotonic()  # deadlines rather than plain sleeps: no drift at high rates
         free = replay.unthrottled_deltas
