@@ -203,3 +203,44 @@ async def test_page_up_scrolls_the_chat_while_the_prompt_has_focus(tmp_path: Pat
             assert chat.scroll_y == chat.max_scroll_y
     finally:
         run.close()
+
+
+async def test_a_tool_lines_whole_output_can_be_shown_and_hidden_live_and_frozen() -> None:
+    """A tool call shows its outcome; a click (or ctrl+o for the latest) shows the whole result
+    under it, as plain text, and hides it again: while the turn runs, and once the line is
+    frozen into the history."""
+    output = "line one of the result\n[bold]not markup[/bold]\n" + "".join(
+        f"row {i}\n" for i in range(3))
+    app = ChatApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        chat = app.query_one(ChatLog)
+        chat.add_prompt("question: run it")
+        line = chat.add_tool("Bash", "python report.py")
+        line.set_status("line one of the result", output=output)
+        await pilot.pause()
+        assert "not markup" not in str(line.render())
+        await pilot.click(ToolLine)
+        await pilot.pause()
+        shown = str(line.render())
+        assert "[bold]not markup[/bold]" in shown and "row 2" in shown
+        await pilot.click(ToolLine)
+        await pilot.pause()
+        assert "row 2" not in str(line.render())
+
+        chat.end_turn()
+        await frozen(pilot, chat)
+        history = chat.history
+        tool_index = next(i for i, e in enumerate(history.entries) if e.kind == "tool")
+        rows_before = history.row_count
+
+        def text() -> str:
+            return "\n".join(history.render_line(y).text for y in range(history.row_count))
+
+        assert "row 2" not in text()
+        await pilot.click(ChatHistory, offset=(4, history.entry_row(tool_index)))
+        await wait_for(lambda: "row 2" in text(), what="the frozen line's output shown")
+        assert "[bold]not markup[/bold]" in text() and history.row_count == rows_before + 5
+        assert chat.toggle_latest_output()                        # ctrl+o: hide it again
+        await wait_for(lambda: "row 2" not in text(), what="the output hidden again")
+        assert history.row_count == rows_before
+        assert chat.texts("tool") == ["● Bash  python report.py\n  ⎿ line one of the result"]

@@ -16,6 +16,7 @@ Textual rendered with markup off; nothing here parses markup.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ class Entry:
             that way).
         render_rows: renders the entry again at a width without a widget (an answer:
             ``width -> rows``); used before ``factory``.
+        alternate: builds the entry's widget in its other state (a tool line with its output
+            shown or hidden); None when it has no other.
     """
 
     kind: str
@@ -61,6 +64,7 @@ class Entry:
     margin_bottom: int = 0
     factory: WidgetFactory | None = field(default=None, repr=False)
     render_rows: Callable[[int], list[Strip]] | None = field(default=None, repr=False)
+    alternate: WidgetFactory | None = field(default=None, repr=False)
     renders: dict[int, list[Strip]] = field(default_factory=dict, repr=False)
 
     KEEP_WIDTHS = 3
@@ -151,6 +155,13 @@ class ChatHistory(Widget):
     ChatHistory { height: auto; width: 1fr; }
     """
 
+    class EntryClicked(Message):
+        """Entry ``index`` was clicked (a tool line may show or hide its output)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     class WidthChanged(Message):
         """The history is now ``width`` cells wide: entries rendered at another width need
         rendering again (the chat does it, see :meth:`stale`)."""
@@ -172,6 +183,14 @@ class ChatHistory(Widget):
         self._background: Style | None = None
         self.highlight: tuple[int, int, int] | None = None
         """``(row, start, end)``: columns of a ``/find`` match to show reversed, or None."""
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a frozen tool line that has an output shows or hides it."""
+        index = bisect.bisect_right(self._starts, event.y) - 1
+        if 0 <= index < len(self.entries):
+            entry = self.entries[index]
+            if entry.alternate is not None and event.y < self._starts[index] + len(entry.strips):
+                self.post_message(self.EntryClicked(index))
 
     def notify_style_update(self) -> None:
         self._background = None

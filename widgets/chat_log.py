@@ -41,61 +41,106 @@ if TYPE_CHECKING:
 
 
 class ToolLine(Static):
-    """One tool call in the chat: ``● Bash  python -m pytest -q`` and, below, its outcome."""
+    """One tool call in the chat: ``● Bash  python -m pytest -q`` and, below, its outcome.
+
+    A line that has the call's whole result (:meth:`set_status` ``output``) can be expanded to
+    show it under the outcome, and collapsed again: a click, or ``ctrl+o`` for the latest
+    (:meth:`ChatLog.toggle_latest_output`).  The output is untrusted text, shown as it is (no
+    markup), at most :attr:`OUTPUT_LINES` lines.
+    """
 
     DEFAULT_CSS = """
     ToolLine { padding: 0 1; color: $text-muted; }
     ToolLine.-error { color: $text-error; }
     """
 
+    OUTPUT_LINES = 400
+    """Most lines of a result an expanded line shows (a note says how many more there are)."""
+
     def __init__(self, tool: str, summary: str, status: str = "") -> None:
         self._tool = tool
         self._summary = summary
         self._status = status
         self._notes: tuple[str, ...] = ()
+        self._output = ""
+        self.expanded = False
+        """The whole result is shown under the outcome."""
         self.settled = False
         """True once the outcome is shown: the line will not change again (it may be frozen)."""
         super().__init__(self._content(), markup=False)
 
-    def _content(self) -> Content:
+    def _content(self, *, brief: bool = False) -> Content:
+        """What the line shows; ``brief``: the call and its outcome only (its text)."""
         parts: list[tuple[str, str] | str] = [("● ", "$accent"), (self._tool, "bold"), "  "]
         parts.append(self._summary)
         if self._status:
             parts.append(("\n  ⎿ ", "dim"))
             parts.append(self._status)
+            if self.expandable and not self.expanded and not brief:
+                parts.append(("  (click or ctrl+o to expand)", "dim"))
         for note in self._notes:
             parts.append(("\n  ⎿ ", "dim"))
             parts.append((f"sandbox: {note}", "$text-warning"))
+        if self.expandable and self.expanded and not brief:
+            lines = self._output.splitlines()
+            for line in lines[:self.OUTPUT_LINES]:
+                parts.append(("\n    ", "dim"))
+                parts.append(line.expandtabs(4))
+            if len(lines) > self.OUTPUT_LINES:
+                more = len(lines) - self.OUTPUT_LINES
+                parts.append((f"\n    … {more} more lines (the model received all of them)",
+                              "dim"))
         return Content.assemble(*parts)
 
+    @property
+    def expandable(self) -> bool:
+        """The line has a result to show or hide: more than the outcome line says."""
+        output = self._output.strip()
+        return bool(output) and output != self._status.strip()
+
     def set_status(self, status: str, *, error: bool = False,
-                   notes: tuple[str, ...] = (), final: bool = True) -> None:
+                   notes: tuple[str, ...] = (), final: bool = True, output: str = "") -> None:
         """Show the outcome under the call (first line of the result, or why it did not run),
         and under it one line per sandbox note (a write or connection the sandbox blocked).
-        ``final=False`` for a passing state ("waiting for your approval")."""
+        ``output``: the whole result, shown when the line is expanded.  ``final=False`` for a
+        passing state ("waiting for your approval")."""
         self._status = status
         self._notes = tuple(notes)
+        self._output = output
         self.settled = final
         self.set_class(error, "-error")
         self.update(self._content())
 
-    def factory(self) -> Callable[[], ToolLine]:
-        """Builds a new, unmounted line showing the same call and outcome (holds the line's
-        text, not the line: a frozen line is freed)."""
+    def toggle(self) -> None:
+        """Show the whole output, or hide it again (no-op without one)."""
+        if self.expandable:
+            self.expanded = not self.expanded
+            self.update(self._content())
+
+    def on_click(self) -> None:
+        self.toggle()
+
+    def factory(self, *, expanded: bool | None = None) -> Callable[[], ToolLine]:
+        """Builds a new, unmounted line showing the same call and outcome, expanded or not
+        (as this one when None); holds the line's text, not the line: a frozen line is
+        freed."""
         tool, summary, status, notes = self._tool, self._summary, self._status, self._notes
-        error = self.has_class("-error")
+        output, error = self._output, self.has_class("-error")
+        shown = self.expanded if expanded is None else expanded
 
         def build() -> ToolLine:
             line = ToolLine(tool, summary)
-            line.set_status(status, error=error, notes=notes)
+            line.set_status(status, error=error, notes=notes, output=output)
+            line.expanded = shown and line.expandable
+            line.update(line._content())
             return line
 
         return build
 
     @property
     def plain(self) -> str:
-        """The line as plain text."""
-        return self._content().plain
+        """The line as plain text: the call and its outcome."""
+        return self._content(brief=True).plain
 
 
 class Offstage(Vertical):
@@ -363,7 +408,10 @@ class ChatLog(VerticalScroll):
         if not force and text.strip() and not any(strip.text.strip() for strip in strips):
             return None  # its text is not drawn yet
         margin = widget.styles.margin
-        return Entry(kind, text, strips, widget.region.width, margin.top, margin.bottom, factory)
+        alternate = (widget.factory(expanded=not widget.expanded)
+                     if isinstance(widget, ToolLine) and widget.expandable else None)
+        return Entry(kind, text, strips, widget.region.width, margin.top, margin.bottom, factory,
+                     alternate=alternate)
 
     def _render_answer(self, source: str, width: int) -> list[Strip]:
         """A frozen answer's rows at ``width`` cells, in the current theme."""
@@ -422,6 +470,50 @@ class ChatLog(VerticalScroll):
 
         self.call_after_refresh(settle)
         await done
+
+    # -- tool output -------------------------------------------------------------------------
+
+    @on(ChatHistory.EntryClicked)
+    def _entry_clicked(self, message: ChatHistory.EntryClicked) -> None:
+        message.stop()
+        self._toggle_entry(message.index)
+
+    def toggle_latest_output(self) -> bool:
+        """Expand or collapse the whole output of the latest tool call that has one (live or
+        frozen); False when there is none."""
+        for widget in reversed(self.live):
+            if isinstance(widget, ToolLine) and widget.expandable:
+                widget.toggle()
+                return True
+        entries = self.history.entries
+        for index in range(len(entries) - 1, -1, -1):
+            if entries[index].alternate is not None:
+                self._toggle_entry(index)
+                return True
+        return False
+
+    @work(group="chat-toggle")
+    async def _toggle_entry(self, index: int) -> None:
+        """Show a frozen tool line's other state (output shown or hidden): its widget is built
+        again offstage, drawn at the history's width, and its rows replace the entry's."""
+        history = self.history
+        entry = history.entries[index]
+        if entry.alternate is None or not history.size.width:
+            return
+        offstage = self.query_one(Offstage)
+        widget = entry.alternate()
+        await offstage.mount(widget)
+        await self._refreshed()
+        try:
+            strips = capture_lines(widget)
+        finally:
+            await offstage.remove_children()
+        if not strips:
+            return
+        entry.factory, entry.alternate = entry.alternate, entry.factory
+        entry.renders.clear()
+        entry.strips, entry.width = strips, history.size.width
+        history.replace(history.entries)
 
     # -- reading and moving ------------------------------------------------------------------
 

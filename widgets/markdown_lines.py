@@ -25,14 +25,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import CodeBlock, ListItem, Markdown
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
-from rich.theme import Theme
 from textual.color import Color
 from textual.strip import Strip
 
@@ -88,66 +82,6 @@ def chunks(source: str, min_chars: int = CHUNK_CHARS) -> list[str]:
     if start < len(source) or not parts:
         parts.append(source[start:])
     return parts
-
-
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
-"""CommonMark with tables and strikethrough; raw HTML is text (shown, not dropped)."""
-
-
-class _ThemedCodeBlock(CodeBlock):
-    """A fenced or indented code block: highlighted with the terminal's ANSI colours on the
-    theme's surface colour (not a fixed Pygments theme that ignores light and dark)."""
-
-    @classmethod
-    def create(cls, markdown: Markdown, token: Token) -> _ThemedCodeBlock:
-        lexer_name = (token.info or "").partition(" ")[0] or "text"
-        background = getattr(markdown, "code_background", "default")
-        return cls(lexer_name, markdown.code_theme, background)
-
-    def __init__(self, lexer_name: str, theme: str, background: str) -> None:
-        super().__init__(lexer_name, theme)
-        self.background = background
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        code = str(self.text).rstrip()
-        yield Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True,
-                     padding=(0, 1), background_color=self.background)
-
-
-class _NumberedItem(ListItem):
-    """A list item; in an ordered list its number is written ``3.`` as in the source."""
-
-    def render_number(self, console: Console, options: ConsoleOptions, number: int,
-                      last_number: int) -> RenderResult:
-        width = len(str(last_number)) + 3
-        lines = console.render_lines(self.elements, options.update(width=options.max_width - width),
-                                     style=self.style)
-        style = console.get_style("markdown.item.number", default="none")
-        numeral = Segment(f"{number}.".rjust(width - 1) + " ", style)
-        padding = Segment(" " * width, style)
-        for index, line in enumerate(lines):
-            yield numeral if index == 0 else padding
-            yield from line
-            yield Segment.line()
-
-
-class _AnswerMarkdown(Markdown):
-    """Rich's Markdown renderable, parsed with :data:`_PARSER` (raw HTML off)."""
-
-    elements = {**Markdown.elements, "fence": _ThemedCodeBlock, "code_block": _ThemedCodeBlock,
-                "list_item_open": _NumberedItem}
-
-    def __init__(self, markup: str, code_theme: str, code_background: str) -> None:
-        # Rich's own __init__ builds a parser with raw HTML on; these are its attributes.
-        self.markup = markup
-        self.parsed = _PARSER.parse(markup)
-        self.code_theme = code_theme
-        self.code_background = code_background
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = False
-        self.inline_code_lexer = None
-        self.inline_code_theme = code_theme
 
 
 def _color(variables: Mapping[str, str], name: str, background: Color) -> str | None:
@@ -218,6 +152,13 @@ class MarkdownRenderer:
     """
 
     def __init__(self, variables: Mapping[str, str], *, dark: bool = True) -> None:
+        # Rich's Markdown, markdown-it and Pygments load with the first answer, not at start.
+        from rich.console import Console
+        from rich.theme import Theme
+
+        from widgets._rich_answer import AnswerMarkdown
+
+        self._markdown = AnswerMarkdown
         self._console = Console(
             file=io.StringIO(), width=80, force_terminal=True, color_system="truecolor",
             theme=Theme(theme_styles(variables)), emoji=False, highlight=False, markup=False,
@@ -230,7 +171,7 @@ class MarkdownRenderer:
         """One chunk of Markdown as rows ``width`` cells wide (padding included; trailing blank
         rows removed).  Every text segment carries a selection offset."""
         inner = max(1, width - 2 * PADDING)
-        markdown = _AnswerMarkdown(source, self._code_theme, self._code_background)
+        markdown = self._markdown(source, self._code_theme, self._code_background)
         options = self._console.options.update_width(inner)
         lines = self._console.render_lines(markdown, options, pad=True, new_lines=False)
         while lines and not "".join(segment.text for segment in lines[-1]).strip() \

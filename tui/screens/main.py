@@ -113,6 +113,7 @@ class MainScreen(Screen[None]):
         Binding("pagedown", "scroll_chat(1)", "Scroll down", id="main.chat_page_down",
                 show=False),
         Binding("ctrl+end", "jump_to_latest", "Latest", id="main.jump_to_latest", show=False),
+        Binding("ctrl+o", "toggle_output", "Tool output", id="main.toggle_output", show=False),
     ]
 
     def __init__(self, config: AppConfig) -> None:
@@ -322,7 +323,8 @@ class MainScreen(Screen[None]):
             tool = agent.tools.get(call.name) if agent is not None else None
             line.set_status(outcome_line(tool, result, ran),
                             error=result.is_error,
-                            notes=call.sandbox_notes)
+                            notes=call.sandbox_notes,
+                            output=result.content if ran else "")
         if (call.tool_use_id in self._unprompted_edits and ran and not result.is_error
                 and call.change is not None):
             self.turn_changes.record(call.change)
@@ -632,6 +634,12 @@ class MainScreen(Screen[None]):
             self.chat.scroll_page_up(animate=False)
         else:
             self.chat.scroll_page_down(animate=False)
+
+    def action_toggle_output(self) -> None:
+        """Show or hide the whole output of the latest tool call (a click on any call does the
+        same for that one)."""
+        if not self.chat.toggle_latest_output():
+            self.notify("No tool output to show yet.", severity="information")
 
     def action_jump_to_latest(self) -> None:
         """ctrl+end: back to the newest message, following the stream again."""
