@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -211,7 +211,3 @@ def renderer_for(app: App[object]) -> MarkdownRenderer:
         renderer = _RENDERERS[app.theme] = MarkdownRenderer(
             app.theme_variables, dark=app.current_theme.dark)
     return renderer
-
-
-RenderRows = Callable[[int], list[Strip]]
-"""Renders a frozen answer again at a width in cells (``width -> rows``)."""
