@@ -16,6 +16,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from widgets.chat_history import mark_selection
 from widgets.markdown_lines import MarkdownRenderer, chunk_end, renderer_for
 
 
@@ -119,13 +120,7 @@ class AnswerView(Widget):
         if not 0 <= y < len(rows):
             return Strip.blank(width)
         strip = rows[y].crop_extend(0, width, self._background())
-        selection = self.text_selection
-        if selection is not None and (span := selection.get_span(y)) is not None:
-            from widgets.chat_history import restyle
-
-            start, end = span
-            style = self.screen.get_component_rich_style("screen--selection")
-            strip = restyle(strip, start, width if end == -1 else end, style)
+        strip = mark_selection(self, strip, y, width)
         return strip.apply_offsets(0, y)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:

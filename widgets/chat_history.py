@@ -287,11 +287,7 @@ class ChatHistory(Widget):
             strip = Strip.blank(width, background)
         elif strip.cell_length != width:
             strip = strip.crop_extend(0, width, background)
-        selection = self.text_selection
-        if selection is not None and (span := selection.get_span(y)) is not None:
-            start, end = span
-            style = self.screen.get_component_rich_style("screen--selection")
-            strip = restyle(strip, start, width if end == -1 else end, style)
+        strip = mark_selection(self, strip, y, width)
         if self.highlight is not None and self.highlight[0] == y:
             strip = restyle(strip, self.highlight[1], self.highlight[2], Style(reverse=True))
         return _with_offsets(strip, y)
@@ -316,6 +312,17 @@ def _with_offsets(strip: Strip, y: int) -> Strip:
         segments.append(Segment(text, style, control))
         x += len(text)
     return Strip(segments, strip.cell_length)
+
+
+def mark_selection(widget: Widget, strip: Strip, y: int, width: int) -> Strip:
+    """``strip``, row ``y`` of a Line API ``widget`` ``width`` cells wide, with the part of the
+    widget's text selection that is on it shown in the screen's selection style."""
+    selection = widget.text_selection
+    if selection is None or (span := selection.get_span(y)) is None:
+        return strip
+    start, end = span
+    style = widget.screen.get_component_rich_style("screen--selection")
+    return restyle(strip, start, width if end == -1 else end, style)
 
 
 def restyle(strip: Strip, start: int, end: int, style: Style) -> Strip:

@@ -430,7 +430,6 @@ class ChatLog(VerticalScroll):
         refresh, until none is left at another width (the width may change meanwhile).
         Entries keep their renderings by width: switching back costs nothing."""
         history = self.history
-        offstage = self.query_one(Offstage)
         try:
             while True:
                 width = history.size.width
@@ -448,17 +447,30 @@ class ChatLog(VerticalScroll):
                     await asyncio.sleep(0)
                     continue
                 batch = stale[:self.RERENDER_BATCH]
-                widgets = [entry.factory() for entry in batch if entry.factory is not None]
-                await offstage.mount_all(widgets)
-                await self._refreshed()
-                try:
-                    for entry, widget in zip(batch, widgets, strict=True):
-                        if widget.region.width == width == history.size.width:
-                            entry.rendered(width, capture_lines(widget))
-                finally:
-                    await offstage.remove_children()
+                rendered = await self._offstage_rows(
+                    [entry.factory for entry in batch if entry.factory is not None])
+                if width == history.size.width:
+                    for entry, rows in zip(batch, rendered, strict=True):
+                        if rows is not None:
+                            entry.rendered(width, rows)
         finally:
             self._rerendering = False
+
+    async def _offstage_rows(
+        self, factories: list[Callable[[], Widget]]
+    ) -> list[list[Strip] | None]:
+        """Build a widget with each factory, mount them offstage, and return the rows each shows
+        at the history's width (None for one not laid out at that width); they are removed."""
+        offstage = self.query_one(Offstage)
+        widgets = [factory() for factory in factories]
+        await offstage.mount_all(widgets)
+        await self._refreshed()
+        try:
+            width = self.history.size.width
+            return [capture_lines(widget) if widget.region.width == width else None
+                    for widget in widgets]
+        finally:
+            await offstage.remove_children()
 
     async def _refreshed(self) -> None:
         """Return after the next screen refresh (when what was mounted is laid out)."""
@@ -500,14 +512,7 @@ class ChatLog(VerticalScroll):
         entry = history.entries[index]
         if entry.alternate is None or not history.size.width:
             return
-        offstage = self.query_one(Offstage)
-        widget = entry.alternate()
-        await offstage.mount(widget)
-        await self._refreshed()
-        try:
-            strips = capture_lines(widget)
-        finally:
-            await offstage.remove_children()
+        (strips,) = await self._offstage_rows([entry.alternate])
         if not strips:
             return
         entry.factory, entry.alternate = entry.alternate, entry.factory
